@@ -1,0 +1,43 @@
+# Launchbox developer commands. `make demo` and `make test` are the README's two commands.
+SHELL := bash
+.DEFAULT_GOAL := demo
+DENO := $(shell bin/ensure-deno)
+CEILING := $(shell cat bin/ceiling.flags)
+JUNIT := .tools/junit.xml
+
+.PHONY: demo test check fmt lint typecheck bench build clean deps
+
+deps:
+	@$(DENO) install --frozen >/dev/null
+
+demo: deps
+	bin/launchbox client demo
+
+test: deps
+	$(DENO) test $(CEILING) --doc --parallel --junit-path=$(JUNIT)
+
+fmt:
+	$(DENO) fmt
+
+lint:
+	$(DENO) lint
+
+typecheck: deps
+	$(DENO) check main.ts src/ test/ plugins/ bench/
+
+check: deps
+	$(DENO) fmt --check
+	$(DENO) lint
+	$(DENO) check main.ts src/ test/ plugins/ bench/
+	$(MAKE) --no-print-directory test
+
+bench: deps
+	$(DENO) run $(CEILING) --config deno.json bench/run.ts
+
+# deno compile downloads the denort runtime; where it cannot, DENORT_BIN names a local one.
+build: deps
+	$(DENO) compile $(CEILING) --include src/sandbox/runner_main.ts \
+	  --include src/sandbox/worker_entry.ts --output dist/launchbox main.ts
+
+clean:
+	rm -rf dist coverage $(JUNIT)

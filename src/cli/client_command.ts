@@ -1,0 +1,5 @@
+import { UsageError } from "./usage_error.ts";
+
+export function runClient(_args: string[]): Promise<number> {
+  return Promise.reject(new UsageError("not built yet"));
+}

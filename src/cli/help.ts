@@ -1,0 +1,33 @@
+import denoJson from "../../deno.json" with { type: "json" };
+
+/** The version printed by `launchbox --version`. */
+export const VERSION = denoJson.version;
+
+export const VERSION_TEXT =
+  `launchbox ${VERSION} (Launcher Plugin API 3.6, Deno ${Deno.version.deno})\n`;
+
+export const HELP_TEXT = `launchbox ${VERSION}: a sandboxing plugin host for job launchers
+
+Usage:
+  launchbox [launcher options]       Posit Job Launcher plugin on stdin/stdout (the default)
+  launchbox --comm=ADDR --logs=ADDR  Apache Airflow coordinator: run one task
+  launchbox --airflow-metadata [--format yaml|json]
+                                     print the task bundle metadata
+  launchbox check [--plugins-dir D] [--json]
+                                     validate plugins and show their permissions
+  launchbox client demo [options]    start a host and drive a short Launcher session
+  launchbox version | help
+
+Launcher options (the Launcher passes these; --name=value or --name value):
+  --plugin-name NAME                 cluster name; picks the plugin of that name
+  --plugins-dir DIR                  where plugins live (default: plugins/ beside the binary)
+  --config-file FILE                 plugin config file (default: launcher.<name>.conf)
+  --scratch-path DIR                 job store and instance directories
+  --logging-dir DIR                  also write the log there
+  --heartbeat-interval-seconds N     send a heartbeat every N seconds (0 disables; default 5)
+  --job-expiry-hours N               forget finished jobs after N hours (default 24)
+  --enable-debug-logging 0|1         debug log lines
+  --metrics-address HOST:PORT        serve /metrics and /health
+  --server-user, --thread-pool-size, --unprivileged, --launcher-config-file,
+  --plugin-metrics-interval-seconds, --log-level, --max-message-size, --rsandbox-path
+`;

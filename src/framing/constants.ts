@@ -1,0 +1,11 @@
+/** Bytes in the big-endian length header that precedes every frame. */
+export const HEADER_BYTES = 4;
+
+/** Default largest payload: 5 MiB, the Launcher Plugin API default `max-message-size`. */
+export const DEFAULT_MAX_FRAME_BYTES = 5 * 1024 * 1024;
+
+/** The writer gathers queued frames into writes of about this size (one write per tick). */
+export const WRITE_BATCH_BYTES = 64 * 1024;
+
+/** Initial size of a reader's reusable receive buffer; it grows to fit the largest frame. */
+export const READ_BUFFER_BYTES = 64 * 1024;

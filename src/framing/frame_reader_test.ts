@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import { FrameError } from "./frame_error.ts";
+import { FrameReader } from "./frame_reader.ts";
+
+function frame(payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + payload.length);
+  new DataView(out.buffer).setUint32(0, payload.length, false);
+  out.set(payload, 4);
+  return out;
+}
+
+function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
+  return ReadableStream.from(chunks);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+const text = new TextEncoder();
+const decoder = new TextDecoder();
+
+Deno.test("FrameReader reads frames coalesced into one chunk", async () => {
+  const bytes = concat([
+    frame(text.encode("a")),
+    frame(text.encode("bc")),
+    frame(new Uint8Array()),
+  ]);
+  const reader = new FrameReader(streamOf([bytes]));
+  const got: string[] = [];
+  for await (const payload of reader) got.push(decoder.decode(payload));
+  assert.deepEqual(got, ["a", "bc", ""]);
+});
+
+Deno.test("FrameReader reassembles a header and payload split byte by byte", async () => {
+  const bytes = concat([frame(text.encode("hello")), frame(text.encode("world!"))]);
+  const chunks = [...bytes].map((b) => new Uint8Array([b]));
+  const reader = new FrameReader(streamOf(chunks));
+  assert.equal(decoder.decode((await reader.read())!), "hello");
+  assert.equal(decoder.decode((await reader.read())!), "world!");
+  assert.equal(await reader.read(), null);
+});
+
+Deno.test("FrameReader grows its buffer for a frame larger than the initial buffer", async () => {
+  const big = new Uint8Array(300_000).map((_, i) => i % 251);
+  const bytes = frame(big);
+  const chunks = [bytes.subarray(0, 3), bytes.subarray(3, 70_000), bytes.subarray(70_000)];
+  const reader = new FrameReader(streamOf(chunks));
+  assert.deepEqual(await reader.read(), big);
+});
+
+Deno.test("FrameReader returns copies that later reads do not overwrite", async () => {
+  const reader = new FrameReader(streamOf([frame(text.encode("one")), frame(text.encode("two"))]));
+  const first = (await reader.read())!;
+  await reader.read();
+  assert.equal(decoder.decode(first), "one");
+});
+
+Deno.test("FrameReader rejects a frame longer than maxFrameBytes before reading it", async () => {
+  const header = new Uint8Array(4);
+  new DataView(header.buffer).setUint32(0, 6_291_456, false);
+  const reader = new FrameReader(streamOf([header]), { maxFrameBytes: 5_242_880 });
+  await assert.rejects(reader.read(), (error: unknown) => {
+    assert.ok(error instanceof FrameError);
+    assert.equal(error.kind, "oversize");
+    assert.equal(
+      error.message,
+      "Cannot read frame: declared length 6291456 exceeds limit 5242880",
+    );
+    return true;
+  });
+});
+
+Deno.test("FrameReader tells a truncated payload from a clean end of stream", async () => {
+  const truncated = frame(text.encode("abcdef")).subarray(0, 7);
+  await assert.rejects(new FrameReader(streamOf([truncated])).read(), (error: unknown) => {
+    assert.ok(error instanceof FrameError);
+    assert.equal(error.kind, "truncated");
+    assert.match(error.message, /ended after 7 of 10 bytes/);
+    return true;
+  });
+  assert.equal(await new FrameReader(streamOf([])).read(), null);
+});
+
+Deno.test("FrameReader reports a stream that ends inside the header", async () => {
+  const reader = new FrameReader(streamOf([new Uint8Array([0, 0])]));
+  await assert.rejects(reader.read(), /ended after 2 of 4 header bytes/);
+});

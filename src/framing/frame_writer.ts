@@ -1,0 +1,110 @@
+import { DEFAULT_MAX_FRAME_BYTES, HEADER_BYTES, WRITE_BATCH_BYTES } from "./constants.ts";
+import { FrameError } from "./frame_error.ts";
+
+/** Options for {@linkcode FrameWriter}. */
+export interface FrameWriterOptions {
+  /** Largest payload accepted; `write` throws a `FrameError` for a longer one. */
+  maxFrameBytes?: number;
+}
+
+/**
+ * The one queued writer of a byte stream: frames each payload with a 4-byte big-endian
+ * length and gathers the frames queued while a write is in flight into one write.
+ *
+ * `write` never awaits and never interleaves two frames; `flush` resolves when every
+ * queued frame has been handed to the stream.
+ */
+export class FrameWriter implements AsyncDisposable {
+  readonly maxFrameBytes: number;
+  #writer: WritableStreamDefaultWriter<Uint8Array>;
+  #queue: Uint8Array[] = [];
+  #pumping: Promise<void> | undefined;
+  #failure: FrameError | undefined;
+  #closed = false;
+
+  constructor(stream: WritableStream<Uint8Array>, options: FrameWriterOptions = {}) {
+    this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.#writer = stream.getWriter();
+  }
+
+  /** The error that stopped the writer, if any (for example a broken pipe). */
+  get failure(): FrameError | undefined {
+    return this.#failure;
+  }
+
+  /** Queues one frame. Throws `FrameError` when the payload is too long or the writer is closed. */
+  write(payload: Uint8Array): void {
+    if (this.#failure) throw this.#failure;
+    if (this.#closed) throw new FrameError("closed", "Cannot write frame: writer is closed");
+    if (payload.length > this.maxFrameBytes) {
+      throw new FrameError(
+        "oversize",
+        `Cannot write frame: length ${payload.length} exceeds limit ${this.maxFrameBytes}`,
+      );
+    }
+    const header = new Uint8Array(HEADER_BYTES);
+    new DataView(header.buffer).setUint32(0, payload.length, false);
+    this.#queue.push(header, payload);
+    this.#pumping ??= this.#pump();
+  }
+
+  /** Resolves once every queued frame is written; rejects with the write failure. */
+  async flush(): Promise<void> {
+    while (this.#pumping) await this.#pumping;
+    if (this.#failure) throw this.#failure;
+  }
+
+  /** Flushes, then closes the underlying stream. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      await this.flush();
+      await this.#writer.close();
+    } catch (error) {
+      if (!this.#failure) throw error;
+    } finally {
+      this.#writer.releaseLock();
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close().catch(() => {});
+  }
+
+  async #pump(): Promise<void> {
+    await Promise.resolve();
+    try {
+      while (this.#queue.length > 0) await this.#writer.write(this.#takeBatch());
+    } catch (error) {
+      this.#failure = new FrameError("closed", `Cannot write frame: ${errorText(error)}`, {
+        cause: error,
+      });
+      this.#queue = [];
+    } finally {
+      this.#pumping = undefined;
+    }
+  }
+
+  /** Joins queued parts into one buffer of about WRITE_BATCH_BYTES (more for one big frame). */
+  #takeBatch(): Uint8Array {
+    let count = 0;
+    let bytes = 0;
+    while (count < this.#queue.length && (bytes < WRITE_BATCH_BYTES || count % 2 === 1)) {
+      bytes += this.#queue[count]!.length;
+      count += 1;
+    }
+    const parts = this.#queue.splice(0, count);
+    const batch = new Uint8Array(bytes);
+    let offset = 0;
+    for (const part of parts) {
+      batch.set(part, offset);
+      offset += part.length;
+    }
+    return batch;
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { FrameError } from "./frame_error.ts";
+import { FrameReader } from "./frame_reader.ts";
+import { FrameWriter } from "./frame_writer.ts";
+
+/** A sink that records each write it receives. */
+function recordingSink(): { stream: WritableStream<Uint8Array>; writes: Uint8Array[] } {
+  const writes: Uint8Array[] = [];
+  return { writes, stream: new WritableStream({ write: (chunk) => void writes.push(chunk) }) };
+}
+
+const text = new TextEncoder();
+
+Deno.test("FrameWriter batches frames queued in one tick into one write", async () => {
+  const sink = recordingSink();
+  const writer = new FrameWriter(sink.stream);
+  for (let i = 0; i < 100; i++) writer.write(text.encode(`frame ${i}`));
+  await writer.flush();
+  assert.equal(sink.writes.length, 1);
+  const reader = new FrameReader(ReadableStream.from(sink.writes));
+  const got: string[] = [];
+  for await (const payload of reader) got.push(new TextDecoder().decode(payload));
+  assert.equal(got.length, 100);
+  assert.equal(got[99], "frame 99");
+});
+
+Deno.test("FrameWriter keeps order across many batches and big frames", async () => {
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = new FrameWriter(writable);
+  const sent = Array.from({ length: 50 }, (_, i) => new Uint8Array(i * 7000).fill(i));
+  for (const payload of sent) writer.write(payload);
+  const closing = writer.close();
+  const got: Uint8Array[] = [];
+  for await (const payload of new FrameReader(readable)) got.push(payload);
+  await closing;
+  assert.deepEqual(got, sent);
+});
+
+Deno.test("FrameWriter refuses a payload longer than maxFrameBytes", () => {
+  const writer = new FrameWriter(recordingSink().stream, { maxFrameBytes: 10 });
+  assert.throws(() => writer.write(new Uint8Array(11)), (error: unknown) => {
+    assert.ok(error instanceof FrameError);
+    assert.equal(error.kind, "oversize");
+    assert.equal(error.message, "Cannot write frame: length 11 exceeds limit 10");
+    return true;
+  });
+});
+
+Deno.test("FrameWriter reports a failed stream on flush and later writes", async () => {
+  const broken = new WritableStream<Uint8Array>({
+    write: () => Promise.reject(new Error("Broken pipe (os error 32)")),
+  });
+  const writer = new FrameWriter(broken);
+  writer.write(new Uint8Array([1]));
+  await assert.rejects(writer.flush(), /Cannot write frame: Broken pipe/);
+  assert.throws(() => writer.write(new Uint8Array([2])), FrameError);
+  await writer.close();
+});
+
+Deno.test("FrameWriter refuses writes after close", async () => {
+  const writer = new FrameWriter(recordingSink().stream);
+  await writer.close();
+  assert.throws(() => writer.write(new Uint8Array([1])), /writer is closed/);
+});

@@ -1,0 +1,11 @@
+/**
+ * Length-prefixed frames over Web Streams: a 4-byte big-endian length, then the payload.
+ * Bytes only; the Launcher JSON protocol, the Airflow msgpack protocol and the host↔runner
+ * channel all use these two classes unchanged.
+ *
+ * @module
+ */
+export { DEFAULT_MAX_FRAME_BYTES, HEADER_BYTES } from "./constants.ts";
+export { FrameError, type FrameErrorKind } from "./frame_error.ts";
+export { FrameReader, type FrameReaderOptions } from "./frame_reader.ts";
+export { FrameWriter, type FrameWriterOptions } from "./frame_writer.ts";

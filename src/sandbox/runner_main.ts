@@ -1,0 +1,3 @@
+export function runRunner(_args: string[]): Promise<number> {
+  return Promise.reject(new Error("not built yet"));
+}
