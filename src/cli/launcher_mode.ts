@@ -1,5 +1,87 @@
-import { UsageError } from "./usage_error.ts";
+import { FrameReader, FrameWriter } from "../framing/mod.ts";
+import { EXPIRY_SWEEP_MS, SHUTDOWN_GRACE_MS } from "../host/constants.ts";
+import { InstancePool } from "../host/instance_pool.ts";
+import { JobStore } from "../host/job_store.ts";
+import { jobsHandleFor } from "../host/jobs_handle.ts";
+import { LauncherService } from "../host/launcher_service.ts";
+import { systemClock } from "../host/system_clock.ts";
+import { LauncherSession } from "../launcher/session.ts";
+import { createLogger, fileSink, type JsonLogger, type LogSink, stderrSink } from "../log/mod.ts";
+import { routeConsoleToLog } from "./console_guard.ts";
+import { ensureDirectory } from "./directories.ts";
+import { type LauncherOptions, readLauncherOptions } from "./launcher_options.ts";
+import { choosePlugin, instanceFactoryFor } from "./plugin_choice.ts";
 
-export function runLauncherMode(_args: string[]): Promise<number> {
-  return Promise.reject(new UsageError("not built yet"));
+/** Serves the Launcher Plugin API on stdin/stdout until stdin ends or a signal arrives. */
+export async function runLauncherMode(args: string[]): Promise<number> {
+  const options = readLauncherOptions(args);
+  ensureDirectory(options.scratchPath, options.origin["scratch-path"], "--scratch-path");
+  const log = openLog(options);
+  routeConsoleToLog(log);
+  const plugin = await choosePlugin(options, log);
+  using store = JobStore.open(`${options.scratchPath}/jobs.sqlite`, {
+    expiryHours: options.jobExpiryHours,
+    onListenerError: (error) => log.error("A job listener failed", { error }),
+  });
+  await using pool = new InstancePool({
+    factory: instanceFactoryFor(plugin, options),
+    keyFor: plugin.keyFor,
+    jobsFor: (key) => jobsHandleFor(store, key, log.with({ instance: key })),
+    log: log.with({ plugin: plugin.name }),
+  });
+  const service = new LauncherService({
+    pluginName: plugin.name,
+    store,
+    pool,
+    log,
+    clock: systemClock,
+    requestTimeoutMs: plugin.requestTimeoutMs,
+  });
+  const session = new LauncherSession({
+    reader: new FrameReader(Deno.stdin.readable, { maxFrameBytes: options.maxMessageSize }),
+    writer: new FrameWriter(Deno.stdout.writable, { maxFrameBytes: options.maxMessageSize }),
+    backend: service,
+    log,
+    heartbeatIntervalMs: options.heartbeatIntervalSeconds * 1000,
+    drainTimeoutMs: SHUTDOWN_GRACE_MS,
+  });
+  const sweep = setInterval(() => expire(service, log), EXPIRY_SWEEP_MS);
+  expire(service, log);
+  const stopOnSignal = () => session.stop();
+  for (const signal of ["SIGTERM", "SIGINT"] as const) Deno.addSignalListener(signal, stopOnSignal);
+  log.info("Launchbox is serving the Launcher", {
+    plugin: plugin.name,
+    scratch: options.scratchPath,
+  });
+  const end = await session.run();
+  clearInterval(sweep);
+  log.info("Launcher session ended", { reason: end });
+  return end === "frame-error" ? 1 : 0;
+}
+
+/** Logs to stderr and the logging dir; a default dir that cannot be made only warns. */
+function openLog(options: LauncherOptions): JsonLogger {
+  const sinks: LogSink[] = [stderrSink()];
+  let problem: unknown;
+  if (options.loggingDir) {
+    try {
+      ensureDirectory(options.loggingDir, options.origin["logging-dir"], "--logging-dir");
+      sinks.push(fileSink(`${options.loggingDir}/${options.pluginName || "launchbox"}.log`));
+    } catch (error) {
+      if (options.origin["logging-dir"] !== "default") throw error;
+      problem = error;
+    }
+  }
+  const log = createLogger({ level: options.debug ? "debug" : "info", sinks });
+  if (problem) log.warn("Logging to stderr only", { reason: (problem as Error).message });
+  return log;
+}
+
+function expire(service: LauncherService, log: JsonLogger): void {
+  try {
+    const removed = service.expireJobs();
+    if (removed > 0) log.info("Expired finished jobs", { removed });
+  } catch (error) {
+    log.error("Cannot expire jobs", { error });
+  }
 }

@@ -1,0 +1,180 @@
+import { LauncherClient, type Message } from "../launcher/launcher_client.ts";
+import { writeStdout } from "./exit.ts";
+import { LAUNCHER_OPTIONS } from "./option_table.ts";
+import { parseOptions } from "./parse_options.ts";
+import { selfCommand } from "./self_command.ts";
+
+const DEMO_OPTIONS = {
+  "plugins-dir": LAUNCHER_OPTIONS["plugins-dir"]!,
+  "plugin-name": { kind: "string", fallback: "inmemory" },
+  "user": { kind: "string", fallback: "alice" },
+} as const;
+
+/**
+ * Starts a plugin host as the Launcher would and drives a short session, printing each
+ * step: bootstrap, cluster info, a job's status and output streams, a listing and a stop.
+ */
+export async function runDemo(args: string[]): Promise<number> {
+  const options = parseOptions(args, DEMO_OPTIONS);
+  const plugin = options.get("plugin-name") ?? "inmemory";
+  const user = options.get("user") ?? "alice";
+  const scratch = await Deno.makeTempDir({ prefix: "launchbox-demo-" });
+  await Deno.writeTextFile(
+    `${scratch}/launcher.${plugin}.conf`,
+    "pending-ms=300\nrun-ms=1800\ntick-ms=400\n",
+  );
+  const hostArgs = [
+    "--heartbeat-interval-seconds=0",
+    `--plugin-name=${plugin}`,
+    `--scratch-path=${scratch}`,
+    `--logging-dir=${scratch}`,
+    `--config-file=${scratch}/launcher.${plugin}.conf`,
+    ...(options.has("plugins-dir") ? [`--plugins-dir=${options.get("plugins-dir")}`] : []),
+  ];
+  const { command, args: spawnArgs } = selfCommand(hostArgs);
+  const child = new Deno.Command(command, {
+    args: spawnArgs,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const client = new LauncherClient(child.stdout, child.stdin);
+  say(`Launchbox demo: a Launcher session with the "${plugin}" plugin (host pid ${child.pid})\n`);
+  try {
+    await drive(client, user);
+  } finally {
+    await client.close();
+  }
+  const status = await child.status;
+  say(`\nHost exited with code ${status.code}. Its log and job store are in ${scratch}\n`);
+  return status.code === 0 ? 0 : 1;
+}
+
+async function drive(client: LauncherClient, user: string): Promise<void> {
+  step("Bootstrap, API 3.6.0");
+  const boot = await client.bootstrap();
+  if (boot.messageType !== 1) throw new Error(`Bootstrap failed: ${boot.errorMessage}`);
+  reply(`plugin speaks API ${versionText(boot.version)}`);
+
+  step(`GetClusterInfo as ${user}`);
+  const info = await client.request(request(client, 9, user));
+  reply(
+    `queues ${list(info.queues)} (default ${info.defaultQueue ?? "none"}); limits ${limits(info)}`,
+  );
+
+  step(`SubmitJob "hello" as ${user}`);
+  const job = await submitJob(client, user, {
+    name: "hello",
+    command: "echo hello",
+    tags: ["demo"],
+  });
+  reply(`job ${job.id} is ${job.status}, submitted at ${job.submissionTime}`);
+
+  step(`GetJobStatus ${job.id} and GetJobOutput ${job.id} (streams)`);
+  await watch(client, user, String(job.id));
+
+  step(`SubmitJob "notebook" tagged long-running, then ControlJob stop`);
+  const session = await submitJob(client, user, {
+    name: "notebook",
+    command: "sleep",
+    tags: ["long-running"],
+  });
+  await waitForStatus(client, user, String(session.id), "Running");
+  const stop = await client.request(
+    request(client, 5, user, { jobId: session.id, encodedJobId: "", operation: 2 }),
+  );
+  reply(String(stop.statusMessage ?? stop.errorMessage));
+  await waitForStatus(client, user, String(session.id), "Finished");
+
+  step(`GetJob * as ${user}`);
+  const listing = await client.request(request(client, 3, user, { jobId: "*", encodedJobId: "" }));
+  for (const j of listing.jobs as Message[]) {
+    reply(`job ${j.id} "${j.name}" ${j.status}, exit code ${j.exitCode ?? "-"}`);
+  }
+}
+
+async function watch(client: LauncherClient, user: string, jobId: string): Promise<void> {
+  const statusRequest = request(client, 4, user, { jobId, encodedJobId: "" });
+  const statuses = (async () => {
+    for await (const message of client.openStream(statusRequest)) {
+      reply(
+        `status: job ${message.id} ${message.status}${
+          message.statusMessage ? ` (${message.statusMessage})` : ""
+        }`,
+      );
+      if (["Finished", "Failed", "Killed", "Canceled"].includes(String(message.status))) return;
+    }
+  })();
+  const output = request(client, 6, user, { jobId, encodedJobId: "", outputType: 2 });
+  for await (const message of client.openStream(output)) {
+    if (message.complete) reply("output complete");
+    else if (message.output) reply(`${message.outputType}: ${String(message.output).trimEnd()}`);
+  }
+  await statuses;
+  client.cancelStream(statusRequest);
+}
+
+async function submitJob(
+  client: LauncherClient,
+  user: string,
+  job: Record<string, unknown>,
+): Promise<Message> {
+  const answer = await client.request(request(client, 2, user, { job }));
+  if (answer.messageType !== 2) throw new Error(`Submit failed: ${answer.errorMessage}`);
+  return (answer.jobs as Message[])[0]!;
+}
+
+async function waitForStatus(
+  client: LauncherClient,
+  user: string,
+  jobId: string,
+  status: string,
+): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const answer = await client.request(request(client, 3, user, { jobId, encodedJobId: "" }));
+    if ((answer.jobs as Message[] | undefined)?.[0]?.status === status) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`Job ${jobId} did not reach ${status}`);
+}
+
+function request(
+  client: LauncherClient,
+  messageType: number,
+  user: string,
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    messageType,
+    requestId: client.nextRequestId(),
+    username: user,
+    requestUsername: user,
+    ...extra,
+  };
+}
+
+function versionText(version: unknown): string {
+  const v = version as { major: number; minor: number; patch: number };
+  return `${v.major}.${v.minor}.${v.patch}`;
+}
+
+function list(value: unknown): string {
+  return Array.isArray(value) && value.length > 0 ? value.join(", ") : "none";
+}
+
+function limits(info: Message): string {
+  const entries = (info.resourceLimits as { type: string; maxValue?: string }[] | undefined) ?? [];
+  return entries.map((l) => `${l.type} ≤ ${l.maxValue ?? "?"}`).join(", ") || "none";
+}
+
+function step(text: string): void {
+  say(`\n→ ${text}\n`);
+}
+
+function reply(text: string): void {
+  say(`  ← ${text}\n`);
+}
+
+function say(text: string): void {
+  writeStdout(text);
+}

@@ -1,0 +1,91 @@
+import { defaultConfigPath, readConfigFile } from "./config_file.ts";
+import { LAUNCHER_OPTIONS, parseBool } from "./option_table.ts";
+import { parseOptions, type RawOptions } from "./parse_options.ts";
+import { UsageError } from "./usage_error.ts";
+
+/** Plugin-mode settings after the command line and the plugin config file are merged. */
+export interface LauncherOptions {
+  debug: boolean;
+  heartbeatIntervalSeconds: number;
+  jobExpiryHours: number;
+  pluginName: string;
+  scratchPath: string;
+  loggingDir: string;
+  serverUser: string;
+  unprivileged: boolean;
+  maxMessageSize: number;
+  pluginsDir: string | undefined;
+  metricsAddress: string | undefined;
+  /** `plugin=` from the config file: which plugin serves this cluster. */
+  configuredPlugin: string | undefined;
+  /** The config file read, if any. */
+  configFile: string | undefined;
+  /** Config-file keys that are not host options: handed to the plugin as `ctx.config`. */
+  pluginConfig: Record<string, string>;
+  /** Which option set each directory (for error messages), `default` when none did. */
+  origin: Record<"scratch-path" | "logging-dir", string>;
+}
+
+/** Reads plugin-mode options; config file values win over the command line (C++ SDK rule). */
+export function readLauncherOptions(args: readonly string[]): LauncherOptions {
+  const cli = parseOptions(args, LAUNCHER_OPTIONS);
+  const explicitConfig = cli.get("config-file");
+  const name = cli.get("plugin-name") ?? "";
+  const configPath = explicitConfig ||
+    (name ? defaultConfigPath(`launcher.${name}.conf`) : undefined);
+  const file = configPath ? readConfigFile(configPath, Boolean(explicitConfig)) : undefined;
+  const merged: RawOptions = new Map(cli);
+  const pluginConfig: Record<string, string> = {};
+  for (const [key, value] of file ?? []) {
+    if (key in LAUNCHER_OPTIONS) merged.set(key, value);
+    else if (key !== "plugin") pluginConfig[key] = value;
+  }
+  return build(merged, file, configPath, pluginConfig);
+}
+
+function build(
+  raw: RawOptions,
+  file: Map<string, string> | undefined,
+  configPath: string | undefined,
+  pluginConfig: Record<string, string>,
+): LauncherOptions {
+  const get = (name: string) => raw.get(name) ?? LAUNCHER_OPTIONS[name]!.fallback;
+  const pluginName = get("plugin-name");
+  const origin = (name: string) =>
+    file?.has(name) ? `${name} in ${configPath}` : raw.has(name) ? `--${name}` : "default";
+  const unprivileged = raw.has("unprivileged") ? bool(raw, "unprivileged") : Deno.uid() !== 0;
+  return {
+    debug: bool(raw, "enable-debug-logging") || get("log-level").toLowerCase() === "debug",
+    heartbeatIntervalSeconds: int(raw, "heartbeat-interval-seconds"),
+    jobExpiryHours: int(raw, "job-expiry-hours"),
+    pluginName,
+    scratchPath: get("scratch-path") || `/var/lib/rstudio-launcher/${pluginName || "launchbox"}`,
+    loggingDir: get("logging-dir"),
+    serverUser: get("server-user"),
+    unprivileged,
+    maxMessageSize: int(raw, "max-message-size"),
+    pluginsDir: raw.get("plugins-dir") || undefined,
+    metricsAddress: raw.get("metrics-address") || undefined,
+    configuredPlugin: file?.get("plugin") || undefined,
+    configFile: file ? configPath : undefined,
+    pluginConfig,
+    origin: { "scratch-path": origin("scratch-path"), "logging-dir": origin("logging-dir") },
+  };
+}
+
+function bool(raw: RawOptions, name: string): boolean {
+  const text = raw.get(name) ?? LAUNCHER_OPTIONS[name]!.fallback;
+  if (text === "") return false;
+  const value = parseBool(text);
+  if (value === undefined) throw new UsageError(`Option --${name} must be 0 or 1, got "${text}"`);
+  return value;
+}
+
+function int(raw: RawOptions, name: string): number {
+  const text = raw.get(name) ?? LAUNCHER_OPTIONS[name]!.fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value)) {
+    throw new UsageError(`Option --${name} must be a whole number >= 0, got "${text}"`);
+  }
+  return value;
+}

@@ -1,0 +1,242 @@
+import type { ConfigReloadOutcome, LauncherBackend } from "../launcher/backend.ts";
+import type { JobDraft } from "../launcher/_job_fields.ts";
+import type { JsonLogger } from "../log/mod.ts";
+import {
+  type Clock,
+  type ClusterInfo,
+  ConfigReloadError,
+  type ControlResult,
+  ErrorCode,
+  type Job,
+  type JobFilter,
+  type JobNetwork,
+  type JobOperation,
+  LauncherError,
+  type LoadBalancerNode,
+  REQUIRED_STATUS,
+} from "../sdk/mod.ts";
+import { IDEMPOTENCY_TAG_PREFIX } from "./constants.ts";
+import { withDeadline } from "./deadline.ts";
+import type { InstancePool, PluginInstance } from "./instance_pool.ts";
+import type { JobStore } from "./job_store.ts";
+import { JobStreams } from "./job_streams.ts";
+import { localNetwork } from "./local_network.ts";
+
+/** Options for {@linkcode LauncherService}. */
+export interface LauncherServiceOptions {
+  pluginName: string;
+  store: JobStore;
+  pool: InstancePool;
+  log: JsonLogger;
+  clock: Clock;
+  requestTimeoutMs: number;
+  /** Re-reads the host's own configuration (plugin config file); throws on failure. */
+  reloadHostConfig?: () => Promise<void>;
+}
+
+/**
+ * The host's answer to every Launcher request: reads come from the job store, scheduler
+ * work goes to the plugin instance that owns the job.
+ */
+export class LauncherService implements LauncherBackend {
+  readonly #o: LauncherServiceOptions;
+  readonly #streams: JobStreams;
+  #bootstrapped: Promise<void> | undefined;
+
+  constructor(options: LauncherServiceOptions) {
+    this.#o = options;
+    this.#streams = new JobStreams({
+      store: options.store,
+      instanceFor: (job) => this.#instanceOf(job),
+      pluginName: options.pluginName,
+    });
+  }
+
+  bootstrap(signal: AbortSignal): Promise<void> {
+    this.#bootstrapped ??= this.#recoverAll(signal).catch((error) => {
+      this.#bootstrapped = undefined;
+      throw error;
+    });
+    return this.#bootstrapped;
+  }
+
+  async submitJob(user: string, draft: JobDraft, signal: AbortSignal): Promise<Job> {
+    const owner = checkSubmission(user, draft);
+    const idempotencyKey = draft.tags?.find((tag) => tag.startsWith(IDEMPOTENCY_TAG_PREFIX))
+      ?.slice(IDEMPOTENCY_TAG_PREFIX.length);
+    if (idempotencyKey) {
+      const existing = this.#o.store.findByIdempotencyKey(owner, idempotencyKey);
+      if (existing) return existing;
+    }
+    const instanceKey = this.#o.pool.keyFor(owner);
+    const instance = await this.#o.pool.get(instanceKey, owner);
+    const now = this.#o.clock.now().toISOString();
+    const job = this.#o.store.insert(
+      { ...draft, user: owner, status: "Pending", submissionTime: now, lastUpdateTime: now },
+      { instanceKey, plugin: this.#o.pluginName, ...(idempotencyKey ? { idempotencyKey } : {}) },
+    );
+    try {
+      const change = await this.#call(
+        "submitJob",
+        signal,
+        (s) => instance.submitJob(job, { signal: s }),
+      );
+      if (change) this.#o.store.update(job.id, change);
+    } catch (error) {
+      this.#o.store.remove(job.id);
+      throw error;
+    }
+    return this.#o.store.get(job.id)?.job ?? job;
+  }
+
+  getJob(user: string, id: string, fields?: string[]): Job {
+    const job = this.#o.store.getVisible(user, id);
+    if (!job) throw notFound(id, user);
+    return fields ? project(job, fields) : job;
+  }
+
+  getJobs(user: string, filter: JobFilter, fields?: string[]): Job[] {
+    return this.#o.store.list(user, filter, fields);
+  }
+
+  subscribeStatus(listener: (job: Job) => void): () => void {
+    return this.#o.store.subscribe(listener);
+  }
+
+  async controlJob(
+    user: string,
+    id: string,
+    op: JobOperation,
+    signal: AbortSignal,
+  ): Promise<ControlResult> {
+    const job = this.getJob(user, id);
+    const required = REQUIRED_STATUS[op];
+    if (job.status !== required) {
+      throw new LauncherError(
+        ErrorCode.InvalidJobState,
+        `Job must be ${required.toLowerCase()} to ${op} it; job ${id} is ${job.status}`,
+      );
+    }
+    const instance = await this.#instanceOf(job);
+    return await this.#call(
+      "controlJob",
+      signal,
+      (s) => instance.controlJob(job, op, { signal: s }),
+    );
+  }
+
+  jobOutput(user: string, id: string, wanted: "stdout" | "stderr" | "both", signal: AbortSignal) {
+    return this.#streams.output(this.getJob(user, id), wanted, signal);
+  }
+
+  jobResourceUtil(user: string, id: string, signal: AbortSignal) {
+    const job = this.getJob(user, id);
+    if (job.status !== "Running") {
+      throw new LauncherError(ErrorCode.JobNotRunning, `Job ${id} is not running`);
+    }
+    return this.#streams.resources(job, signal);
+  }
+
+  async jobNetwork(user: string, id: string, signal: AbortSignal): Promise<JobNetwork> {
+    const job = this.getJob(user, id);
+    const instance = await this.#instanceOf(job);
+    if (!instance.jobNetwork) return localNetwork(job.host);
+    return await this.#call("jobNetwork", signal, (s) => instance.jobNetwork!(job, { signal: s }));
+  }
+
+  async clusterInfo(user: string, signal: AbortSignal): Promise<ClusterInfo> {
+    const instance = await this.#o.pool.get(this.#o.pool.keyFor(user), user);
+    return await this.#call(
+      "clusterInfo",
+      signal,
+      (s) => instance.clusterInfo({ user, signal: s }),
+    );
+  }
+
+  async setLoadBalancerNodes(nodes: LoadBalancerNode[], signal: AbortSignal): Promise<void> {
+    for (const instance of await this.#o.pool.running()) {
+      if (!instance.syncNodes) continue;
+      await this.#call("syncNodes", signal, (s) => instance.syncNodes!(nodes, { signal: s }));
+    }
+  }
+
+  async reloadConfig(signal: AbortSignal): Promise<ConfigReloadOutcome> {
+    try {
+      await this.#o.reloadHostConfig?.();
+      for (const instance of await this.#o.pool.running()) {
+        if (!instance.reloadConfig) continue;
+        await this.#call("reloadConfig", signal, (s) => instance.reloadConfig!({ signal: s }));
+      }
+      return { ok: true };
+    } catch (error) {
+      if (error instanceof ConfigReloadError) {
+        return { ok: false, stage: error.stage, message: error.message };
+      }
+      return {
+        ok: false,
+        stage: "unknown",
+        message: error instanceof Error ? error.message : String(error),
+      };
+    }
+  }
+
+  /** Removes terminal jobs past their expiry; returns how many went. */
+  expireJobs(): number {
+    return this.#o.store.expire().length;
+  }
+
+  async #recoverAll(signal: AbortSignal): Promise<void> {
+    const byKey = Map.groupBy(
+      this.#o.store.liveJobs(),
+      (job) => this.#o.store.get(job.id)!.instanceKey,
+    );
+    for (const [key, jobs] of byKey) {
+      const instance = await this.#o.pool.get(key, jobs[0]!.user ?? "*");
+      if (!instance.recover) continue;
+      await this.#call("recover", signal, (s) => instance.recover!(jobs, { signal: s }));
+      this.#o.log.info("Plugin instance recovered its jobs", { instance: key, jobs: jobs.length });
+    }
+  }
+
+  #instanceOf(job: Job): Promise<PluginInstance> {
+    const stored = this.#o.store.get(job.id);
+    if (!stored) throw notFound(job.id, job.user ?? "*");
+    return this.#o.pool.get(stored.instanceKey, job.user ?? "*");
+  }
+
+  #call<T>(
+    what: string,
+    signal: AbortSignal,
+    call: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const label = `Plugin "${this.#o.pluginName}" ${what}`;
+    return withDeadline(call, { signal, timeoutMs: this.#o.requestTimeoutMs, what: label });
+  }
+}
+
+function notFound(id: string, user: string): LauncherError {
+  return new LauncherError(ErrorCode.JobNotFound, `Job ${id} could not be found for user ${user}`);
+}
+
+/** Checks a submission and returns the job's owner. */
+function checkSubmission(user: string, draft: JobDraft): string {
+  const invalid = (message: string) => new LauncherError(ErrorCode.InvalidRequest, message);
+  if (user !== "*" && draft.user && draft.user !== user) {
+    throw invalid(`Job user "${draft.user}" does not match the requesting user "${user}"`);
+  }
+  const owner = draft.user || (user === "*" ? "" : user);
+  if (!owner) throw invalid('User must not be empty: an admin ("*") submission must set job.user');
+  if (draft.command && draft.exe) throw invalid("Job must set either command or exe, not both");
+  if (!draft.command && !draft.exe && !draft.container) {
+    throw invalid("Job must set command or exe (or a container)");
+  }
+  return owner;
+}
+
+/** Only the listed fields of a job, and always its `id`. */
+export function project(job: Job, fields: readonly string[]): Job {
+  const record = job as unknown as Record<string, unknown>;
+  const out: Record<string, unknown> = { id: job.id };
+  for (const field of fields) if (record[field] !== undefined) out[field] = record[field];
+  return out as unknown as Job;
+}

@@ -1,0 +1,62 @@
+import type { FrameWriter } from "../framing/mod.ts";
+import type { JsonLogger } from "../log/mod.ts";
+import { ErrorCode } from "../sdk/mod.ts";
+import { encodeMessage } from "./codec.ts";
+import { ResponseType } from "./messages.ts";
+import { errorResponse, type Response } from "./responses.ts";
+
+/**
+ * Stamps response IDs and hands responses to the one frame writer. Response IDs count
+ * from 0 for every response but Heartbeat and Error, which carry 0. A response too large
+ * for one frame is replaced by an Error for its request instead of ending the channel.
+ */
+export class Outbox {
+  readonly #writer: FrameWriter;
+  readonly #log: JsonLogger;
+  #nextResponseId = 0;
+  #sent = 0;
+
+  constructor(writer: FrameWriter, log: JsonLogger) {
+    this.#writer = writer;
+    this.#log = log;
+  }
+
+  /** How many responses were sent so far. */
+  get sent(): number {
+    return this.#sent;
+  }
+
+  /** Whether the channel can still carry frames. */
+  get open(): boolean {
+    return this.#writer.failure === undefined;
+  }
+
+  send(response: Response): void {
+    if (!this.open) return;
+    const counted = response.messageType !== ResponseType.Heartbeat &&
+      response.messageType !== ResponseType.Error;
+    const stamped = { ...response, responseId: counted ? this.#nextResponseId++ : 0 };
+    const payload = encodeMessage(reorder(stamped));
+    if (payload.length > this.#writer.maxFrameBytes) return this.#sendOversize(response, payload);
+    this.#writer.write(payload);
+    this.#sent += 1;
+  }
+
+  #sendOversize(response: Response, payload: Uint8Array): void {
+    const message =
+      `Cannot send response: ${payload.length} bytes exceed the ${this.#writer.maxFrameBytes}` +
+      ` byte message limit; narrow the request with filters or fields`;
+    this.#log.warn("Response too large for one frame", {
+      requestId: response.requestId,
+      messageType: response.messageType,
+      bytes: payload.length,
+    });
+    this.send(errorResponse(response.requestId, ErrorCode.Unknown, message));
+  }
+}
+
+/** Puts the envelope first, as the SDKs write it, so logs and captures read naturally. */
+function reorder(message: Response & { responseId: number }): Record<string, unknown> {
+  const { messageType, requestId, responseId, ...rest } = message;
+  return { messageType, requestId, responseId, ...rest };
+}

@@ -1,0 +1,127 @@
+import { FrameError, type FrameReader, type FrameWriter } from "../framing/mod.ts";
+import type { JsonLogger } from "../log/mod.ts";
+import type { LauncherBackend } from "./backend.ts";
+import { decodeRequest } from "./codec.ts";
+import { dispatch, type DispatchContext, sendError } from "./dispatcher.ts";
+import { Outbox } from "./outbox.ts";
+import { heartbeatResponse } from "./responses.ts";
+import { StatusStreams } from "./status_streams.ts";
+
+/** Options for {@linkcode LauncherSession}. */
+export interface LauncherSessionOptions {
+  reader: FrameReader;
+  writer: FrameWriter;
+  backend: LauncherBackend;
+  log: JsonLogger;
+  /** Send an unsolicited heartbeat this often after Bootstrap; 0 disables. */
+  heartbeatIntervalMs: number;
+  /** How long shutdown waits for requests in flight before giving up on them. */
+  drainTimeoutMs: number;
+}
+
+/** Why a session ended: stdin closed, a shutdown was asked for, or the channel broke. */
+export type SessionEnd = "eof" | "shutdown" | "frame-error";
+
+/**
+ * One Launcher ⇄ plugin conversation on a pair of streams. Every request is handled
+ * concurrently and answered when it finishes; heartbeats are answered straight from the
+ * reader loop so slow plugin calls never starve them. Bad requests get Error responses
+ * and the session goes on; only an oversized or truncated frame ends it.
+ */
+export class LauncherSession {
+  readonly #options: LauncherSessionOptions;
+  readonly #shutdown = new AbortController();
+  readonly #abandon = new AbortController();
+  readonly #inFlight = new Set<Promise<void>>();
+  readonly #ctx: DispatchContext;
+  #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(options: LauncherSessionOptions) {
+    this.#options = options;
+    this.#ctx = {
+      backend: options.backend,
+      outbox: new Outbox(options.writer, options.log),
+      statusStreams: new StatusStreams(),
+      streams: new Map(),
+      log: options.log,
+      signal: this.#abandon.signal,
+      streamSignal: this.#shutdown.signal,
+      onBootstrapped: () => this.#startHeartbeats(),
+    };
+  }
+
+  /** Reads and answers requests until the input ends, `stop()` is called, or a frame breaks. */
+  async run(): Promise<SessionEnd> {
+    const unsubscribe = this.#options.backend.subscribeStatus((job) => {
+      const message = this.#ctx.statusStreams.update(job);
+      if (message) this.#ctx.outbox.send(message);
+    });
+    try {
+      return await this.#readLoop();
+    } finally {
+      unsubscribe();
+      await this.#drain();
+    }
+  }
+
+  /** Asks the session to stop reading and wind down. */
+  stop(): void {
+    if (this.#shutdown.signal.aborted) return;
+    this.#shutdown.abort(new DOMException("Launcher session is shutting down", "AbortError"));
+    void this.#options.reader.cancel();
+  }
+
+  async #readLoop(): Promise<SessionEnd> {
+    const { reader, log } = this.#options;
+    while (!this.#shutdown.signal.aborted) {
+      let frame: Uint8Array | null;
+      try {
+        frame = await reader.read();
+      } catch (error) {
+        if (this.#shutdown.signal.aborted) break;
+        if (!(error instanceof FrameError)) throw error;
+        log.error("Closing the Launcher channel after a framing error", { error: error.message });
+        return "frame-error";
+      }
+      if (frame === null) return this.#shutdown.signal.aborted ? "shutdown" : "eof";
+      this.#accept(frame);
+    }
+    return "shutdown";
+  }
+
+  #accept(frame: Uint8Array): void {
+    let request;
+    try {
+      request = decodeRequest(frame);
+    } catch (error) {
+      const requestId = (error as { requestId?: number }).requestId ?? 0;
+      return sendError(this.#ctx, requestId, error);
+    }
+    this.#options.log.debug("Request received", {
+      type: request.type,
+      requestId: request.requestId,
+    });
+    if (request.type === "heartbeat") return this.#ctx.outbox.send(heartbeatResponse());
+    const task = dispatch(request, this.#ctx).finally(() => this.#inFlight.delete(task));
+    this.#inFlight.add(task);
+  }
+
+  #startHeartbeats(): void {
+    const interval = this.#options.heartbeatIntervalMs;
+    if (interval <= 0 || this.#heartbeatTimer !== undefined) return;
+    this.#heartbeatTimer = setInterval(() => this.#ctx.outbox.send(heartbeatResponse()), interval);
+  }
+
+  /** Stops streams, lets requests in flight finish (bounded), and flushes the writer. */
+  async #drain(): Promise<void> {
+    clearInterval(this.#heartbeatTimer);
+    this.#ctx.statusStreams.closeAll();
+    for (const { controller } of this.#ctx.streams.values()) controller.abort();
+    const settled = Promise.allSettled([...this.#inFlight]);
+    const timeout = AbortSignal.timeout(this.#options.drainTimeoutMs);
+    await Promise.race([settled, new Promise((done) => timeout.addEventListener("abort", done))]);
+    if (!this.#shutdown.signal.aborted) this.#shutdown.abort();
+    this.#abandon.abort(new DOMException("Launcher session ended", "AbortError"));
+    await this.#options.writer.flush().catch(() => {});
+  }
+}

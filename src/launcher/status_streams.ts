@@ -1,0 +1,75 @@
+import type { Job } from "../sdk/mod.ts";
+import type { StreamSequence } from "./messages.ts";
+import { jobStatusResponse, type Response } from "./responses.ts";
+
+interface StatusStream {
+  readonly requestId: number;
+  readonly user: string;
+  readonly jobId: string;
+  seqId: number;
+}
+
+/**
+ * The open job status streams of one session. A job change becomes one message whose
+ * `sequences` list every stream that should see it: streams for that job and all-jobs
+ * streams of its owner or of `"*"`. Streams are indexed so a change touches only them.
+ */
+export class StatusStreams {
+  readonly #byRequest = new Map<number, StatusStream>();
+  readonly #byJob = new Map<string, Set<StatusStream>>();
+  readonly #allByUser = new Map<string, Set<StatusStream>>();
+
+  get size(): number {
+    return this.#byRequest.size;
+  }
+
+  has(requestId: number): boolean {
+    return this.#byRequest.has(requestId);
+  }
+
+  /** Opens a stream and returns the snapshot messages for `jobs` (the initial statuses). */
+  open(requestId: number, user: string, jobId: string, jobs: Job[]): Response[] {
+    const stream: StatusStream = { requestId, user, jobId, seqId: 0 };
+    this.#byRequest.set(requestId, stream);
+    const index = jobId === "*" ? this.#allByUser : this.#byJob;
+    const key = jobId === "*" ? user : jobId;
+    const set = index.get(key) ?? new Set();
+    set.add(stream);
+    index.set(key, set);
+    return jobs.map((job) => jobStatusResponse([{ requestId, seqId: ++stream.seqId }], job));
+  }
+
+  /** Closes a stream; true when it was open. A cancel must name the stream's job. */
+  close(requestId: number, jobId?: string): boolean {
+    const stream = this.#byRequest.get(requestId);
+    if (!stream || (jobId !== undefined && jobId !== stream.jobId)) return false;
+    this.#byRequest.delete(requestId);
+    const index = stream.jobId === "*" ? this.#allByUser : this.#byJob;
+    const key = stream.jobId === "*" ? stream.user : stream.jobId;
+    const set = index.get(key);
+    set?.delete(stream);
+    if (set?.size === 0) index.delete(key);
+    return true;
+  }
+
+  closeAll(): void {
+    this.#byRequest.clear();
+    this.#byJob.clear();
+    this.#allByUser.clear();
+  }
+
+  /** The one message announcing `job`'s change to every interested stream, if any. */
+  update(job: Job): Response | undefined {
+    const sequences: StreamSequence[] = [];
+    const add = (streams: Set<StatusStream> | undefined, check: boolean) => {
+      for (const stream of streams ?? []) {
+        if (check && stream.user !== "*" && stream.user !== job.user) continue;
+        sequences.push({ requestId: stream.requestId, seqId: ++stream.seqId });
+      }
+    };
+    add(this.#byJob.get(job.id), true);
+    if (job.user !== undefined && job.user !== "*") add(this.#allByUser.get(job.user), false);
+    add(this.#allByUser.get("*"), false);
+    return sequences.length > 0 ? jobStatusResponse(sequences, job) : undefined;
+  }
+}
