@@ -9,3 +9,28 @@ export const SHUTDOWN_GRACE_MS = 10_000;
 
 /** The tag prefix that marks an idempotency key on a submitted job. */
 export const IDEMPOTENCY_TAG_PREFIX = "idempotency:";
+
+/** First restart delay after a crash or failed health check. */
+export const RESTART_BACKOFF_BASE_MS = 1_000;
+
+/** Each further consecutive failure multiplies the delay by this. */
+export const RESTART_BACKOFF_FACTOR = 2;
+
+/** Restart delays never exceed this. */
+export const RESTART_BACKOFF_CAP_MS = 30_000;
+
+/** Delays vary by up to ±20 % so many instances do not restart in lockstep. */
+export const RESTART_JITTER = 0.2;
+
+/** Consecutive failures that open a plugin's circuit breaker. */
+export const BREAKER_FAILURE_THRESHOLD = 5;
+
+/** How long an open breaker refuses calls before one trial call is let through. */
+export const BREAKER_COOL_DOWN_MS = 60_000;
+
+/** An instance with no running jobs and no open streams is stopped after this long idle. */
+export const IDLE_INSTANCE_MS = 10 * 60_000;
+
+/** Default health ping period and deadline, when the manifest sets no `health`. */
+export const DEFAULT_HEALTH_INTERVAL_MS = 5_000;
+export const DEFAULT_HEALTH_TIMEOUT_MS = 2_000;

@@ -11,3 +11,21 @@ Deno.test("host constants sweep expired jobs at least hourly and drain within 10
   assert.equal(C.SHUTDOWN_GRACE_MS, 10_000);
   assert.equal(C.IDEMPOTENCY_TAG_PREFIX, "idempotency:");
 });
+
+Deno.test("restart backoff starts at 1 s, doubles, caps at 30 s with 20 % jitter", () => {
+  assert.equal(C.RESTART_BACKOFF_BASE_MS, 1_000);
+  assert.equal(C.RESTART_BACKOFF_FACTOR, 2);
+  assert.equal(C.RESTART_BACKOFF_CAP_MS, 30_000);
+  assert.equal(C.RESTART_JITTER, 0.2);
+});
+
+Deno.test("the breaker opens at 5 failures and half-opens after 60 s", () => {
+  assert.equal(C.BREAKER_FAILURE_THRESHOLD, 5);
+  assert.equal(C.BREAKER_COOL_DOWN_MS, 60_000);
+});
+
+Deno.test("idle instances stop after 10 minutes; health pings default to 5 s with a 2 s deadline", () => {
+  assert.equal(C.IDLE_INSTANCE_MS, 600_000);
+  assert.equal(C.DEFAULT_HEALTH_INTERVAL_MS, 5_000);
+  assert.ok(C.DEFAULT_HEALTH_TIMEOUT_MS < C.DEFAULT_HEALTH_INTERVAL_MS);
+});

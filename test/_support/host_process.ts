@@ -35,7 +35,11 @@ export class HostProcess implements AsyncDisposable {
   readonly #stderr: Promise<string>;
   #status: Promise<Deno.CommandStatus>;
 
-  constructor(child: Deno.ChildProcess, scratch: string, rawStdin = false) {
+  #ownsScratch: boolean;
+
+  constructor(child: Deno.ChildProcess, scratch: string, options: { rawStdin?: boolean; ownsScratch?: boolean } = {}) {
+    const rawStdin = options.rawStdin ?? false;
+    this.#ownsScratch = options.ownsScratch ?? false;
     this.#child = child;
     this.scratch = scratch;
     this.rawStdin = rawStdin ? child.stdin.getWriter() : undefined;
@@ -79,6 +83,12 @@ export class HostProcess implements AsyncDisposable {
     await this.client[Symbol.asyncDispose]();
     await this.rawStdin?.close().catch(() => {});
     await this.#stderr.catch(() => "");
+    if (this.#ownsScratch) await Deno.remove(this.scratch, { recursive: true }).catch(() => {});
+  }
+
+  /** Keeps the scratch directory after dispose (to restart a host on the same store). */
+  keepScratch(): void {
+    this.#ownsScratch = false;
   }
 }
 
@@ -104,7 +114,10 @@ export async function spawnHost(options: HostOptions = {}): Promise<HostProcess>
     stderr: "piped",
     env: options.env ?? {},
   }).spawn();
-  return new HostProcess(child, scratch, options.rawStdin);
+  return new HostProcess(child, scratch, {
+    ...(options.rawStdin ? { rawStdin: true } : {}),
+    ownsScratch: options.scratch === undefined,
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { LauncherClient } from "../../src/launcher/launcher_client.ts";
 import { spawnHost, withHost } from "../_support/host_process.ts";
 import { jobRequest, submit, userRequest, waitForStatus } from "../_support/requests.ts";
 import { waitUntil } from "../_support/wait.ts";
@@ -29,6 +30,7 @@ Deno.test("The host exits 0 on SIGTERM after finishing requests in flight", opts
 
 Deno.test("Jobs survive a SIGKILL of the host and are served after a restart", opts, async () => {
   const first = await spawnHost({});
+  first.keepScratch();
   const ids: string[] = [];
   try {
     await first.client.bootstrap();
@@ -51,6 +53,7 @@ Deno.test("Jobs survive a SIGKILL of the host and are served after a restart", o
     assert.ok(!ids.includes(String(fresh.id)), "IDs are never reused");
     for (const id of ids) await waitForStatus(client, "alice", id, "Finished");
   });
+  await Deno.remove(first.scratch, { recursive: true });
 });
 
 Deno.test("Slow plugin calls never starve heartbeats or other requests", opts, async () => {
@@ -130,13 +133,13 @@ Deno.test("A host started only with Launcher test-tool flags still serves", opts
     stderr: "piped",
     env: { RSTUDIO_CONFIG_DIR: scratch },
   }).spawn();
-  const { LauncherClient } = await import("../../src/launcher/launcher_client.ts");
   const client = new LauncherClient(child.stdout, child.stdin);
   const reply = await client.bootstrap();
   assert.equal(reply.messageType, 1);
   await client.close();
   assert.equal((await child.status).code, 0);
   await child.stderr.cancel();
+  await Deno.remove(scratch, { recursive: true });
 });
 
 Deno.test("Unknown options are refused with a one-line error and exit 2", opts, async () => {
