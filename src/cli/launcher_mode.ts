@@ -4,6 +4,8 @@ import { InstancePool } from "../host/instance_pool.ts";
 import { JobStore } from "../host/job_store.ts";
 import { jobsHandleFor } from "../host/jobs_handle.ts";
 import { LauncherService } from "../host/launcher_service.ts";
+import { Metrics } from "../host/metrics.ts";
+import { serveMetrics } from "../host/metrics_server.ts";
 import { systemClock } from "../host/system_clock.ts";
 import { LauncherSession } from "../launcher/session.ts";
 import { createLogger, fileSink, type JsonLogger, type LogSink, stderrSink } from "../log/mod.ts";
@@ -11,6 +13,7 @@ import { routeConsoleToLog } from "./console_guard.ts";
 import { ensureDirectory } from "./directories.ts";
 import { type LauncherOptions, readLauncherOptions } from "./launcher_options.ts";
 import { choosePlugin, instanceFactoryFor } from "./plugin_choice.ts";
+import { UsageError } from "./usage_error.ts";
 
 /** Serves the Launcher Plugin API on stdin/stdout until stdin ends or a signal arrives. */
 export async function runLauncherMode(args: string[]): Promise<number> {
@@ -19,15 +22,20 @@ export async function runLauncherMode(args: string[]): Promise<number> {
   const log = openLog(options);
   routeConsoleToLog(log);
   const plugin = await choosePlugin(options, log);
+  const metrics = new Metrics();
   using store = JobStore.open(`${options.scratchPath}/jobs.sqlite`, {
     expiryHours: options.jobExpiryHours,
     onListenerError: (error) => log.error("A job listener failed", { error }),
   });
   await using pool = new InstancePool({
+    pluginName: plugin.name,
     factory: instanceFactoryFor(plugin, options),
     keyFor: plugin.keyFor,
     jobsFor: (key) => jobsHandleFor(store, key, log.with({ instance: key })),
+    hasLiveJobs: (key) => store.liveJobs(key).length > 0,
     log: log.with({ plugin: plugin.name }),
+    health: plugin.health,
+    metrics,
   });
   const service = new LauncherService({
     pluginName: plugin.name,
@@ -44,7 +52,21 @@ export async function runLauncherMode(args: string[]): Promise<number> {
     log,
     heartbeatIntervalMs: options.heartbeatIntervalSeconds * 1000,
     drainTimeoutMs: SHUTDOWN_GRACE_MS,
+    observe: (type, seconds, ok) => {
+      const outcome = ok ? "ok" : "error";
+      metrics.inc("launchbox_requests_total", "Launcher requests answered", {
+        method: type,
+        outcome,
+      });
+      metrics.observe("launchbox_request_duration_seconds", "Launcher request latency", {
+        method: type,
+      }, seconds);
+    },
   });
+  metrics.onCollect(() => collectJobs(metrics, store));
+  await using _server = options.metricsAddress
+    ? serveMetricsFor(options.metricsAddress, metrics, log, plugin.name)
+    : undefined;
   const sweep = setInterval(() => expire(service, log), EXPIRY_SWEEP_MS);
   expire(service, log);
   const stopOnSignal = () => session.stop();
@@ -75,6 +97,32 @@ function openLog(options: LauncherOptions): JsonLogger {
   const log = createLogger({ level: options.debug ? "debug" : "info", sinks });
   if (problem) log.warn("Logging to stderr only", { reason: (problem as Error).message });
   return log;
+}
+
+function collectJobs(metrics: Metrics, store: JobStore): void {
+  metrics.reset("launchbox_jobs");
+  for (const [status, count] of Object.entries(store.countByStatus())) {
+    metrics.set("launchbox_jobs", "Jobs in the store by status", { status }, count);
+  }
+}
+
+function serveMetricsFor(address: string, metrics: Metrics, log: JsonLogger, plugin: string) {
+  const started = Date.now();
+  const health = () => ({
+    status: "ok",
+    plugin,
+    uptimeSeconds: Math.round((Date.now() - started) / 1000),
+  });
+  let server;
+  try {
+    server = serveMetrics(address, metrics, { log, health });
+  } catch (error) {
+    throw new UsageError(
+      `Cannot serve metrics on ${address} (--metrics-address): ${(error as Error).message}`,
+    );
+  }
+  log.info("Serving metrics", { address: `${server.addr.hostname}:${server.addr.port}` });
+  return { [Symbol.asyncDispose]: () => server.shutdown() };
 }
 
 function expire(service: LauncherService, log: JsonLogger): void {

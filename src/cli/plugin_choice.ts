@@ -1,4 +1,8 @@
-import { DEFAULT_REQUEST_TIMEOUT_MS } from "../host/constants.ts";
+import {
+  DEFAULT_HEALTH_INTERVAL_MS,
+  DEFAULT_HEALTH_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+} from "../host/constants.ts";
 import { inProcessFactory } from "../host/in_process_factory.ts";
 import type { InstanceFactory } from "../host/instance_pool.ts";
 import type { JsonLogger } from "../log/mod.ts";
@@ -58,6 +62,7 @@ export interface ChosenPlugin {
   readonly name: string;
   readonly manifest: Manifest;
   readonly requestTimeoutMs: number;
+  readonly health: { intervalMs: number; timeoutMs: number };
   /** The instance key for a user's jobs (DESIGN §4). */
   readonly keyFor: (user: string) => string;
 }
@@ -88,6 +93,7 @@ export async function choosePlugin(
     requestTimeoutMs: manifest.limits.requestTimeoutS
       ? manifest.limits.requestTimeoutS * 1000
       : DEFAULT_REQUEST_TIMEOUT_MS,
+    health: { intervalMs: DEFAULT_HEALTH_INTERVAL_MS, timeoutMs: DEFAULT_HEALTH_TIMEOUT_MS },
     keyFor: () => "shared",
   };
 }

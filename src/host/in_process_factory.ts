@@ -1,5 +1,6 @@
 import type { LauncherPlugin, LauncherPluginDefinition, PluginContext } from "../sdk/mod.ts";
-import type { InstanceFactory, PluginInstance } from "./instance_pool.ts";
+import type { InstanceFactory } from "./instance_pool.ts";
+import type { ManagedInstance } from "./instance_supervisor.ts";
 import { systemClock } from "./system_clock.ts";
 
 /** Options for {@linkcode inProcessFactory}. */
@@ -49,16 +50,26 @@ const METHODS = [
   "close",
 ] as const;
 
-/** The plugin's methods bound to it (classes with private fields work), plus dispose. */
-function bindInstance(plugin: LauncherPlugin): PluginInstance {
-  const instance: Record<string, unknown> = {
-    [Symbol.asyncDispose]: async () => await plugin.close?.(),
+/**
+ * The plugin's methods bound to it (classes with private fields work), plus what the
+ * supervisor watches: an in-process instance always answers pings and exits only when
+ * disposed.
+ */
+function bindInstance(plugin: LauncherPlugin): ManagedInstance {
+  let exit: (reason: string) => void = () => {};
+  const instance: Record<string | symbol, unknown> = {
+    exited: new Promise<string>((resolve) => exit = resolve),
+    ping: () => Promise.resolve(),
+    [Symbol.asyncDispose]: async () => {
+      await plugin.close?.();
+      exit("stopped");
+    },
   };
   for (const name of METHODS) {
     const method = plugin[name];
     if (typeof method === "function") instance[name] = method.bind(plugin);
   }
-  return instance as unknown as PluginInstance;
+  return instance as unknown as ManagedInstance;
 }
 
 async function loadDefinition(entryPath: string, name: string): Promise<LauncherPluginDefinition> {

@@ -1,5 +1,12 @@
 import type { JsonLogger } from "../log/mod.ts";
 import type { JobsHandle, LauncherPlugin } from "../sdk/mod.ts";
+import {
+  DEFAULT_HEALTH_INTERVAL_MS,
+  DEFAULT_HEALTH_TIMEOUT_MS,
+  IDLE_INSTANCE_MS,
+} from "./constants.ts";
+import { InstanceSupervisor, type ManagedInstance } from "./instance_supervisor.ts";
+import type { Metrics } from "./metrics.ts";
 
 /** A running plugin instance: the plugin interface plus a way to stop it. */
 export interface PluginInstance extends LauncherPlugin, AsyncDisposable {}
@@ -13,57 +20,124 @@ export interface InstanceSpec {
   readonly log: JsonLogger;
 }
 
-/** Starts an instance: in-process for now, a sandboxed runner process later. */
-export type InstanceFactory = (spec: InstanceSpec) => Promise<PluginInstance>;
+/** Starts an instance: a sandboxed runner process, or in-process for trusted tests. */
+export type InstanceFactory = (spec: InstanceSpec) => Promise<ManagedInstance>;
 
 /** Options for {@linkcode InstancePool}. */
 export interface InstancePoolOptions {
+  pluginName: string;
   factory: InstanceFactory;
   /** The instance key that serves a user's jobs (isolation level → key). */
   keyFor: (user: string) => string;
   /** The `ctx.jobs` handle of an instance. */
   jobsFor: (instanceKey: string) => JobsHandle;
+  /** Whether an instance still owns jobs that are not finished (then it is never idle). */
+  hasLiveJobs: (instanceKey: string) => boolean;
   log: JsonLogger;
+  metrics?: Metrics;
+  health?: { intervalMs: number; timeoutMs: number };
+  idleMs?: number;
+  /** Shortens restart delays (tests); defaults to the backoff in DESIGN §6. */
+  restartDelay?: (attempt: number) => number;
 }
 
 /**
- * Plugin instances by instance key, started on first use. Two callers asking for the
- * same key at once share one start; a failed start is forgotten so the next call retries.
+ * Plugin instances by instance key, each kept alive by a supervisor: started on first
+ * use, restarted after crashes, stopped when idle (no running jobs, no calls for 10 min).
  */
 export class InstancePool implements AsyncDisposable {
-  readonly #options: InstancePoolOptions;
-  readonly #instances = new Map<string, Promise<PluginInstance>>();
+  readonly #o: InstancePoolOptions;
+  readonly #supervisors = new Map<string, InstanceSupervisor>();
+  readonly #idleSweep: ReturnType<typeof setInterval>;
 
   constructor(options: InstancePoolOptions) {
-    this.#options = options;
+    this.#o = options;
+    const idleMs = options.idleMs ?? IDLE_INSTANCE_MS;
+    this.#idleSweep = setInterval(() => this.#stopIdle(idleMs), Math.min(60_000, idleMs));
+    options.metrics?.onCollect(() => this.#collect(options.metrics!));
   }
 
   /** The instance key serving `user`. */
   keyFor(user: string): string {
-    return this.#options.keyFor(user);
+    return this.#o.keyFor(user);
   }
 
   /** The instance for `instanceKey`, starting it for `user` when it is not running. */
   get(instanceKey: string, user: string): Promise<PluginInstance> {
-    const running = this.#instances.get(instanceKey);
-    if (running) return running;
-    const log = this.#options.log.with({ instance: instanceKey });
-    const jobs = this.#options.jobsFor(instanceKey);
-    const starting = this.#options.factory({ instanceKey, user, jobs, log });
-    this.#instances.set(instanceKey, starting);
-    starting.catch(() => this.#instances.delete(instanceKey));
-    return starting;
+    return this.#supervisorFor(instanceKey, user).acquire();
   }
 
-  /** Instances that are running (started successfully), for broadcasts. */
+  /** Instances that are running now, for broadcasts (reload, nodes). */
   async running(): Promise<PluginInstance[]> {
-    const settled = await Promise.allSettled(this.#instances.values());
+    const live = [...this.#supervisors.values()].filter((s) => s.state === "running");
+    const settled = await Promise.allSettled(live.map((s) => s.acquire()));
     return settled.flatMap((result) => result.status === "fulfilled" ? [result.value] : []);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    const instances = await this.running();
-    this.#instances.clear();
-    await Promise.allSettled(instances.map((instance) => instance[Symbol.asyncDispose]()));
+    clearInterval(this.#idleSweep);
+    const supervisors = [...this.#supervisors.values()];
+    this.#supervisors.clear();
+    await Promise.allSettled(supervisors.map((s) => s[Symbol.asyncDispose]()));
+  }
+
+  #supervisorFor(instanceKey: string, user: string): InstanceSupervisor {
+    let supervisor = this.#supervisors.get(instanceKey);
+    if (supervisor) return supervisor;
+    const log = this.#o.log.with({ instance: instanceKey });
+    const jobs = this.#o.jobsFor(instanceKey);
+    const metrics = this.#o.metrics;
+    const plugin = this.#o.pluginName;
+    supervisor = new InstanceSupervisor({
+      pluginName: plugin,
+      instanceKey,
+      start: () => this.#o.factory({ instanceKey, user, jobs, log }),
+      log,
+      healthIntervalMs: this.#o.health?.intervalMs ?? DEFAULT_HEALTH_INTERVAL_MS,
+      healthTimeoutMs: this.#o.health?.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS,
+      ...(this.#o.restartDelay ? { restartDelay: this.#o.restartDelay } : {}),
+      events: {
+        started: (restart) => {
+          metrics?.inc("launchbox_instance_starts_total", "Plugin instance starts", { plugin });
+          if (restart) {
+            metrics?.inc("launchbox_instance_restarts_total", "Plugin instance restarts", {
+              plugin,
+            });
+          }
+        },
+        failed: () =>
+          metrics?.inc("launchbox_instance_failures_total", "Plugin instance failures", { plugin }),
+      },
+    });
+    this.#supervisors.set(instanceKey, supervisor);
+    return supervisor;
+  }
+
+  #stopIdle(idleMs: number): void {
+    for (const [key, supervisor] of this.#supervisors) {
+      if (supervisor.state !== "running" || supervisor.idleFor() < idleMs) continue;
+      if (this.#o.hasLiveJobs(key)) continue;
+      this.#o.log.info("Stopping an idle plugin instance", { instance: key });
+      void supervisor.stop();
+    }
+  }
+
+  #collect(metrics: Metrics): void {
+    const plugin = this.#o.pluginName;
+    metrics.reset("launchbox_instances");
+    metrics.reset("launchbox_breaker_state");
+    const counts = new Map<string, number>();
+    for (const [key, supervisor] of this.#supervisors) {
+      counts.set(supervisor.state, (counts.get(supervisor.state) ?? 0) + 1);
+      const breaker = supervisor.breaker.state;
+      const value = breaker === "open" ? 2 : breaker === "half-open" ? 1 : 0;
+      metrics.set("launchbox_breaker_state", "Breaker state (0 closed, 1 half-open, 2 open)", {
+        plugin,
+        instance: key,
+      }, value);
+    }
+    for (const [state, count] of counts) {
+      metrics.set("launchbox_instances", "Plugin instances by state", { plugin, state }, count);
+    }
   }
 }

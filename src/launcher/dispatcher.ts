@@ -24,14 +24,24 @@ export interface DispatchContext {
   readonly streamSignal: AbortSignal;
   /** Called once a Bootstrap succeeded (starts the heartbeat timer). */
   readonly onBootstrapped: () => void;
+  /** Told how each request went, for metrics. */
+  readonly observe?: RequestObserver;
 }
+
+/** Receives the type, duration and outcome of every answered request. */
+export type RequestObserver = (type: string, seconds: number, ok: boolean) => void;
 
 /** Answers one request (Heartbeat is answered by the session's reader loop itself). */
 export async function dispatch(request: LauncherRequest, ctx: DispatchContext): Promise<void> {
+  const started = performance.now();
+  let ok = true;
   try {
     await handle(request, ctx);
   } catch (error) {
+    ok = false;
     sendError(ctx, request.requestId, error);
+  } finally {
+    ctx.observe?.(request.type, (performance.now() - started) / 1000, ok);
   }
 }
 

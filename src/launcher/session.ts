@@ -2,7 +2,7 @@ import { FrameError, type FrameReader, type FrameWriter } from "../framing/mod.t
 import type { JsonLogger } from "../log/mod.ts";
 import type { LauncherBackend } from "./backend.ts";
 import { decodeRequest } from "./codec.ts";
-import { dispatch, type DispatchContext, sendError } from "./dispatcher.ts";
+import { dispatch, type DispatchContext, type RequestObserver, sendError } from "./dispatcher.ts";
 import { Outbox } from "./outbox.ts";
 import { heartbeatResponse } from "./responses.ts";
 import { StatusStreams } from "./status_streams.ts";
@@ -17,6 +17,8 @@ export interface LauncherSessionOptions {
   heartbeatIntervalMs: number;
   /** How long shutdown waits for requests in flight before giving up on them. */
   drainTimeoutMs: number;
+  /** Told how each request went (metrics). */
+  observe?: RequestObserver;
 }
 
 /** Why a session ended: stdin closed, a shutdown was asked for, or the channel broke. */
@@ -47,6 +49,7 @@ export class LauncherSession {
       signal: this.#abandon.signal,
       streamSignal: this.#shutdown.signal,
       onBootstrapped: () => this.#startHeartbeats(),
+      ...(options.observe ? { observe: options.observe } : {}),
     };
   }
 
