@@ -36,8 +36,7 @@ bench: deps
 
 # deno compile downloads the denort runtime; where it cannot, DENORT_BIN names a local one.
 build: deps
-	$(DENO) compile $(CEILING) --include src/sandbox/runner_main.ts \
-	  --include src/sandbox/worker_entry.ts --output dist/launchbox main.ts
+	bin/build
 
 clean:
 	rm -rf dist coverage $(JUNIT)

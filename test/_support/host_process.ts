@@ -37,7 +37,11 @@ export class HostProcess implements AsyncDisposable {
 
   #ownsScratch: boolean;
 
-  constructor(child: Deno.ChildProcess, scratch: string, options: { rawStdin?: boolean; ownsScratch?: boolean } = {}) {
+  constructor(
+    child: Deno.ChildProcess,
+    scratch: string,
+    options: { rawStdin?: boolean; ownsScratch?: boolean } = {},
+  ) {
     const rawStdin = options.rawStdin ?? false;
     this.#ownsScratch = options.ownsScratch ?? false;
     this.#child = child;
