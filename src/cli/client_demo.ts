@@ -1,8 +1,8 @@
-import { LauncherClient, type Message } from "../launcher/launcher_client.ts";
+import type { LauncherClient, Message } from "../launcher/launcher_client.ts";
+import { startClientHost } from "./client_host.ts";
 import { writeStdout } from "./exit.ts";
 import { LAUNCHER_OPTIONS } from "./option_table.ts";
 import { parseOptions } from "./parse_options.ts";
-import { selfCommand } from "./self_command.ts";
 
 const DEMO_OPTIONS = {
   "plugins-dir": LAUNCHER_OPTIONS["plugins-dir"]!,
@@ -24,37 +24,24 @@ export async function runDemo(args: string[]): Promise<number> {
     "pending-ms=300\nrun-ms=1800\ntick-ms=400\n",
   );
   const hostArgs = [
-    "--heartbeat-interval-seconds=0",
     `--plugin-name=${plugin}`,
     `--scratch-path=${scratch}`,
     `--logging-dir=${scratch}`,
     `--config-file=${scratch}/launcher.${plugin}.conf`,
     ...(options.has("plugins-dir") ? [`--plugins-dir=${options.get("plugins-dir")}`] : []),
   ];
-  const { command, args: spawnArgs } = selfCommand(hostArgs);
-  const child = new Deno.Command(command, {
-    args: spawnArgs,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const client = new LauncherClient(child.stdout, child.stdin);
-  say(`Launchbox demo: a Launcher session with the "${plugin}" plugin (host pid ${child.pid})\n`);
-  try {
-    await drive(client, user);
-  } finally {
-    await client.close();
+  say(`Launchbox demo: a Launcher session with the "${plugin}" plugin\n`);
+  {
+    await using host = await startClientHost(hostArgs, user);
+    await drive(host.client, user);
   }
-  const status = await child.status;
-  say(`\nHost exited with code ${status.code}. Its log and job store are in ${scratch}\n`);
-  return status.code === 0 ? 0 : 1;
+  say(`\nThe host exited cleanly. Its log and job store are in ${scratch}\n`);
+  return 0;
 }
 
 async function drive(client: LauncherClient, user: string): Promise<void> {
   step("Bootstrap, API 3.6.0");
-  const boot = await client.bootstrap();
-  if (boot.messageType !== 1) throw new Error(`Bootstrap failed: ${boot.errorMessage}`);
-  reply(`plugin speaks API ${versionText(boot.version)}`);
+  reply(`plugin speaks API ${versionText(client.received[0]?.version)}`);
 
   step(`GetClusterInfo as ${user}`);
   const info = await client.request(request(client, 9, user));

@@ -1,0 +1,135 @@
+import type { Message } from "../launcher/launcher_client.ts";
+import { type ClientHost, expectReply } from "./client_host.ts";
+import { writeStdout } from "./exit.ts";
+import { UsageError } from "./usage_error.ts";
+
+const OPERATIONS = ["suspend", "resume", "stop", "kill", "cancel"];
+const TERMINAL = ["Finished", "Failed", "Killed", "Canceled"];
+
+/** Options of one client command after the host options were taken out. */
+export interface CommandInput {
+  positionals: string[];
+  values: Map<string, string[]>;
+}
+
+/** Runs one client command against a started host. */
+export async function runCommand(
+  name: string,
+  host: ClientHost,
+  input: CommandInput,
+): Promise<void> {
+  switch (name) {
+    case "submit":
+      return await submit(host, input);
+    case "jobs":
+      return await jobs(host, input);
+    case "status":
+      return await status(host, jobId(input));
+    case "output":
+      return await output(host, jobId(input), first(input, "type") ?? "both");
+    case "control":
+      return await control(host, jobId(input), input.positionals[1]);
+    case "cluster":
+      return print(JSON.stringify(stripEnvelope(expectReply(await host.ask(9), 8)), null, 2));
+  }
+  throw new UsageError(`Unknown client command "${name}" (see launchbox client --help)`);
+}
+
+async function submit(host: ClientHost, input: CommandInput): Promise<void> {
+  const command = first(input, "command");
+  const exe = first(input, "exe");
+  if (!command && !exe) throw new UsageError("client submit needs --command CMD or --exe PATH");
+  const job: Record<string, unknown> = { name: first(input, "name") ?? command ?? exe };
+  if (command) job.command = command;
+  if (exe) job.exe = exe;
+  const args = input.values.get("arg");
+  if (args) job.args = args;
+  const tags = input.values.get("tag");
+  if (tags) job.tags = tags;
+  const reply = expectReply(await host.ask(2, { job }), 2);
+  const submitted = (reply.jobs as Message[])[0]!;
+  print(`job ${submitted.id} ${submitted.status}`);
+  if (input.values.has("wait")) await status(host, String(submitted.id));
+}
+
+async function jobs(host: ClientHost, input: CommandInput): Promise<void> {
+  const filter: Record<string, unknown> = { jobId: "*", encodedJobId: "" };
+  if (input.values.get("tag")) filter.tags = input.values.get("tag");
+  if (input.values.get("status")) filter.statuses = input.values.get("status");
+  const reply = expectReply(await host.ask(3, filter), 2);
+  const rows = (reply.jobs as Message[]).map((
+    j,
+  ) => [
+    String(j.id),
+    String(j.status),
+    String(j.exitCode ?? "-"),
+    String(j.user),
+    String(j.name ?? ""),
+  ]);
+  print(table([["ID", "STATUS", "EXIT", "USER", "NAME"], ...rows]));
+}
+
+/** Follows a job's status stream until the job ends. */
+async function status(host: ClientHost, id: string): Promise<void> {
+  const request = host.request(4, { jobId: id, encodedJobId: "" });
+  for await (const message of host.client.openStream(request)) {
+    if (message.messageType === -1) throw new Error(String(message.errorMessage));
+    const note = message.statusMessage ? ` (${message.statusMessage})` : "";
+    print(`job ${message.id} ${message.status}${note}`);
+    if (TERMINAL.includes(String(message.status))) break;
+  }
+  host.client.cancelStream(request);
+}
+
+async function output(host: ClientHost, id: string, type: string): Promise<void> {
+  const outputType = ["stdout", "stderr", "both"].indexOf(type);
+  if (outputType === -1) {
+    throw new UsageError(`--type must be stdout, stderr or both, got "${type}"`);
+  }
+  for await (
+    const message of host.client.openStream(
+      host.request(6, { jobId: id, encodedJobId: "", outputType }),
+    )
+  ) {
+    if (message.messageType === -1) throw new Error(String(message.errorMessage));
+    if (message.output) writeStdout(String(message.output));
+  }
+}
+
+async function control(host: ClientHost, id: string, operation: string | undefined): Promise<void> {
+  const index = OPERATIONS.indexOf(operation ?? "");
+  if (index === -1) {
+    throw new UsageError(`client control needs an operation: ${OPERATIONS.join(", ")}`);
+  }
+  const reply = expectReply(
+    await host.ask(5, { jobId: id, encodedJobId: "", operation: index }),
+    4,
+  );
+  print(`${reply.statusMessage}${reply.operationComplete ? "" : " (in progress)"}`);
+}
+
+function jobId(input: CommandInput): string {
+  const id = input.positionals[0];
+  if (!id) throw new UsageError("This client command needs a job ID");
+  return id;
+}
+
+function first(input: CommandInput, name: string): string | undefined {
+  return input.values.get(name)?.[0];
+}
+
+function stripEnvelope(message: Message): Record<string, unknown> {
+  const { messageType: _t, requestId: _r, responseId: _id, ...rest } = message;
+  return rest;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join(
+    "\n",
+  );
+}
+
+function print(text: string): void {
+  writeStdout(text + "\n");
+}

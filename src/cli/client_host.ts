@@ -1,0 +1,66 @@
+import { LauncherClient, type Message } from "../launcher/launcher_client.ts";
+import { selfCommand } from "./self_command.ts";
+
+/** A plugin host started by `launchbox client`, with the Launcher side of its channel. */
+export interface ClientHost extends AsyncDisposable {
+  readonly client: LauncherClient;
+  readonly user: string;
+  /** Sends a user request with the fields the Launcher always includes; resolves its reply. */
+  ask(messageType: number, extra?: Record<string, unknown>): Promise<Message>;
+  /** Builds such a request without sending it (for streams). */
+  request(
+    messageType: number,
+    extra?: Record<string, unknown>,
+  ): Record<string, unknown> & { requestId: number };
+}
+
+/** Starts `launchbox` in plugin mode with these arguments and bootstraps it. */
+export async function startClientHost(hostArgs: string[], user: string): Promise<ClientHost> {
+  const { command, args } = selfCommand(["--heartbeat-interval-seconds=0", ...hostArgs]);
+  const child = new Deno.Command(command, {
+    args,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  const client = new LauncherClient(child.stdout, child.stdin);
+  const request = (messageType: number, extra: Record<string, unknown> = {}) => ({
+    messageType,
+    requestId: client.nextRequestId(),
+    username: user,
+    requestUsername: user,
+    ...extra,
+  });
+  const host: ClientHost = {
+    client,
+    user,
+    request,
+    ask: (messageType, extra) => client.request(request(messageType, extra)),
+    async [Symbol.asyncDispose]() {
+      await client.close();
+      await child.status;
+    },
+  };
+  try {
+    const boot = await client.bootstrap();
+    if (boot.messageType !== 1) throw new Error(String(boot.errorMessage));
+  } catch (error) {
+    child.kill("SIGKILL");
+    await child.status;
+    const log = (await stderr).trim().split("\n").slice(-3).join("\n");
+    throw new Error(`Cannot start the plugin host: ${(error as Error).message}\n${log}`);
+  }
+  return host;
+}
+
+/** An Error reply as a thrown error; other replies pass through. */
+export function expectReply(reply: Message, messageType: number): Message {
+  if (reply.messageType === -1) {
+    throw new Error(`Launcher error ${reply.errorCode}: ${reply.errorMessage}`);
+  }
+  if (reply.messageType !== messageType) {
+    throw new Error(`Unexpected reply ${JSON.stringify(reply)}`);
+  }
+  return reply;
+}

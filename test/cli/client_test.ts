@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+
+const LAUNCHBOX = new URL("../../bin/launchbox", import.meta.url).pathname;
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+async function launchbox(
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const output = await new Deno.Command(LAUNCHBOX, { args, stdin: "null" }).output();
+  const text = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: text.decode(output.stdout),
+    stderr: text.decode(output.stderr),
+  };
+}
+
+Deno.test("client demo drives a whole session and exits 0", opts, async () => {
+  const { code, stdout } = await launchbox(["client", "demo"]);
+  assert.equal(code, 0);
+  assert.match(stdout, /plugin speaks API 3\.6\.0/);
+  assert.match(stdout, /status: job 1 Finished/);
+  assert.match(stdout, /stdout: Line 1 from stdout/);
+  assert.match(stdout, /job 2 "notebook" Finished, exit code 143/);
+});
+
+Deno.test("client commands share jobs through their scratch path", opts, async () => {
+  const scratch = await Deno.makeTempDir({ prefix: "launchbox-client-" });
+  const common = ["--plugin-name=local", `--scratch-path=${scratch}`, "--user=alice"];
+  try {
+    const submitted = await launchbox([
+      "client",
+      "submit",
+      "--command",
+      "echo from local",
+      "--wait",
+      ...common,
+    ]);
+    assert.equal(submitted.code, 0, submitted.stderr);
+    assert.match(submitted.stdout, /^job 1 Running\n[\s\S]*job 1 Finished \(Completed\)\n$/);
+    const jobs = await launchbox(["client", "jobs", ...common]);
+    assert.match(
+      jobs.stdout,
+      /^ID\s+STATUS\s+EXIT\s+USER\s+NAME\n1\s+Finished\s+0\s+alice\s+echo from local\n$/,
+    );
+    const output = await launchbox(["client", "output", "1", ...common]);
+    assert.equal(output.stdout, "from local\n");
+    const control = await launchbox(["client", "control", "1", "stop", ...common]);
+    assert.equal(control.code, 1);
+    assert.match(control.stderr, /Launcher error 8: Job must be running to stop it/);
+  } finally {
+    await Deno.remove(scratch, { recursive: true });
+  }
+});
+
+Deno.test("client refuses unknown commands and options with exit 2", opts, async () => {
+  const unknown = await launchbox(["client", "frobnicate"]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /Unknown client command "frobnicate"/);
+  const badOption = await launchbox(["client", "jobs", "--colour"]);
+  assert.equal(badOption.code, 2);
+  assert.match(badOption.stderr, /--colour/);
+});
