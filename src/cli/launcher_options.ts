@@ -31,9 +31,8 @@ export function readLauncherOptions(args: readonly string[]): LauncherOptions {
   const cli = parseOptions(args, LAUNCHER_OPTIONS);
   const explicitConfig = cli.get("config-file");
   const name = cli.get("plugin-name") ?? "";
-  const configPath = explicitConfig ||
-    (name ? defaultConfigPath(`launcher.${name}.conf`) : undefined);
-  const file = configPath ? readConfigFile(configPath, Boolean(explicitConfig)) : undefined;
+  const configPath = explicitConfig || defaultConfigPath(`launcher.${name || "launchbox"}.conf`);
+  const file = readConfigFile(configPath, Boolean(explicitConfig));
   const merged: RawOptions = new Map(cli);
   const pluginConfig: Record<string, string> = {};
   for (const [key, value] of file ?? []) {

@@ -126,6 +126,7 @@ Deno.test("A plugin printing to stdout cannot break the protocol", opts, async (
 
 Deno.test("A host started only with Launcher test-tool flags still serves", opts, async () => {
   const scratch = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${scratch}/launcher.launchbox.conf`, "plugin=inmemory\n");
   const child = new Deno.Command(new URL("../../bin/launchbox", import.meta.url).pathname, {
     args: ["--heartbeat-interval-seconds=0", "--enable-debug-logging=1"],
     stdin: "piped",
