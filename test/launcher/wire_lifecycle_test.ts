@@ -56,6 +56,34 @@ Deno.test("Jobs survive a SIGKILL of the host and are served after a restart", o
   await Deno.remove(first.scratch, { recursive: true });
 });
 
+Deno.test("A SIGKILL during a burst of submits loses no acknowledged job", opts, async () => {
+  const first = await spawnHost({});
+  first.keepScratch();
+  const acknowledged: string[] = [];
+  try {
+    await first.client.bootstrap();
+    const pending = Array.from(
+      { length: 40 },
+      (_, i) =>
+        submit(first.client, "alice", { name: `burst ${i}` }).then((job) => {
+          acknowledged.push(String(job.id));
+          if (acknowledged.length === 15) first.kill("SIGKILL");
+        }),
+    );
+    await Promise.allSettled(pending);
+  } finally {
+    await first[Symbol.asyncDispose]();
+  }
+  assert.ok(acknowledged.length >= 15);
+  await withHost({ scratch: first.scratch }, async ({ client }) => {
+    await client.bootstrap();
+    const reply = await client.request(jobRequest(client, 3, "alice", "*", { fields: ["id"] }));
+    const stored = new Set((reply.jobs as { id: string }[]).map((j) => j.id));
+    for (const id of acknowledged) assert.ok(stored.has(id), `acknowledged job ${id} was lost`);
+  });
+  await Deno.remove(first.scratch, { recursive: true });
+});
+
 Deno.test("Slow plugin calls never starve heartbeats or other requests", opts, async () => {
   await withHost(
     { pluginsDir: FIXTURES, pluginName: "slow_submit", config: [] },
