@@ -12,7 +12,8 @@ import { createLogger, fileSink, type JsonLogger, type LogSink, stderrSink } fro
 import { routeConsoleToLog } from "./console_guard.ts";
 import { ensureDirectory } from "./directories.ts";
 import { type LauncherOptions, readLauncherOptions } from "./launcher_options.ts";
-import { choosePlugin, instanceFactoryFor } from "./plugin_choice.ts";
+import { instanceFactoryFor } from "./instance_factory.ts";
+import { choosePlugin } from "./plugin_choice.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Serves the Launcher Plugin API on stdin/stdout until stdin ends or a signal arrives. */

@@ -1,0 +1,111 @@
+import { type Manifest, parseManifest } from "./manifest.ts";
+import { PluginLoadError } from "./plugin_load_error.ts";
+
+/** What a plugins directory holds: valid plugins by name, and every broken manifest. */
+export interface Discovered {
+  dir: string;
+  plugins: Manifest[];
+  errors: PluginLoadError[];
+}
+
+/** `plugins/` beside the compiled binary, or beside the checkout's main.ts under `deno run`. */
+export function defaultPluginsDir(): string {
+  if (Deno.build.standalone) {
+    const exe = Deno.execPath();
+    return `${exe.slice(0, exe.lastIndexOf("/"))}/plugins`;
+  }
+  return new URL("../../plugins", import.meta.url).pathname;
+}
+
+/**
+ * Reads every `<dir>/<folder>/plugin.yaml`. A broken manifest, a missing entry module or
+ * a duplicate name is reported and skipped; it never hides the other plugins.
+ */
+export async function discoverPlugins(dir: string): Promise<Discovered> {
+  const root = await realDirectory(dir);
+  const plugins: Manifest[] = [];
+  const errors: PluginLoadError[] = [];
+  const folders: string[] = [];
+  for await (const entry of Deno.readDir(root)) if (entry.isDirectory) folders.push(entry.name);
+  for (const folder of folders.sort()) {
+    const file = `${root}/${folder}/plugin.yaml`;
+    let text: string;
+    try {
+      text = await Deno.readTextFile(file);
+    } catch {
+      continue;
+    }
+    try {
+      plugins.push(await checked(parseManifest(text, file), plugins));
+    } catch (error) {
+      if (error instanceof PluginLoadError) errors.push(error);
+      else throw error;
+    }
+  }
+  return { dir: root, plugins, errors };
+}
+
+async function checked(manifest: Manifest, seen: Manifest[]): Promise<Manifest> {
+  const twin = seen.find((other) => other.name === manifest.name);
+  if (twin) {
+    throw new PluginLoadError(`plugin name "${manifest.name}" is already used by ${twin.file}`, {
+      file: manifest.file,
+      field: "name",
+    });
+  }
+  const exists = await Deno.stat(manifest.entryPath).then((info) => info.isFile, () => false);
+  if (!exists) {
+    throw new PluginLoadError(`entry module ${manifest.entryPath} does not exist`, {
+      file: manifest.file,
+      field: "entry",
+    });
+  }
+  return manifest;
+}
+
+async function realDirectory(dir: string): Promise<string> {
+  try {
+    const real = await Deno.realPath(dir);
+    if ((await Deno.stat(real)).isDirectory) return real;
+  } catch {
+    // reported below
+  }
+  throw new PluginLoadError("plugins directory does not exist or is not a directory", {
+    file: dir,
+    field: "plugins-dir",
+  });
+}
+
+/**
+ * Picks the plugin of a kind: `plugin=` from the config file first, else the plugin
+ * named like `--plugin-name`, else the only one. Otherwise the error lists what exists.
+ */
+export function selectPlugin(
+  found: Discovered,
+  choice: { kind: Manifest["kind"]; configured?: string; pluginName?: string },
+): Manifest {
+  const candidates = found.plugins.filter((plugin) => plugin.kind === choice.kind);
+  const names = candidates.map((plugin) => plugin.name);
+  const available = names.length > 0 ? `available: ${names.join(", ")}` : "none is installed";
+  if (choice.configured) {
+    const chosen = candidates.find((plugin) => plugin.name === choice.configured);
+    if (chosen) return chosen;
+    const broken = found.errors.find((error) => error.file.includes(`/${choice.configured}/`));
+    const why = broken ? `; its manifest is invalid: ${broken.message}` : "";
+    throw new PluginLoadError(
+      `no ${choice.kind} plugin named "${choice.configured}" in ${found.dir} (${available})${why}`,
+      {
+        file: found.dir,
+        field: "plugin",
+      },
+    );
+  }
+  const byName = candidates.find((plugin) => plugin.name === choice.pluginName);
+  if (byName) return byName;
+  if (candidates.length === 1) return candidates[0]!;
+  throw new PluginLoadError(
+    `cannot choose a ${choice.kind} plugin in ${found.dir} (${available}); set plugin=<name> in the config file ` +
+      `or pass --plugin-name`,
+    { file: found.dir, field: "plugin" },
+  );
+}

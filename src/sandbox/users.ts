@@ -1,0 +1,75 @@
+/** A system account, as the runner needs it to start as that user. */
+export interface SystemUser {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+  /** Name of the primary group. */
+  group: string;
+  /** Supplementary group IDs (the primary one included). */
+  groups: number[];
+}
+
+/** Reads accounts from passwd/group files (paths overridable for tests). */
+export class UserDirectory {
+  readonly #passwd: string;
+  readonly #group: string;
+  #cache: { users: Map<string, SystemUser> } | undefined;
+
+  constructor(files: { passwd?: string; group?: string } = {}) {
+    this.#passwd = files.passwd ?? "/etc/passwd";
+    this.#group = files.group ?? "/etc/group";
+  }
+
+  /** The account named `name`, or `undefined` when there is none. Re-reads on a miss. */
+  lookup(name: string): SystemUser | undefined {
+    const found = this.#load().users.get(name);
+    if (found) return found;
+    this.#cache = undefined;
+    return this.#load().users.get(name);
+  }
+
+  #load(): { users: Map<string, SystemUser> } {
+    if (this.#cache) return this.#cache;
+    const groups = parseGroups(readOrEmpty(this.#group));
+    const users = new Map<string, SystemUser>();
+    for (const line of readOrEmpty(this.#passwd).split("\n")) {
+      const [name, , uid, gid, , home] = line.split(":");
+      if (!name || uid === undefined || gid === undefined || name.startsWith("#")) continue;
+      const primary = Number(gid);
+      const extra = groups.members.get(name) ?? [];
+      users.set(name, {
+        name,
+        uid: Number(uid),
+        gid: primary,
+        home: home ?? "/",
+        group: groups.names.get(primary) ?? String(primary),
+        groups: [...new Set([primary, ...extra])],
+      });
+    }
+    this.#cache = { users };
+    return this.#cache;
+  }
+}
+
+function parseGroups(text: string): { names: Map<number, string>; members: Map<string, number[]> } {
+  const names = new Map<number, string>();
+  const members = new Map<string, number[]>();
+  for (const line of text.split("\n")) {
+    const [name, , gid, list] = line.split(":");
+    if (!name || gid === undefined || name.startsWith("#")) continue;
+    names.set(Number(gid), name);
+    for (const member of (list ?? "").split(",").filter(Boolean)) {
+      members.set(member, [...(members.get(member) ?? []), Number(gid)]);
+    }
+  }
+  return { names, members };
+}
+
+function readOrEmpty(path: string): string {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch {
+    return "";
+  }
+}
