@@ -1,0 +1,123 @@
+import assert from "node:assert/strict";
+import { parseManifest } from "./manifest.ts";
+import { PluginLoadError } from "./plugin_load_error.ts";
+
+const FILE = "/plugins/demo/plugin.yaml";
+const GOOD = `name: demo
+version: "1.2.0"
+kind: launcher
+entry: mod.ts
+sdk: 1
+isolation: session
+run_as: session-user
+permissions:
+  read: ["\${plugin_dir}", "/usr/share/zoneinfo"]
+  write: ["\${instance_dir}"]
+  run: ["/bin/sh"]
+  env: ["PATH"]
+  net: ["127.0.0.1:8080"]
+limits: { memory_mb: 512, request_timeout_s: 30 }
+health: { interval_s: 5, timeout_s: 2 }
+`;
+
+Deno.test("parseManifest reads every field with absolute paths", () => {
+  const manifest = parseManifest(GOOD, FILE);
+  assert.equal(manifest.name, "demo");
+  assert.equal(manifest.version, "1.2.0");
+  assert.equal(manifest.isolation, "session");
+  assert.equal(manifest.runAs, "session-user");
+  assert.deepEqual(manifest.permissions.run, ["/bin/sh"]);
+  assert.deepEqual(manifest.limits, { memoryMb: 512, requestTimeoutS: 30 });
+  assert.deepEqual(manifest.health, { intervalS: 5, timeoutS: 2 });
+  assert.equal(manifest.dir, "/plugins/demo");
+  assert.equal(manifest.entryPath, "/plugins/demo/mod.ts");
+});
+
+Deno.test("parseManifest defaults isolation to session and run_as to host", () => {
+  const manifest = parseManifest('name: x\nversion: "1"\nentry: mod.ts\nsdk: 1\n', FILE);
+  assert.equal(manifest.isolation, "session");
+  assert.equal(manifest.runAs, "host");
+  assert.equal(manifest.kind, "launcher");
+  assert.deepEqual(manifest.permissions.net, []);
+});
+
+const BROKEN: [string, string, RegExp, number | undefined][] = [
+  ["unknown key", GOOD.replace("kind: launcher", "knid: launcher"), /unknown field "knid"/, 3],
+  ["wrong type", GOOD.replace("sdk: 1", "sdk: one"), /field "sdk" must be a whole number/, 5],
+  [
+    "bad isolation",
+    GOOD.replace("isolation: session", "isolation: tenant"),
+    /field "isolation" must be one of none, namespace, session, got "tenant"/,
+    6,
+  ],
+  [
+    "unquoted version",
+    GOOD.replace('version: "1.2.0"', "version: 1.10"),
+    /write version: "1.1"/,
+    2,
+  ],
+  [
+    "scratch read",
+    GOOD.replace('"/usr/share/zoneinfo"', '"${scratch}"'),
+    /permissions\.read.*reaches every instance/,
+    9,
+  ],
+  [
+    "write outside",
+    GOOD.replace('write: ["${instance_dir}"]', 'write: ["/etc"]'),
+    /writes outside the instance directory/,
+    10,
+  ],
+  [
+    "dotdot",
+    GOOD.replace('"/usr/share/zoneinfo"', '"${plugin_dir}/../x"'),
+    /must not contain ".."/,
+    9,
+  ],
+  ["relative", GOOD.replace('run: ["/bin/sh"]', 'run: ["sh"]'), /must be an absolute path/, 11],
+  ["wildcard env", GOOD.replace('env: ["PATH"]', 'env: ["*"]'), /is a wildcard/, 12],
+  [
+    "wildcard net",
+    GOOD.replace('net: ["127.0.0.1:8080"]', 'net: ["0.0.0.0"]'),
+    /names every address/,
+    13,
+  ],
+  [
+    "unknown permission",
+    GOOD.replace("  net:", "  ffi: []\n  net:"),
+    /unknown field "permissions\.ffi"/,
+    13,
+  ],
+  [
+    "sdk mismatch",
+    GOOD.replace("sdk: 1", "sdk: 2"),
+    /written for SDK 2.*rebuild the plugin against SDK 1/,
+    5,
+  ],
+  [
+    "escaping entry",
+    GOOD.replace("entry: mod.ts", "entry: ../mod.ts"),
+    /field "entry" must be a path inside the plugin folder/,
+    4,
+  ],
+  ["bad YAML", "name: [unclosed\n", /invalid YAML/, 2],
+  [
+    "health order",
+    GOOD.replace("timeout_s: 2", "timeout_s: 9"),
+    /"health\.timeout_s" must be shorter than interval_s/,
+    15,
+  ],
+];
+
+for (const [what, text, message, line] of BROKEN) {
+  Deno.test(`parseManifest refuses a manifest with ${what}, naming file and line`, () => {
+    assert.throws(() => parseManifest(text, FILE), (error: unknown) => {
+      assert.ok(error instanceof PluginLoadError, String(error));
+      assert.match(error.message, message);
+      assert.equal(error.file, FILE);
+      if (line !== undefined) assert.equal(error.line, line, error.message);
+      assert.ok(error.message.startsWith(`${FILE}:`), error.message);
+      return true;
+    });
+  });
+}
