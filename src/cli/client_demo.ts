@@ -1,5 +1,5 @@
 import type { LauncherClient, Message } from "../launcher/launcher_client.ts";
-import { startClientHost } from "./client_host.ts";
+import { expectReply, startClientHost } from "./client_host.ts";
 import { writeStdout } from "./exit.ts";
 import { LAUNCHER_OPTIONS } from "./option_table.ts";
 import { parseOptions } from "./parse_options.ts";
@@ -44,7 +44,7 @@ async function drive(client: LauncherClient, user: string): Promise<void> {
   reply(`plugin speaks API ${versionText(client.received[0]?.version)}`);
 
   step(`GetClusterInfo as ${user}`);
-  const info = await client.request(request(client, 9, user));
+  const info = expectReply(await client.request(request(client, 9, user)), 8);
   reply(
     `queues ${list(info.queues)} (default ${info.defaultQueue ?? "none"}); limits ${limits(info)}`,
   );

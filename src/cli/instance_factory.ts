@@ -1,17 +1,19 @@
-import { inProcessFactory } from "../host/in_process_factory.ts";
 import type { InstanceFactory } from "../host/instance_pool.ts";
+import { runnerFactory } from "../host/runner_factory.ts";
 import type { LauncherOptions } from "./launcher_options.ts";
 import type { ChosenPlugin } from "./plugin_choice.ts";
 
-/** How instances of the chosen plugin are started. */
+/** How instances of the chosen plugin are started: always in sandboxed runner processes. */
 export function instanceFactoryFor(
   plugin: ChosenPlugin,
   options: LauncherOptions,
 ): InstanceFactory {
-  return inProcessFactory({
-    pluginName: plugin.name,
-    entryPath: plugin.manifest.entryPath,
+  return runnerFactory({
+    manifest: plugin.manifest,
     config: options.pluginConfig,
+    instancesRoot: `${options.scratchPath}/instances`,
     instanceDir: plugin.instanceDir,
+    users: plugin.users,
+    debug: options.debug,
   });
 }

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 
 const LAUNCHBOX = new URL("../../bin/launchbox", import.meta.url).pathname;
+import { ensureTestUsers, TEST_USERS } from "../_support/system_users.ts";
+
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
 async function launchbox(
@@ -24,9 +26,15 @@ Deno.test("client demo drives a whole session and exits 0", opts, async () => {
   assert.match(stdout, /job 2 "notebook" Finished, exit code 143/);
 });
 
-Deno.test("client commands share jobs through their scratch path", opts, async () => {
+const skip = await ensureTestUsers();
+
+Deno.test({
+  name: `client commands share jobs through their scratch path${skip ? ` (skipped: ${skip})` : ""}`,
+  ignore: skip !== undefined,
+  ...opts,
+}, async () => {
   const scratch = await Deno.makeTempDir({ prefix: "launchbox-client-" });
-  const common = ["--plugin-name=local", `--scratch-path=${scratch}`, "--user=alice"];
+  const common = ["--plugin-name=local", `--scratch-path=${scratch}`, `--user=${TEST_USERS[0]}`];
   try {
     const submitted = await launchbox([
       "client",
@@ -41,7 +49,7 @@ Deno.test("client commands share jobs through their scratch path", opts, async (
     const jobs = await launchbox(["client", "jobs", ...common]);
     assert.match(
       jobs.stdout,
-      /^ID\s+STATUS\s+EXIT\s+USER\s+NAME\n1\s+Finished\s+0\s+alice\s+echo from local\n$/,
+      /^ID\s+STATUS\s+EXIT\s+USER\s+NAME\n1\s+Finished\s+0\s+lbtest_alice\s+echo from local\n$/,
     );
     const output = await launchbox(["client", "output", "1", ...common]);
     assert.equal(output.stdout, "from local\n");

@@ -1,0 +1,16 @@
+/** How long a runner may take from spawn to "ready" (plugin loaded) before it is killed. */
+export const RUNNER_START_TIMEOUT_MS = 15_000;
+
+/** How long a stopping runner gets to close its plugin before its process group is killed. */
+export const RUNNER_STOP_GRACE_MS = 10_000;
+
+/**
+ * RLIMIT_DATA below this stops a runner from starting: V8 reserves its code range and a
+ * Worker's heap up front (1 GiB failed, 1280 MiB started, on Linux 6 with Deno 2.9.6).
+ * Smaller manifest limits are raised to it.
+ */
+export const RUNNER_MIN_MEMORY_MB = 1536;
+
+/** Where util-linux keeps the helpers that set the parent-death signal, ids and limits. */
+export const SETPRIV = "/usr/bin/setpriv";
+export const PRLIMIT = "/usr/bin/prlimit";

@@ -1,0 +1,262 @@
+import { FrameReader, FrameWriter } from "../framing/mod.ts";
+import { ErrorCode, type JobsHandle, LauncherError, type Logger } from "../sdk/mod.ts";
+import { AsyncQueue } from "./_async_queue.ts";
+import { decodeRunnerMessage, encodeRpc, toWireError } from "./codec.ts";
+import { RUNNER_START_TIMEOUT_MS, RUNNER_STOP_GRACE_MS } from "./constants.ts";
+import type { PluginMethod, RunnerInit, RunnerMessage } from "./rpc.ts";
+import { rebuildError } from "./rebuild_error.ts";
+import type { RunnerCommand } from "./runner_command.ts";
+
+/** Options for {@linkcode RemotePlugin.start}. */
+export interface RemotePluginOptions {
+  init: RunnerInit;
+  command: RunnerCommand;
+  /** Serves the plugin's `ctx.jobs` calls. */
+  jobs: JobsHandle;
+  /** Receives the runner's log lines (already tagged with plugin and instance). */
+  log: Logger;
+  startTimeoutMs?: number;
+  stopGraceMs?: number;
+}
+
+type Pending = { resolve(value: unknown): void; reject(error: unknown): void };
+
+/**
+ * The host's handle on one runner process: calls travel as frames over the runner's
+ * stdin/stdout, replies and stream items come back, and the plugin's `ctx.jobs` calls are
+ * served from the host. When the runner dies, every call in flight fails with
+ * PluginRestarted naming the plugin and how the runner ended.
+ */
+export class RemotePlugin implements AsyncDisposable {
+  /** Settles with how the runner ended (`exit code 1`, `signal SIGKILL`, `stopped`). */
+  readonly exited: Promise<string>;
+  /** The plugin methods the instance implements. */
+  methods: ReadonlySet<PluginMethod> = new Set();
+  readonly #o: RemotePluginOptions;
+  readonly #child: Deno.ChildProcess;
+  readonly #writer: FrameWriter;
+  readonly #pending = new Map<number, Pending>();
+  readonly #streams = new Map<number, AsyncQueue<unknown>>();
+  #ready: Pending | undefined;
+  #stopped: (() => void) | undefined;
+  #nextId = 1;
+  #ended: string | undefined;
+
+  private constructor(options: RemotePluginOptions) {
+    this.#o = options;
+    const { command, args, env } = options.command;
+    this.#child = new Deno.Command(command, {
+      args,
+      env,
+      clearEnv: true,
+      cwd: options.init.instanceDir,
+      detached: true,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.#writer = new FrameWriter(this.#child.stdin);
+    void this.#readFrames(new FrameReader(this.#child.stdout));
+    void this.#readStderr();
+    this.exited = this.#child.status.then((status) => this.#onExit(status));
+  }
+
+  /** Spawns a runner and resolves once its plugin is loaded; a failed load rejects with why. */
+  static async start(options: RemotePluginOptions): Promise<RemotePlugin> {
+    const runner = new RemotePlugin(options);
+    const ready = new Promise((resolve, reject) => runner.#ready = { resolve, reject });
+    runner.#send({ t: "init", init: options.init });
+    const timeoutMs = options.startTimeoutMs ?? RUNNER_START_TIMEOUT_MS;
+    const timer = setTimeout(
+      () => runner.#ready?.reject(new Error(`did not load within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    try {
+      await ready;
+      return runner;
+    } catch (error) {
+      runner.#kill();
+      await runner.exited;
+      throw new Error(
+        `Plugin "${options.init.pluginName}" could not start: ${(error as Error).message}`,
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The runner's process id (its process group leader). */
+  get pid(): number {
+    return this.#child.pid;
+  }
+
+  /** Calls a plugin method that answers once. */
+  call(
+    method: PluginMethod,
+    args: unknown[],
+    signal: AbortSignal,
+    user?: string,
+  ): Promise<unknown> {
+    const id = this.#nextId++;
+    const reply = new Promise((resolve, reject) => this.#pending.set(id, { resolve, reject }));
+    this.#send({ t: "call", id, method, args, ...(user === undefined ? {} : { user }) });
+    this.#cancelOnAbort(id, signal, () => this.#pending.get(id)?.reject(signal.reason));
+    return reply.finally(() => this.#pending.delete(id));
+  }
+
+  /** Calls a streaming plugin method; stopping the iteration cancels it in the runner. */
+  async *stream(
+    method: PluginMethod,
+    args: unknown[],
+    signal: AbortSignal,
+  ): AsyncIterable<unknown> {
+    const id = this.#nextId++;
+    const queue = new AsyncQueue<unknown>();
+    this.#streams.set(id, queue);
+    this.#send({ t: "call", id, method, args });
+    this.#cancelOnAbort(id, signal, () => queue.close());
+    try {
+      yield* queue;
+    } finally {
+      if (this.#streams.delete(id) && !this.#ended) this.#send({ t: "cancel", id });
+    }
+  }
+
+  /** Resolves when the plugin's event loop answers within `timeoutMs`. */
+  ping(timeoutMs: number): Promise<void> {
+    const id = this.#nextId++;
+    const pong = new Promise((resolve, reject) => this.#pending.set(id, { resolve, reject }));
+    this.#send({ t: "ping", id });
+    const timeout = AbortSignal.timeout(timeoutMs);
+    this.#cancelOnAbort(
+      id,
+      timeout,
+      () => this.#pending.get(id)?.reject(new Error(`no pong within ${timeoutMs} ms`)),
+    );
+    return pong.then(() => {}).finally(() => this.#pending.delete(id));
+  }
+
+  /** Asks the plugin to close, waits the grace period, then kills the runner's process group. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (!this.#ended) {
+      const stopped = new Promise<void>((resolve) => this.#stopped = resolve);
+      this.#send({ t: "stop" });
+      const grace = AbortSignal.timeout(this.#o.stopGraceMs ?? RUNNER_STOP_GRACE_MS);
+      const graceOver = new Promise<void>((resolve) =>
+        grace.addEventListener("abort", () => resolve())
+      );
+      await Promise.race([stopped, this.exited, graceOver]);
+    }
+    this.#kill();
+    await this.exited;
+  }
+
+  #send(message: Parameters<typeof encodeRpc>[0]): void {
+    if (this.#ended) return;
+    try {
+      this.#writer.write(encodeRpc(message));
+    } catch (error) {
+      this.#o.log.warn("Cannot write to the runner", { error: (error as Error).message });
+    }
+  }
+
+  #cancelOnAbort(id: number, signal: AbortSignal, settle: () => void): void {
+    const onAbort = () => {
+      this.#send({ t: "cancel", id });
+      settle();
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  }
+
+  async #readFrames(reader: FrameReader): Promise<void> {
+    try {
+      for await (const frame of reader) this.#receive(decodeRunnerMessage(frame));
+    } catch (error) {
+      this.#o.log.error("The runner broke its channel; stopping it", {
+        error: (error as Error).message,
+      });
+      this.#kill();
+    }
+  }
+
+  #receive(message: RunnerMessage): void {
+    switch (message.t) {
+      case "ready":
+        this.methods = new Set(message.methods);
+        return this.#ready?.resolve(undefined);
+      case "fatal":
+        this.#o.log.error(message.error.message);
+        return this.#ready?.reject(rebuildError(message.error));
+      case "result":
+      case "pong":
+        return this.#pending.get(message.id)?.resolve(
+          "value" in message ? message.value : undefined,
+        );
+      case "error":
+        return this.#pending.get(message.id)?.reject(rebuildError(message.error)) ??
+          this.#streams.get(message.id)?.fail(rebuildError(message.error));
+      case "item":
+        return this.#streams.get(message.id)?.push(message.value);
+      case "end":
+        return this.#streams.get(message.id)?.close();
+      case "jobs":
+        return void this.#serveJobs(message);
+      case "log":
+        return this.#o.log[message.level](message.msg, message.fields);
+      case "stopped":
+        return this.#stopped?.();
+    }
+  }
+
+  async #serveJobs(message: Extract<RunnerMessage, { t: "jobs" }>): Promise<void> {
+    const { jobs } = this.#o;
+    try {
+      const [a, b] = message.args as [never, never];
+      const value = message.op === "get"
+        ? await jobs.get(a)
+        : message.op === "list"
+        ? await jobs.list(a)
+        : await jobs.update(a, b);
+      this.#send({ t: "jobsReply", id: message.id, value: value ?? null });
+    } catch (error) {
+      this.#send({ t: "jobsReply", id: message.id, error: toWireError(error) });
+    }
+  }
+
+  async #readStderr(): Promise<void> {
+    const lines = this.#child.stderr.pipeThrough(new TextDecoderStream());
+    let rest = "";
+    for await (const chunk of lines) {
+      const parts = (rest + chunk).split("\n");
+      rest = parts.pop() ?? "";
+      for (const line of parts) {
+        if (line.trim()) this.#o.log.warn(line, { source: "runner-stderr" });
+      }
+    }
+  }
+
+  #onExit(status: Deno.CommandStatus): string {
+    this.#ended = status.signal ? `signal ${status.signal}` : `exit code ${status.code}`;
+    const { pluginName, instanceKey } = this.#o.init;
+    const lost = new LauncherError(
+      ErrorCode.PluginRestarted,
+      `Plugin "${pluginName}" instance "${instanceKey}" stopped (${this.#ended}) before answering`,
+    );
+    for (const pending of this.#pending.values()) pending.reject(lost);
+    for (const stream of this.#streams.values()) stream.fail(lost);
+    this.#ready?.reject(new Error(`runner ended (${this.#ended})`));
+    this.#pending.clear();
+    this.#streams.clear();
+    return this.#ended;
+  }
+
+  /** SIGKILL to the runner's whole process group (it leads one: spawned detached). */
+  #kill(): void {
+    try {
+      Deno.kill(-this.#child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import { PRLIMIT, RUNNER_MIN_MEMORY_MB, SETPRIV } from "./constants.ts";
+import type { SystemUser } from "./users.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/** How a runner process should be started. */
+export interface RunnerSpawn {
+  /** Start the runner as this user (uid, gid, supplementary groups). Needs a root host. */
+  user?: SystemUser;
+  /** RLIMIT_DATA in MiB (raised to {@linkcode RUNNER_MIN_MEMORY_MB}). */
+  memoryMb?: number;
+  /** The instance directory: the runner's cwd and, for another user, its Deno cache. */
+  instanceDir: string;
+}
+
+/** The program, arguments and environment that start a runner. */
+export interface RunnerCommand {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+/**
+ * Builds the runner's command line: this binary in `runner` mode (under `deno run`, the
+ * runner module with the same permission ceiling), wrapped by `setpriv` for the parent-
+ * death signal and the job user's ids, and by `prlimit` for the memory cap, when present.
+ */
+export function runnerCommand(
+  spawn: RunnerSpawn,
+  has: (path: string) => boolean = exists,
+): RunnerCommand {
+  const self = Deno.build.standalone ? [Deno.execPath(), "runner"] : [
+    Deno.execPath(),
+    "run",
+    ...ceilingFlags(),
+    "--config",
+    `${ROOT}deno.json`,
+    `${ROOT}src/sandbox/runner_main.ts`,
+  ];
+  const wrap: string[] = [];
+  if (spawn.user && Deno.uid() !== 0) {
+    throw new RangeError(
+      `Cannot start a runner as "${spawn.user.name}": run_as: session-user needs Launchbox to run as root`,
+    );
+  }
+  if (has(SETPRIV)) {
+    wrap.push(SETPRIV, "--pdeathsig", "KILL");
+    if (spawn.user) {
+      const { uid, gid, groups } = spawn.user;
+      wrap.push(
+        `--reuid=${uid}`,
+        `--regid=${gid}`,
+        `--groups=${groups.join(",")}`,
+        "--no-new-privs",
+      );
+    }
+    wrap.push("--");
+  } else if (spawn.user) {
+    throw new RangeError(
+      `Cannot start a runner as "${spawn.user.name}": ${SETPRIV} is missing (util-linux)`,
+    );
+  }
+  if (spawn.memoryMb !== undefined && has(PRLIMIT)) {
+    const mb = Math.max(spawn.memoryMb, RUNNER_MIN_MEMORY_MB);
+    wrap.push(PRLIMIT, `--data=${mb * 1024 * 1024}`, "--");
+  }
+  const [command, ...args] = [...wrap, ...self];
+  return { command: command!, args, env: runnerEnv(spawn) };
+}
+
+function runnerEnv(spawn: RunnerSpawn): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    NO_COLOR: "1",
+  };
+  const lang = Deno.env.get("LANG");
+  if (lang) env.LANG = lang;
+  if (spawn.user) {
+    Object.assign(env, { HOME: spawn.user.home, USER: spawn.user.name, LOGNAME: spawn.user.name });
+    if (!Deno.build.standalone) env.DENO_DIR = `${spawn.instanceDir}/.deno`;
+  } else {
+    const home = Deno.env.get("HOME");
+    if (home) env.HOME = home;
+    const denoDir = Deno.env.get("DENO_DIR");
+    if (denoDir) env.DENO_DIR = denoDir;
+  }
+  return env;
+}
+
+function ceilingFlags(): string[] {
+  return Deno.readTextFileSync(`${ROOT}bin/ceiling.flags`).split("\n").filter(Boolean);
+}
+
+function exists(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}

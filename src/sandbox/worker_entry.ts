@@ -1,0 +1,145 @@
+/// <reference lib="deno.worker" />
+/**
+ * The Worker that holds one plugin instance inside a runner process. Its permissions are
+ * the instance's (set by the runner); this bootstrap module is loaded with the runner's.
+ * It routes console output to log messages, keeps plugin errors from killing the Worker,
+ * and serves the host's calls.
+ *
+ * @module
+ */
+import type { LauncherPlugin, LauncherPluginDefinition, PluginContext } from "../sdk/mod.ts";
+import { toWireError } from "./codec.ts";
+import { explainRefusal } from "./friendly_error.ts";
+import {
+  type HostMessage,
+  type PluginMethod,
+  type RunnerInit,
+  type RunnerMessage,
+  STREAM_METHODS,
+} from "./rpc.ts";
+import { workerContext } from "./worker_context.ts";
+
+const post = (message: RunnerMessage) => self.postMessage(message);
+const calls = new Map<number, AbortController>();
+const METHODS: PluginMethod[] = [
+  "submitJob",
+  "controlJob",
+  "jobOutput",
+  "jobResourceUtil",
+  "jobNetwork",
+  "clusterInfo",
+  "recover",
+  "reloadConfig",
+  "syncNodes",
+];
+let plugin: LauncherPlugin | undefined;
+let pluginName = "plugin";
+let jobsReplies: ((message: Extract<HostMessage, { t: "jobsReply" }>) => void) | undefined;
+
+routeConsole();
+self.addEventListener("error", (event) => {
+  event.preventDefault();
+  post({ t: "log", level: "error", msg: `Uncaught error in plugin: ${event.message}` });
+});
+self.addEventListener("unhandledrejection", (event) => {
+  event.preventDefault();
+  const reason = explainRefusal(event.reason, pluginName);
+  post({
+    t: "log",
+    level: "error",
+    msg: `Unhandled rejection in plugin: ${(reason as Error)?.message ?? reason}`,
+  });
+});
+
+self.onmessage = (event: MessageEvent<HostMessage>) => {
+  const message = event.data;
+  switch (message.t) {
+    case "init":
+      return void start(message.init);
+    case "call":
+      return void serve(message);
+    case "cancel":
+      return calls.get(message.id)?.abort(new DOMException("Canceled by the host", "AbortError"));
+    case "jobsReply":
+      return jobsReplies?.(message);
+    case "ping":
+      return post({ t: "pong", id: message.id });
+    case "stop":
+      return void stop();
+  }
+};
+
+async function start(init: RunnerInit): Promise<void> {
+  pluginName = init.pluginName;
+  try {
+    const module = await import(new URL(`file://${init.entryPath}`).href);
+    const definition = module.default as Partial<LauncherPluginDefinition> | undefined;
+    if (definition?.kind !== "launcher" || typeof definition.create !== "function") {
+      throw new TypeError(`${init.entryPath} must export default definePlugin(…)`);
+    }
+    const { ctx, onJobsReply } = workerContext(init, post);
+    jobsReplies = onJobsReply;
+    plugin = await definition.create(ctx satisfies PluginContext);
+    post({ t: "ready", methods: METHODS.filter((name) => typeof plugin![name] === "function") });
+  } catch (error) {
+    const explained = explainRefusal(error, pluginName);
+    const wire = toWireError(explained);
+    wire.message = `Cannot load plugin "${pluginName}": ${wire.message}`;
+    post({ t: "fatal", error: wire });
+  }
+}
+
+async function serve(call: Extract<HostMessage, { t: "call" }>): Promise<void> {
+  const controller = new AbortController();
+  calls.set(call.id, controller);
+  const signal = controller.signal;
+  try {
+    const method = plugin?.[call.method] as ((...args: unknown[]) => unknown) | undefined;
+    if (!plugin || !method) {
+      throw new TypeError(`Plugin "${pluginName}" has no method ${call.method}`);
+    }
+    const options = call.method === "clusterInfo" ? { user: call.user ?? "*", signal } : { signal };
+    const result = method.apply(plugin, [...call.args, options]);
+    if (STREAM_METHODS.has(call.method)) {
+      for await (const value of result as AsyncIterable<unknown>) {
+        if (signal.aborted) break;
+        post({ t: "item", id: call.id, value });
+      }
+      post({ t: "end", id: call.id });
+    } else {
+      post({ t: "result", id: call.id, value: await result });
+    }
+  } catch (error) {
+    post({ t: "error", id: call.id, error: toWireError(explainRefusal(error, pluginName)) });
+  } finally {
+    calls.delete(call.id);
+  }
+}
+
+async function stop(): Promise<void> {
+  for (const controller of calls.values()) controller.abort();
+  try {
+    await plugin?.close?.();
+  } catch (error) {
+    post({ t: "log", level: "warn", msg: `Plugin close failed: ${(error as Error).message}` });
+  }
+  post({ t: "stopped" });
+}
+
+/** console.* becomes log messages: nothing a plugin prints reaches the runner's stdout. */
+function routeConsole(): void {
+  const text = (args: unknown[]) =>
+    args.map((a) => typeof a === "string" ? a : Deno.inspect(a)).join(" ");
+  const at = (level: "debug" | "info" | "warn" | "error") => (...args: unknown[]) =>
+    post({ t: "log", level, msg: text(args), fields: { source: "console" } });
+  Object.assign(console, {
+    log: at("info"),
+    info: at("info"),
+    debug: at("debug"),
+    trace: at("debug"),
+    warn: at("warn"),
+    error: at("error"),
+    dir: at("info"),
+    table: at("info"),
+  });
+}
