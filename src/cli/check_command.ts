@@ -1,5 +1,125 @@
+import { parseArgs } from "node:util";
+import { defaultPluginsDir, discoverPlugins } from "../sandbox/discovery.ts";
+import { instanceDirFor, instanceKeyFor } from "../sandbox/isolation.ts";
+import type { Manifest } from "../sandbox/manifest.ts";
+import { expandPermissions } from "../sandbox/permissions.ts";
+import { PluginLoadError } from "../sandbox/plugin_load_error.ts";
+import { writeStdout } from "./exit.ts";
 import { UsageError } from "./usage_error.ts";
 
-export function runCheck(_args: string[]): Promise<number> {
-  return Promise.reject(new UsageError("not built yet"));
+const EXAMPLE = {
+  user: "alice",
+  tenant: "staff",
+  home: "/home/alice",
+  scratch: "<scratch>/instances",
+};
+
+/**
+ * `launchbox check [--plugins-dir D] [--json]`: validates every manifest, prints a table
+ * of plugins and the permissions an instance of each would get. Exits 1 when any
+ * manifest is invalid, so it can gate a deployment.
+ */
+export async function runCheck(args: string[]): Promise<number> {
+  const { values } = parse(args);
+  const dir = values["plugins-dir"] ?? defaultPluginsDir();
+  let found;
+  try {
+    found = await discoverPlugins(dir);
+  } catch (error) {
+    if (error instanceof PluginLoadError) throw new UsageError(error.message);
+    throw error;
+  }
+  const plugins = found.plugins.map((manifest) => ({
+    manifest,
+    permissions: examplePermissions(manifest),
+  }));
+  if (values.json) {
+    const errors = found.errors.map((e) => ({
+      file: e.file,
+      line: e.line ?? null,
+      field: e.field ?? null,
+      message: e.message,
+    }));
+    writeStdout(
+      JSON.stringify({ dir: found.dir, plugins: plugins.map(toJson), errors }, null, 2) + "\n",
+    );
+  } else {
+    writeStdout(render(found.dir, plugins, found.errors));
+  }
+  return found.errors.length > 0 ? 1 : 0;
+}
+
+function parse(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      options: { "plugins-dir": { type: "string" }, json: { type: "boolean" } },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new UsageError(
+      `${(error as Error).message} (usage: launchbox check [--plugins-dir D] [--json])`,
+    );
+  }
+}
+
+/** The permissions an instance would get, for an example user alice in tenant staff. */
+function examplePermissions(manifest: Manifest): Deno.PermissionOptionsObject {
+  const key = instanceKeyFor(manifest.isolation, EXAMPLE);
+  return expandPermissions(manifest, {
+    pluginDir: manifest.dir,
+    instanceDir: instanceDirFor(EXAMPLE.scratch, key),
+    userHome: manifest.isolation === "session" ? EXAMPLE.home : undefined,
+    scratch: EXAMPLE.scratch,
+  });
+}
+
+function toJson(
+  { manifest, permissions }: { manifest: Manifest; permissions: Deno.PermissionOptionsObject },
+) {
+  const { name, version, kind, isolation, runAs, entryPath, file, limits, health } = manifest;
+  return {
+    name,
+    version,
+    kind,
+    isolation,
+    runAs,
+    entry: entryPath,
+    manifest: file,
+    limits,
+    health,
+    permissions,
+  };
+}
+
+function render(
+  dir: string,
+  plugins: { manifest: Manifest; permissions: Deno.PermissionOptionsObject }[],
+  errors: PluginLoadError[],
+): string {
+  const rows = [["NAME", "VERSION", "KIND", "ISOLATION", "RUN AS"]];
+  for (const { manifest: m } of plugins) {
+    rows.push([m.name, m.version, m.kind, m.isolation, m.runAs]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const lines = [`Plugins in ${dir}`, ""];
+  for (const row of rows) {
+    lines.push(row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd());
+  }
+  for (const { manifest, permissions } of plugins) {
+    lines.push("", `${manifest.name}: an instance for user alice (tenant staff) may`);
+    for (const kind of ["read", "write", "run", "env", "net"] as const) {
+      const granted = permissions[kind];
+      lines.push(`  ${kind.padEnd(5)} ${Array.isArray(granted) ? granted.join(", ") : "nothing"}`);
+    }
+    if (manifest.permissions.run.length > 0 && manifest.runAs === "host") {
+      lines.push("  note  programs it runs are not sandboxed and run as the host's user");
+    }
+  }
+  if (errors.length > 0) {
+    lines.push("", `${errors.length} invalid manifest${errors.length === 1 ? "" : "s"}:`);
+    for (const error of errors) lines.push(`  ${error.message}`);
+  }
+  return lines.join("\n") + "\n";
 }

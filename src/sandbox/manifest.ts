@@ -66,6 +66,13 @@ export function parseManifest(text: string, file: string): Manifest {
   reader.refuseUnknown(TOP_KEYS);
   const dir = file.slice(0, file.lastIndexOf("/")) || "/";
   const manifest = readFields(reader, dir, file);
+  if (manifest.runAs === "session-user" && manifest.isolation !== "session") {
+    fail(
+      `field "run_as" is session-user, which needs isolation: session (one user per instance), got "${manifest.isolation}"`,
+      "run_as",
+      reader.offsetOf("run_as"),
+    );
+  }
   if (manifest.sdk !== SDK_MAJOR) {
     fail(
       `plugin "${manifest.name}" was written for SDK ${manifest.sdk}, this Launchbox supports SDK ${SDK_MAJOR}: ` +

@@ -102,6 +102,12 @@ const BROKEN: [string, string, RegExp, number | undefined][] = [
   ],
   ["bad YAML", "name: [unclosed\n", /invalid YAML/, 2],
   [
+    "session-user without session",
+    GOOD.replace("isolation: session", "isolation: namespace"),
+    /needs isolation: session/,
+    7,
+  ],
+  [
     "health order",
     GOOD.replace("timeout_s: 2", "timeout_s: 9"),
     /"health\.timeout_s" must be shorter than interval_s/,
