@@ -37,6 +37,7 @@ export async function runLauncherMode(args: string[]): Promise<number> {
     log: log.with({ plugin: plugin.name }),
     health: plugin.health,
     metrics,
+    timeScale: timeScale(),
   });
   const service = new LauncherService({
     pluginName: plugin.name,
@@ -98,6 +99,12 @@ function openLog(options: LauncherOptions): JsonLogger {
   const log = createLogger({ level: options.debug ? "debug" : "info", sinks });
   if (problem) log.warn("Logging to stderr only", { reason: (problem as Error).message });
   return log;
+}
+
+/** LAUNCHBOX_TIME_SCALE shortens backoff and breaker cool-down, for tests (default 1). */
+function timeScale(): number {
+  const scale = Number(Deno.env.get("LAUNCHBOX_TIME_SCALE") ?? 1);
+  return Number.isFinite(scale) && scale > 0 ? scale : 1;
 }
 
 function collectJobs(metrics: Metrics, store: JobStore): void {

@@ -10,18 +10,20 @@ export type BreakerState = "closed" | "open" | "half-open";
  */
 export class CircuitBreaker {
   readonly #now: () => number;
+  readonly #coolDownMs: number;
   #failures = 0;
   #openedAt: number | undefined;
   #trialRunning = false;
   #lastFailure = "";
 
-  constructor(now: () => number = Date.now) {
+  constructor(now: () => number = Date.now, coolDownMs = BREAKER_COOL_DOWN_MS) {
     this.#now = now;
+    this.#coolDownMs = coolDownMs;
   }
 
   get state(): BreakerState {
     if (this.#openedAt === undefined) return "closed";
-    return this.#now() - this.#openedAt >= BREAKER_COOL_DOWN_MS ? "half-open" : "open";
+    return this.#now() - this.#openedAt >= this.#coolDownMs ? "half-open" : "open";
   }
 
   get consecutiveFailures(): number {

@@ -1,6 +1,8 @@
 import type { JsonLogger } from "../log/mod.ts";
 import type { JobsHandle, LauncherPlugin } from "../sdk/mod.ts";
+import { restartDelayMs } from "./backoff.ts";
 import {
+  BREAKER_COOL_DOWN_MS,
   DEFAULT_HEALTH_INTERVAL_MS,
   DEFAULT_HEALTH_TIMEOUT_MS,
   IDLE_INSTANCE_MS,
@@ -37,8 +39,8 @@ export interface InstancePoolOptions {
   metrics?: Metrics;
   health?: { intervalMs: number; timeoutMs: number };
   idleMs?: number;
-  /** Shortens restart delays (tests); defaults to the backoff in DESIGN §6. */
-  restartDelay?: (attempt: number) => number;
+  /** Multiplies restart delays and the breaker cool-down (tests use 0.01); default 1. */
+  timeScale?: number;
 }
 
 /**
@@ -88,6 +90,7 @@ export class InstancePool implements AsyncDisposable {
     const jobs = this.#o.jobsFor(instanceKey);
     const metrics = this.#o.metrics;
     const plugin = this.#o.pluginName;
+    const scale = this.#o.timeScale ?? 1;
     supervisor = new InstanceSupervisor({
       pluginName: plugin,
       instanceKey,
@@ -95,7 +98,8 @@ export class InstancePool implements AsyncDisposable {
       log,
       healthIntervalMs: this.#o.health?.intervalMs ?? DEFAULT_HEALTH_INTERVAL_MS,
       healthTimeoutMs: this.#o.health?.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS,
-      ...(this.#o.restartDelay ? { restartDelay: this.#o.restartDelay } : {}),
+      restartDelay: (attempt) => restartDelayMs(attempt) * scale,
+      breakerCoolDownMs: BREAKER_COOL_DOWN_MS * scale,
       events: {
         started: (restart) => {
           metrics?.inc("launchbox_instance_starts_total", "Plugin instance starts", { plugin });

@@ -34,6 +34,8 @@ export interface SupervisorOptions {
   now?: () => number;
   /** Delay before restart number `attempt`; tests shorten it. */
   restartDelay?: (attempt: number) => number;
+  /** How long an open breaker waits before a trial; tests shorten it. */
+  breakerCoolDownMs?: number;
 }
 
 /**
@@ -57,7 +59,7 @@ export class InstanceSupervisor implements AsyncDisposable {
 
   constructor(options: SupervisorOptions) {
     this.#o = options;
-    this.breaker = new CircuitBreaker(options.now);
+    this.breaker = new CircuitBreaker(options.now, options.breakerCoolDownMs);
     this.#lastUsed = (options.now ?? Date.now)();
   }
 
