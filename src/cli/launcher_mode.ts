@@ -38,6 +38,7 @@ export async function runLauncherMode(args: string[]): Promise<number> {
     health: plugin.health,
     metrics,
     timeScale: timeScale(),
+    level: plugin.manifest.isolation,
   });
   const service = new LauncherService({
     pluginName: plugin.name,

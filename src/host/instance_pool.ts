@@ -39,6 +39,8 @@ export interface InstancePoolOptions {
   metrics?: Metrics;
   health?: { intervalMs: number; timeoutMs: number };
   idleMs?: number;
+  /** The plugin's isolation level, for metrics. */
+  level?: string;
   /** Multiplies restart delays and the breaker cool-down (tests use 0.01); default 1. */
   timeScale?: number;
 }
@@ -141,7 +143,12 @@ export class InstancePool implements AsyncDisposable {
       }, value);
     }
     for (const [state, count] of counts) {
-      metrics.set("launchbox_instances", "Plugin instances by state", { plugin, state }, count);
+      const level = this.#o.level ?? "none";
+      metrics.set("launchbox_instances", "Plugin instances by level and state", {
+        plugin,
+        level,
+        state,
+      }, count);
     }
   }
 }

@@ -40,7 +40,10 @@ Deno.test(
       assert.ok(gets >= 4, `expected at least 4 getJob requests, saw ${gets}`);
       assert.match(text, /launchbox_request_duration_seconds_count\{method="submitJob"\} 1\n/);
       assert.match(text, /launchbox_jobs\{status="Finished"\} 1\n/);
-      assert.match(text, /launchbox_instances\{plugin="inmemory",state="running"\} 1\n/);
+      assert.match(
+        text,
+        /launchbox_instances\{plugin="inmemory",level="none",state="running"\} 1\n/,
+      );
       assert.match(text, /launchbox_instance_starts_total\{plugin="inmemory"\} 1\n/);
       assert.match(text, /launchbox_breaker_state\{plugin="inmemory",instance="shared"\} 0\n/);
       const health = await (await scrape(port, "/health")).json();
