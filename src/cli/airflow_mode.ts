@@ -1,11 +1,51 @@
+import { bundleMetadata } from "../airflow/bundle_metadata.ts";
+import { runCoordinator } from "../airflow/coordinator.ts";
+import { defaultPluginsDir } from "../sandbox/discovery.ts";
+import { writeStdout } from "./exit.ts";
+import { VERSION } from "./help.ts";
 import { UsageError } from "./usage_error.ts";
 
-/** Runs one Airflow task instance for the supervisor (coordinator mode). */
-export function runAirflowMode(_args: string[]): Promise<number> {
-  return Promise.reject(new UsageError("Airflow coordinator mode is not built yet"));
+/** Reads `--name=value` / `--name value`; every other argument is ignored (the supervisor may add some). */
+function option(args: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg.startsWith(`--${name}=`)) return arg.slice(name.length + 3);
+    if (arg === `--${name}`) return args[i + 1];
+  }
+  return undefined;
 }
 
-/** Prints the task bundle's metadata. */
-export function runAirflowMetadata(_args: string[]): Promise<number> {
-  return Promise.reject(new UsageError("Airflow bundle metadata is not built yet"));
+/** Runs one Airflow task instance for the supervisor (coordinator mode). */
+export async function runAirflowMode(args: string[]): Promise<number> {
+  const comm = option(args, "comm");
+  const logs = option(args, "logs");
+  if (!comm || !logs) {
+    throw new UsageError("Coordinator mode needs both --comm=HOST:PORT and --logs=HOST:PORT");
+  }
+  const stop = new AbortController();
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    Deno.addSignalListener(signal, () => stop.abort(`Task terminated by ${signal}`));
+  }
+  const tmp = Deno.env.get("TMPDIR") ?? "/tmp";
+  return await runCoordinator({
+    comm,
+    logs,
+    pluginsDir: option(args, "plugins-dir") ?? Deno.env.get("LAUNCHBOX_PLUGINS_DIR") ??
+      defaultPluginsDir(),
+    scratch: option(args, "scratch-path") ?? `${tmp}/launchbox-airflow`,
+    env: (name) => Deno.env.get(name),
+    stop: stop.signal,
+  });
+}
+
+/** Prints the task bundle's metadata (`--airflow-metadata [--format yaml|json]`, or `--bundle-metadata`). */
+export async function runAirflowMetadata(args: string[]): Promise<number> {
+  const format = option(args, "format") ?? (args.includes("--bundle-metadata") ? "json" : "yaml");
+  if (format !== "yaml" && format !== "json") {
+    throw new UsageError(`--format must be yaml or json, got "${format}"`);
+  }
+  const pluginsDir = option(args, "plugins-dir") ?? Deno.env.get("LAUNCHBOX_PLUGINS_DIR") ??
+    defaultPluginsDir();
+  writeStdout(await bundleMetadata(pluginsDir, VERSION, format));
+  return 0;
 }

@@ -1,0 +1,69 @@
+import type { TaskClient } from "../sdk/airflow/mod.ts";
+import type { TaskOutcome, TaskRunContext } from "../sandbox/airflow_rpc.ts";
+import { AirflowTaskWorker, type TaskLogSink } from "../sandbox/airflow_worker.ts";
+import type { Manifest } from "../sandbox/manifest.ts";
+import { bundlePermissions } from "./bundles.ts";
+
+/** How long a task may keep running after SIGTERM/SIGINT aborted its signal. */
+export const ABORT_GRACE_MS = 2_000;
+
+/** Options for {@linkcode runInBundles}. */
+export interface BundleRun {
+  bundles: Manifest[];
+  scratch: string;
+  context: TaskRunContext;
+  client: TaskClient;
+  onLog: TaskLogSink;
+  debug: boolean;
+  /** Aborts when the supervisor signals the process. */
+  stop: AbortSignal;
+}
+
+/**
+ * Finds the bundle that has the task and runs it there. Resolves `missing` (with what is
+ * available) when no bundle has it, and `failed` when a stop signal was not honoured in time.
+ */
+export async function runInBundles(run: BundleRun): Promise<TaskOutcome> {
+  const available: Record<string, string[]> = {};
+  const { dagId, taskId, runId } = run.context.ti;
+  for (const bundle of run.bundles) {
+    const { permissions } = await bundlePermissions(bundle, run.scratch, { dagId, runId });
+    const worker = new AirflowTaskWorker(
+      permissions,
+      `${bundle.name}:${dagId}.${taskId}`,
+      run.onLog,
+    );
+    const task = {
+      entryPath: bundle.entryPath,
+      dagId,
+      taskId,
+      context: run.context,
+      debug: run.debug,
+    };
+    const outcome = await withStop(worker.run(task, run.client), worker, run.stop);
+    if (outcome.kind !== "missing") return outcome;
+    worker.terminate();
+    Object.assign(available, outcome.available);
+  }
+  return { kind: "missing", available };
+}
+
+function withStop(
+  running: Promise<TaskOutcome>,
+  worker: AirflowTaskWorker,
+  stop: AbortSignal,
+): Promise<TaskOutcome> {
+  return new Promise((resolve) => {
+    running.then(resolve);
+    const onStop = () => {
+      const reason = String(stop.reason ?? "Task stopped");
+      worker.abort(reason);
+      setTimeout(
+        () => resolve({ kind: "failed", error: { name: "Terminated", message: reason } }),
+        ABORT_GRACE_MS,
+      );
+    };
+    if (stop.aborted) onStop();
+    else stop.addEventListener("abort", onStop, { once: true });
+  });
+}

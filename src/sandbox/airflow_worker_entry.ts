@@ -1,0 +1,169 @@
+/// <reference lib="deno.worker" />
+/**
+ * The Worker that runs one Airflow task from a bundle, with the bundle's permissions.
+ * Client calls and log lines go to the main thread, which owns the Airflow sockets.
+ *
+ * @module
+ */
+import type { AirflowBundleDefinition, TaskClient, TaskContext } from "../sdk/airflow/mod.ts";
+import { TaskDeferred, TaskSkipped } from "../sdk/airflow/mod.ts";
+import type { LogFields, Logger } from "../sdk/mod.ts";
+import type { FromTaskWorker, TaskOutcome, TaskRunContext, ToTaskWorker } from "./airflow_rpc.ts";
+import { explainRefusal } from "./friendly_error.ts";
+
+const post = (message: FromTaskWorker) => self.postMessage(message);
+const abort = new AbortController();
+const waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+let nextId = 1;
+let logger = "task";
+
+routeConsole();
+self.addEventListener("unhandledrejection", (event) => {
+  event.preventDefault();
+  post({ t: "log", level: "error", event: `Unhandled rejection: ${String(event.reason)}`, logger });
+});
+
+self.onmessage = (event: MessageEvent<ToTaskWorker>) => {
+  const message = event.data;
+  switch (message.t) {
+    case "run":
+      return void run(message);
+    case "list":
+      return void list(message.entryPath);
+    case "reply": {
+      const waiter = waiting.get(message.id);
+      waiting.delete(message.id);
+      if (message.error) {
+        waiter?.reject(
+          Object.assign(new Error(message.error.message), { name: message.error.name }),
+        );
+      } else waiter?.resolve(message.value);
+      return;
+    }
+    case "abort":
+      return abort.abort(new DOMException(message.reason, "AbortError"));
+  }
+};
+
+async function load(entryPath: string): Promise<AirflowBundleDefinition> {
+  const module = await import(new URL(`file://${entryPath}`).href);
+  const bundle = module.default as Partial<AirflowBundleDefinition> | undefined;
+  if (bundle?.kind !== "airflow" || typeof bundle.dags !== "object") {
+    throw new TypeError(`${entryPath} must export default defineBundle(…)`);
+  }
+  return bundle as AirflowBundleDefinition;
+}
+
+async function list(entryPath: string): Promise<void> {
+  try {
+    post({ t: "dags", dags: inventory(await load(entryPath)) });
+  } catch (error) {
+    post({ t: "loadFailed", error: describe(explainRefusal(error, entryPath)) });
+  }
+}
+
+async function run(message: Extract<ToTaskWorker, { t: "run" }>): Promise<void> {
+  logger = `task.${message.dagId}.${message.taskId}`;
+  let bundle: AirflowBundleDefinition;
+  try {
+    bundle = await load(message.entryPath);
+  } catch (error) {
+    return post({ t: "loadFailed", error: describe(explainRefusal(error, message.entryPath)) });
+  }
+  const task = bundle.dags[message.dagId]?.tasks[message.taskId];
+  if (!task) {
+    return post({ t: "outcome", outcome: { kind: "missing", available: inventory(bundle) } });
+  }
+  post({ t: "outcome", outcome: await execute(task, context(message.context, message.debug)) });
+}
+
+async function execute(
+  task: (ctx: TaskContext) => unknown,
+  ctx: TaskContext,
+): Promise<TaskOutcome> {
+  try {
+    const value = await task(ctx);
+    structuredClone(value);
+    return { kind: "success", value: value as never };
+  } catch (error) {
+    if (error instanceof TaskSkipped) return { kind: "skipped", reason: error.message };
+    if (error instanceof TaskDeferred) return { kind: "deferred", request: error.request };
+    return { kind: "failed", error: describe(explainRefusal(error, logger)) };
+  }
+}
+
+function context(run: TaskRunContext, debug: boolean): TaskContext {
+  const call = (method: keyof TaskClient) => (...args: unknown[]) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      waiting.set(id, { resolve, reject });
+      post({ t: "call", id, method, args });
+    });
+  const client = {
+    getVariable: call("getVariable"),
+    putVariable: call("putVariable"),
+    deleteVariable: call("deleteVariable"),
+    getConnection: call("getConnection"),
+    pullXCom: call("pullXCom"),
+    pushXCom: call("pushXCom"),
+  } as TaskClient;
+  return {
+    ...run,
+    logicalDate: run.dagRun.logicalDate,
+    signal: abort.signal,
+    client,
+    log: postingLogger(logger, {}, debug),
+    skip: (reason = "Skipped by the task") => {
+      throw new TaskSkipped(reason);
+    },
+    defer: (request) => {
+      throw new TaskDeferred(request);
+    },
+  };
+}
+
+function inventory(bundle: AirflowBundleDefinition): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(bundle.dags).map(([dag, spec]) => [dag, Object.keys(spec.tasks)]),
+  );
+}
+
+function describe(error: unknown): { name: string; message: string } {
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: "Error", message: String(error) };
+}
+
+function postingLogger(name: string, base: LogFields, debug: boolean): Logger {
+  const at =
+    (level: "debug" | "info" | "warning" | "error") => (event: string, fields?: LogFields) => {
+      if (level !== "debug" || debug) {
+        post({ t: "log", level, event, logger: name, fields: { ...base, ...fields } });
+      }
+    };
+  return {
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warning"),
+    error: at("error"),
+    with: (fields) => postingLogger(name, { ...base, ...fields }, debug),
+  };
+}
+
+/** A task's console output becomes log records, never the process's stdout. */
+function routeConsole(): void {
+  const text = (args: unknown[]) =>
+    args.map((a) => typeof a === "string" ? a : Deno.inspect(a)).join(" ");
+  const at = (level: "debug" | "info" | "warning" | "error") => (...args: unknown[]) =>
+    post({ t: "log", level, event: text(args), logger: `${logger}.console` });
+  Object.assign(console, {
+    log: at("info"),
+    info: at("info"),
+    debug: at("debug"),
+    trace: at("debug"),
+    warn: at("warning"),
+    error: at("error"),
+    dir: at("info"),
+    table: at("info"),
+  });
+}

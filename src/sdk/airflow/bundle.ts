@@ -1,0 +1,76 @@
+import type { DeferRequest, TaskFunction } from "./types.ts";
+
+/** The tasks of one DAG, by task ID. */
+export interface DagSpec {
+  tasks: Record<string, TaskFunction>;
+}
+
+/** What `defineBundle` returns; export it as the bundle module's default. */
+export interface AirflowBundleDefinition {
+  readonly kind: "airflow";
+  readonly dags: Readonly<Record<string, DagSpec>>;
+}
+
+/**
+ * Declares a task bundle: TypeScript handlers for tasks of DAGs declared in Python with
+ * `@task.stub(queue="…")`. Export the result as the module's default.
+ *
+ * @example
+ * ```ts
+ * import { defineBundle } from "./bundle.ts";
+ * export default defineBundle({
+ *   dags: {
+ *     sales: {
+ *       tasks: {
+ *         extract: async ({ client }) => ({ rows: Number(await client.getVariable("rows") ?? 0) }),
+ *       },
+ *     },
+ *   },
+ * });
+ * ```
+ */
+export function defineBundle(spec: { dags: Record<string, DagSpec> }): AirflowBundleDefinition {
+  for (const [dagId, dag] of Object.entries(spec.dags)) {
+    if (!dag || typeof dag.tasks !== "object") {
+      throw new TypeError(`Cannot define bundle: DAG "${dagId}" has no tasks object`);
+    }
+    for (const [taskId, task] of Object.entries(dag.tasks)) {
+      if (typeof task !== "function") {
+        throw new TypeError(`Cannot define bundle: task "${dagId}.${taskId}" is not a function`);
+      }
+    }
+  }
+  return { kind: "airflow", dags: spec.dags };
+}
+
+/**
+ * Thrown by `ctx.skip()`: the task ends as skipped.
+ *
+ * @example
+ * ```ts
+ * import { TaskSkipped } from "./bundle.ts";
+ * const isSkip = (error: unknown) => error instanceof TaskSkipped;
+ * ```
+ */
+export class TaskSkipped extends Error {
+  override readonly name = "TaskSkipped";
+}
+
+/**
+ * Thrown by `ctx.defer()`: the task is handed to a trigger.
+ *
+ * @example
+ * ```ts
+ * import { TaskDeferred } from "./bundle.ts";
+ * const isDefer = (error: unknown) => error instanceof TaskDeferred;
+ * ```
+ */
+export class TaskDeferred extends Error {
+  override readonly name = "TaskDeferred";
+  readonly request: DeferRequest;
+
+  constructor(request: DeferRequest) {
+    super(`Deferred to ${request.classpath}`);
+    this.request = request;
+  }
+}
