@@ -41,5 +41,7 @@ export async function bundleMetadata(
     sdk: { language: "typescript", version, supervisor_schema_version: SUPERVISOR_SCHEMA_VERSION },
     dags: Object.fromEntries(Object.entries(dags).map(([dag, tasks]) => [dag, { tasks }])),
   };
-  return format === "json" ? JSON.stringify(metadata, null, 2) + "\n" : stringify(metadata, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" });
+  return format === "json"
+    ? JSON.stringify(metadata, null, 2) + "\n"
+    : stringify(metadata, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" });
 }

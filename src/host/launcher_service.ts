@@ -11,6 +11,7 @@ import {
   type JobFilter,
   type JobNetwork,
   type JobOperation,
+  type JobUpdate,
   LauncherError,
   type LoadBalancerNode,
   REQUIRED_STATUS,
@@ -81,7 +82,7 @@ export class LauncherService implements LauncherBackend {
         signal,
         (s) => instance.submitJob(job, { signal: s }),
       );
-      if (change) this.#o.store.update(job.id, change);
+      if (change) applySubmitChange(this.#o.store, job.id, change);
     } catch (error) {
       this.#o.store.remove(job.id);
       throw error;
@@ -212,6 +213,20 @@ export class LauncherService implements LauncherBackend {
     const label = `Plugin "${this.#o.pluginName}" ${what}`;
     return withDeadline(call, { signal, timeoutMs: this.#o.requestTimeoutMs, what: label });
   }
+}
+
+/**
+ * Applies what `submitJob` returned. Fields go in first and the status separately: a fast
+ * job may already have reported a later status through `ctx.jobs`, and a refused status
+ * (Running after Finished) must not take the output paths and pid down with it.
+ */
+function applySubmitChange(store: JobStore, id: string, change: JobUpdate): void {
+  const { status, statusMessage, ...fields } = change;
+  if (Object.keys(fields).length > 0) store.update(id, fields);
+  const statusChange: JobUpdate = {};
+  if (status !== undefined) statusChange.status = status;
+  if (statusMessage !== undefined) statusChange.statusMessage = statusMessage;
+  if (Object.keys(statusChange).length > 0) store.update(id, statusChange);
 }
 
 function notFound(id: string, user: string): LauncherError {

@@ -8,20 +8,30 @@ export const TEST_USERS = ["lbtest_alice", "lbtest_bob"] as const;
 export async function ensureTestUsers(): Promise<string | undefined> {
   if (Deno.uid() !== 0) return "creating test users needs root";
   for (const name of TEST_USERS) {
-    const known = await new Deno.Command("id", {
+    const problem = await addUser(name);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
+/** `useradd`, retried: test files run in parallel and may race for the passwd lock. */
+async function addUser(name: string): Promise<string | undefined> {
+  let stderr = "";
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const exists = await new Deno.Command("id", {
       args: ["-u", name],
       stdout: "null",
       stderr: "null",
     }).output();
-    if (known.code === 0) continue;
+    if (exists.code === 0) return undefined;
     const made = await new Deno.Command("useradd", {
       args: ["--create-home", "--shell", "/bin/sh", name],
       stdout: "null",
       stderr: "piped",
     }).output();
-    if (made.code !== 0) {
-      return `useradd ${name} failed: ${new TextDecoder().decode(made.stderr).trim()}`;
-    }
+    if (made.code === 0) return undefined;
+    stderr = new TextDecoder().decode(made.stderr).trim();
+    await new Promise((resolve) => setTimeout(resolve, 100 + attempt * 100));
   }
-  return undefined;
+  return `useradd ${name} failed: ${stderr}`;
 }

@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import { createLogger } from "../log/mod.ts";
+import type { LauncherPlugin } from "../sdk/mod.ts";
+import { InstancePool } from "./instance_pool.ts";
+import type { ManagedInstance } from "./instance_supervisor.ts";
+import { JobStore } from "./job_store.ts";
+import { jobsHandleFor } from "./jobs_handle.ts";
+import { LauncherService } from "./launcher_service.ts";
+import { systemClock } from "./system_clock.ts";
+
+const log = createLogger({ sinks: [] });
+
+function serviceWith(plugin: (jobs: ReturnType<typeof jobsHandleFor>) => LauncherPlugin) {
+  const store = JobStore.open(":memory:", { expiryHours: 24 });
+  const pool = new InstancePool({
+    pluginName: "fake",
+    factory: (spec) =>
+      Promise.resolve({
+        ...plugin(spec.jobs as ReturnType<typeof jobsHandleFor>),
+        ping: () => Promise.resolve(),
+        exited: new Promise<string>(() => {}),
+        [Symbol.asyncDispose]: () => Promise.resolve(),
+      } as ManagedInstance),
+    keyFor: () => "shared",
+    jobsFor: (key) => jobsHandleFor(store, key, log),
+    hasLiveJobs: () => true,
+    log,
+  });
+  const service = new LauncherService({
+    pluginName: "fake",
+    store,
+    pool,
+    log,
+    clock: systemClock,
+    requestTimeoutMs: 1000,
+  });
+  return { store, pool, service };
+}
+
+const basics = {
+  controlJob: () => Promise.resolve({ statusMessage: "ok", operationComplete: true }),
+  jobOutput: async function* () {},
+  clusterInfo: () => Promise.resolve({}),
+};
+
+Deno.test("LauncherService keeps submit fields when the job already ended through ctx.jobs", async () => {
+  const { store, pool, service } = serviceWith((jobs) => ({
+    ...basics,
+    async submitJob(job) {
+      await jobs.update(job.id, { status: "Running" });
+      await jobs.update(job.id, { status: "Finished", exitCode: 0 });
+      return { status: "Running", pid: 42, stdoutFile: "/out/1.stdout" };
+    },
+  }));
+  const job = await service.submitJob("alice", { command: "true" }, new AbortController().signal);
+  assert.equal(job.status, "Finished");
+  assert.equal(job.stdoutFile, "/out/1.stdout");
+  assert.equal(job.pid, 42);
+  await pool[Symbol.asyncDispose]();
+  store.close();
+});
+
+Deno.test("LauncherService removes the job when the plugin's submit fails", async () => {
+  const { store, pool, service } = serviceWith(() => ({
+    ...basics,
+    submitJob: () => Promise.reject(new Error("scheduler down")),
+  }));
+  await assert.rejects(
+    service.submitJob("alice", { command: "true" }, new AbortController().signal),
+    /scheduler down/,
+  );
+  assert.deepEqual(store.list("*"), []);
+  await pool[Symbol.asyncDispose]();
+  store.close();
+});
+
+Deno.test("LauncherService refuses a user submitting a job for someone else", async () => {
+  const { store, pool, service } = serviceWith(() => ({
+    ...basics,
+    submitJob: () => Promise.resolve(),
+  }));
+  await assert.rejects(
+    service.submitJob("alice", { command: "true", user: "bob" }, new AbortController().signal),
+    /Job user "bob" does not match the requesting user "alice"/,
+  );
+  await pool[Symbol.asyncDispose]();
+  store.close();
+});
