@@ -4,7 +4,7 @@ import { InstancePool } from "../host/instance_pool.ts";
 import { JobStore } from "../host/job_store.ts";
 import { jobsHandleFor } from "../host/jobs_handle.ts";
 import { LauncherService } from "../host/launcher_service.ts";
-import { Metrics } from "../host/metrics.ts";
+import { type Labels, Metrics } from "../host/metrics.ts";
 import { serveMetrics } from "../host/metrics_server.ts";
 import { systemClock } from "../host/system_clock.ts";
 import { LauncherSession } from "../launcher/session.ts";
@@ -49,22 +49,13 @@ export async function runLauncherMode(args: string[]): Promise<number> {
     requestTimeoutMs: plugin.requestTimeoutMs,
   });
   const session = new LauncherSession({
-    reader: new FrameReader(Deno.stdin.readable, { maxFrameBytes: options.maxMessageSize }),
-    writer: new FrameWriter(Deno.stdout.writable, { maxFrameBytes: options.maxMessageSize }),
+    reader: new FrameReader(Deno.stdin, { maxFrameBytes: options.maxMessageSize }),
+    writer: new FrameWriter(Deno.stdout, { maxFrameBytes: options.maxMessageSize }),
     backend: service,
     log,
     heartbeatIntervalMs: options.heartbeatIntervalSeconds * 1000,
     drainTimeoutMs: SHUTDOWN_GRACE_MS,
-    observe: (type, seconds, ok) => {
-      const outcome = ok ? "ok" : "error";
-      metrics.inc("launchbox_requests_total", "Launcher requests answered", {
-        method: type,
-        outcome,
-      });
-      metrics.observe("launchbox_request_duration_seconds", "Launcher request latency", {
-        method: type,
-      }, seconds);
-    },
+    observe: requestObserver(metrics),
   });
   metrics.onCollect(() => collectJobs(metrics, store));
   await using _server = options.metricsAddress
@@ -106,6 +97,26 @@ function openLog(options: LauncherOptions): JsonLogger {
 function timeScale(): number {
   const scale = Number(Deno.env.get("LAUNCHBOX_TIME_SCALE") ?? 1);
   return Number.isFinite(scale) && scale > 0 ? scale : 1;
+}
+
+/** Counts and times requests, reusing one label object per method and outcome. */
+function requestObserver(metrics: Metrics): (type: string, seconds: number, ok: boolean) => void {
+  const labels = new Map<string, { counted: Labels; timed: Labels }>();
+  return (type, seconds, ok) => {
+    const outcome = ok ? "ok" : "error";
+    let entry = labels.get(type + outcome);
+    if (!entry) {
+      entry = { counted: { method: type, outcome }, timed: { method: type } };
+      labels.set(type + outcome, entry);
+    }
+    metrics.inc("launchbox_requests_total", "Launcher requests answered", entry.counted);
+    metrics.observe(
+      "launchbox_request_duration_seconds",
+      "Launcher request latency",
+      entry.timed,
+      seconds,
+    );
+  };
 }
 
 function collectJobs(metrics: Metrics, store: JobStore): void {

@@ -1,6 +1,12 @@
 import { DEFAULT_MAX_FRAME_BYTES, HEADER_BYTES, READ_BUFFER_BYTES } from "./constants.ts";
 import { FrameError } from "./frame_error.ts";
 
+/** A byte source read into a caller's buffer (`Deno.stdin`, `Deno.Conn`, `Deno.FsFile`). */
+export interface ByteSource {
+  read(buffer: Uint8Array): Promise<number | null>;
+  close?(): void;
+}
+
 /** Options for {@linkcode FrameReader}. */
 export interface FrameReaderOptions {
   /** Largest payload accepted; a longer declared length ends the channel. */
@@ -17,15 +23,21 @@ export interface FrameReaderOptions {
  */
 export class FrameReader implements AsyncIterable<Uint8Array> {
   readonly maxFrameBytes: number;
-  #reader: ReadableStreamDefaultReader<Uint8Array>;
+  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  #source: ByteSource | undefined;
   #buffer = new Uint8Array(READ_BUFFER_BYTES);
   #start = 0;
   #end = 0;
   #ended = false;
 
-  constructor(stream: ReadableStream<Uint8Array>, options: FrameReaderOptions = {}) {
+  /**
+   * Reads from a Web stream, or from a {@linkcode ByteSource}: the faster path, which
+   * reads straight into the reusable buffer without a chunk per read.
+   */
+  constructor(input: ReadableStream<Uint8Array> | ByteSource, options: FrameReaderOptions = {}) {
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
-    this.#reader = stream.getReader();
+    if (input instanceof ReadableStream) this.#reader = input.getReader();
+    else this.#source = input;
   }
 
   /** The next frame's payload (a copy the caller owns), or `null` at a clean end of stream. */
@@ -34,16 +46,26 @@ export class FrameReader implements AsyncIterable<Uint8Array> {
       const frame = this.#takeFrame();
       if (frame) return frame;
       if (this.#ended) return this.#finish();
-      const { value, done } = await this.#reader.read();
-      if (done) this.#ended = true;
-      else this.#append(value);
+      if (this.#source) await this.#fill(this.#source);
+      else {
+        const { value, done } = await this.#reader!.read();
+        if (done) this.#ended = true;
+        else this.#append(value);
+      }
     }
   }
 
   /** Stops reading and releases the underlying stream. */
   async cancel(reason?: unknown): Promise<void> {
     this.#ended = true;
-    await this.#reader.cancel(reason).catch(() => {});
+    if (this.#reader) await this.#reader.cancel(reason).catch(() => {});
+    else {
+      try {
+        this.#source?.close?.();
+      } catch {
+        // already closed
+      }
+    }
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
@@ -105,6 +127,22 @@ export class FrameReader implements AsyncIterable<Uint8Array> {
     this.#buffer = target;
     this.#end -= this.#start;
     this.#start = 0;
+  }
+
+  /** Reads whatever is available into the free end of the buffer. */
+  async #fill(source: ByteSource): Promise<void> {
+    if (this.#end === this.#buffer.length) {
+      this.#reserve(this.#buffer.length - this.#start + READ_BUFFER_BYTES);
+    }
+    let read: number | null;
+    try {
+      read = await source.read(this.#buffer.subarray(this.#end));
+    } catch (error) {
+      if (this.#ended) read = null;
+      else throw error;
+    }
+    if (read === null) this.#ended = true;
+    else this.#end += read;
   }
 
   #append(chunk: Uint8Array): void {

@@ -1,6 +1,12 @@
 import { DEFAULT_MAX_FRAME_BYTES, HEADER_BYTES, WRITE_BATCH_BYTES } from "./constants.ts";
 import { FrameError } from "./frame_error.ts";
 
+/** A byte sink that may write part of a buffer (`Deno.stdout`, `Deno.Conn`, `Deno.FsFile`). */
+export interface ByteSink {
+  write(bytes: Uint8Array): Promise<number>;
+  close?(): void;
+}
+
 /** Options for {@linkcode FrameWriter}. */
 export interface FrameWriterOptions {
   /** Largest payload accepted; `write` throws a `FrameError` for a longer one. */
@@ -16,15 +22,18 @@ export interface FrameWriterOptions {
  */
 export class FrameWriter implements AsyncDisposable {
   readonly maxFrameBytes: number;
-  #writer: WritableStreamDefaultWriter<Uint8Array>;
+  #writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
+  #sink: ByteSink | undefined;
   #queue: Uint8Array[] = [];
   #pumping: Promise<void> | undefined;
   #failure: FrameError | undefined;
   #closed = false;
 
-  constructor(stream: WritableStream<Uint8Array>, options: FrameWriterOptions = {}) {
+  /** Writes to a Web stream, or to a {@linkcode ByteSink} (the faster path: no stream layer). */
+  constructor(output: WritableStream<Uint8Array> | ByteSink, options: FrameWriterOptions = {}) {
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
-    this.#writer = stream.getWriter();
+    if (output instanceof WritableStream) this.#writer = output.getWriter();
+    else this.#sink = output;
   }
 
   /** The error that stopped the writer, if any (for example a broken pipe). */
@@ -60,11 +69,12 @@ export class FrameWriter implements AsyncDisposable {
     this.#closed = true;
     try {
       await this.flush();
-      await this.#writer.close();
+      if (this.#writer) await this.#writer.close();
+      else this.#sink?.close?.();
     } catch (error) {
       if (!this.#failure) throw error;
     } finally {
-      this.#writer.releaseLock();
+      this.#writer?.releaseLock();
     }
   }
 
@@ -75,7 +85,7 @@ export class FrameWriter implements AsyncDisposable {
   async #pump(): Promise<void> {
     await Promise.resolve();
     try {
-      while (this.#queue.length > 0) await this.#writer.write(this.#takeBatch());
+      while (this.#queue.length > 0) await this.#send(this.#takeBatch());
     } catch (error) {
       this.#failure = new FrameError("closed", `Cannot write frame: ${errorText(error)}`, {
         cause: error,
@@ -84,6 +94,12 @@ export class FrameWriter implements AsyncDisposable {
     } finally {
       this.#pumping = undefined;
     }
+  }
+
+  async #send(batch: Uint8Array): Promise<void> {
+    if (this.#writer) return await this.#writer.write(batch);
+    let offset = 0;
+    while (offset < batch.length) offset += await this.#sink!.write(batch.subarray(offset));
   }
 
   /** Joins queued parts into one buffer of about WRITE_BATCH_BYTES (more for one big frame). */

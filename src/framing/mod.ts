@@ -7,5 +7,5 @@
  */
 export { DEFAULT_MAX_FRAME_BYTES, HEADER_BYTES } from "./constants.ts";
 export { FrameError, type FrameErrorKind } from "./frame_error.ts";
-export { FrameReader, type FrameReaderOptions } from "./frame_reader.ts";
-export { FrameWriter, type FrameWriterOptions } from "./frame_writer.ts";
+export { type ByteSource, FrameReader, type FrameReaderOptions } from "./frame_reader.ts";
+export { type ByteSink, FrameWriter, type FrameWriterOptions } from "./frame_writer.ts";

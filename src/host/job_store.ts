@@ -7,6 +7,7 @@ import {
   type JobStatus,
   type JobUpdate,
 } from "../sdk/mod.ts";
+import { JobCache } from "./_job_cache.ts";
 import { deepFreeze, Listeners } from "./_job_listeners.ts";
 import { JobQueries } from "./_job_query.ts";
 import {
@@ -81,6 +82,7 @@ export class JobStore implements Disposable {
   readonly #db: DatabaseSync;
   readonly #path: string;
   readonly #statements: Statements;
+  readonly #cache = new JobCache<StoredJob>();
   readonly #queries: JobQueries;
   readonly #expiryMs: number;
   readonly #clock: { now(): Date };
@@ -157,8 +159,11 @@ export class JobStore implements Disposable {
 
   /** A job and its owner instance, whoever the user. */
   get(id: string): StoredJob | undefined {
+    const cached = this.#cache.get(id);
+    if (cached) return cached;
     const seq = seqOf(id);
-    return seq === undefined ? undefined : this.#one(this.#statements.selectBySeq, seq);
+    const stored = seq === undefined ? undefined : this.#one(this.#statements.selectBySeq, seq);
+    return stored && this.#cache.set(id, stored);
   }
 
   /**
@@ -207,6 +212,7 @@ export class JobStore implements Disposable {
     const now = this.#clock.now().getTime();
     job.lastUpdateTime = formatTime(now);
     this.#statements.updateJob.run(job.status!, now, JSON.stringify(job), seqOf(id)!);
+    this.#cache.delete(id);
     if (merge.changed.includes("status") || merge.changed.includes("statusMessage")) {
       this.#changes.emit(deepFreeze(structuredClone(job)));
     }
@@ -218,6 +224,7 @@ export class JobStore implements Disposable {
     const stored = this.get(id);
     if (stored === undefined) return false;
     this.#statements.deleteJob.run(seqOf(id)!);
+    this.#cache.delete(id);
     this.#removals.emit(deepFreeze(stored));
     return true;
   }
@@ -232,7 +239,10 @@ export class JobStore implements Disposable {
     const expired = this.#statements.selectExpired.all(...TERMINAL_STATUSES, cutoff) as unknown[];
     const stored = (expired as JobRow[]).map(storedOf);
     this.#transaction(() => {
-      for (const { job } of stored) this.#statements.deleteJob.run(seqOf(job.id)!);
+      for (const { job } of stored) {
+        this.#statements.deleteJob.run(seqOf(job.id)!);
+        this.#cache.delete(job.id);
+      }
     });
     for (const removed of stored) this.#removals.emit(deepFreeze(removed));
     return stored.map(({ job }) => job.id);

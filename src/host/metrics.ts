@@ -83,7 +83,7 @@ export class Metrics {
       family = { help, type, series: new Map() };
       this.#families.set(name, family);
     }
-    const key = JSON.stringify(Object.entries(labels).sort());
+    const key = labelKey(labels);
     let series = family.series.get(key);
     if (!series) {
       series = { labels, value: 0 };
@@ -91,6 +91,18 @@ export class Metrics {
     }
     return series;
   }
+}
+
+const keys = new WeakMap<Labels, string>();
+
+/** A series' identity; cached per label object, since hot callers reuse theirs. */
+function labelKey(labels: Labels): string {
+  let key = keys.get(labels);
+  if (key === undefined) {
+    key = JSON.stringify(Object.entries(labels).sort());
+    keys.set(labels, key);
+  }
+  return key;
 }
 
 function renderSeries(

@@ -1,0 +1,27 @@
+/** One measured figure, with the budget it is held against (DESIGN §10). */
+export interface Figure {
+  name: string;
+  /** `undefined` when it could not be measured; `note` says why. */
+  value: number | undefined;
+  unit: string;
+  budget?: { op: ">=" | "<="; value: number };
+  note?: string;
+}
+
+/** Percentile of sorted-or-not samples (nearest rank). */
+export function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[
+    Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  ]!;
+}
+
+export const median = (samples: number[]) => percentile(samples, 50);
+
+/** Whether a figure holds its budget; `undefined` when it has none or was not measured. */
+export function holds(figure: Figure): boolean | undefined {
+  if (!figure.budget || figure.value === undefined) return undefined;
+  return figure.budget.op === ">="
+    ? figure.value >= figure.budget.value
+    : figure.value <= figure.budget.value;
+}
