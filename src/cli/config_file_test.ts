@@ -23,7 +23,8 @@ async function withEnv(
 }
 
 Deno.test("parseConfigFile reads key=value lines, trimming and skipping comments", () => {
-  const text = "# a comment\n\n  plugin = local \r\nempty=\nurl=http://x/?a=b\n  # indented\nplugin=b";
+  const text =
+    "# a comment\n\n  plugin = local \r\nempty=\nurl=http://x/?a=b\n  # indented\nplugin=b";
   assert.deepEqual(Object.fromEntries(parseConfigFile(text, "/c.conf")), {
     plugin: "b",
     empty: "",
@@ -35,7 +36,10 @@ Deno.test("parseConfigFile refuses a line without a key, naming file and line", 
   for (const [line, shown] of [["novalue", "novalue"], ["  =x", "=x"]]) {
     assert.throws(() => parseConfigFile(`a=1\n\n${line}`, "/etc/x.conf"), (error: unknown) => {
       assert.ok(error instanceof UsageError);
-      assert.equal(error.message, `Cannot read /etc/x.conf line 3: expected key=value, got "${shown}"`);
+      assert.equal(
+        error.message,
+        `Cannot read /etc/x.conf line 3: expected key=value, got "${shown}"`,
+      );
       return true;
     });
   }
