@@ -33,6 +33,8 @@ export interface SupervisorResult {
   killedBy: "SIGTERM" | "SIGKILL" | undefined;
   /** From SIGTERM to exit, when one was sent. */
   exitAfterSignalMs: number | undefined;
+  /** From spawning the runtime to receiving its terminal message. */
+  terminalAfterMs: number | undefined;
   store: Store;
 }
 
@@ -54,8 +56,10 @@ export async function supervise(run: SupervisorRun): Promise<SupervisorResult> {
     terminal: [] as Body[],
     logs: [] as Body[],
     violations: [] as string[],
+    terminalAt: undefined as number | undefined,
   };
   const [program, ...args] = run.command;
+  const spawnedAt = performance.now();
   const child = new Deno.Command(program!, {
     args: [...args, `--comm=127.0.0.1:${port(comm)}`, `--logs=127.0.0.1:${port(logs)}`],
     env: {
@@ -102,6 +106,7 @@ export async function supervise(run: SupervisorRun): Promise<SupervisorResult> {
       ? undefined
       : killedBy,
     exitAfterSignalMs: signalledAt === undefined ? undefined : Date.now() - signalledAt,
+    terminalAfterMs: result.terminalAt === undefined ? undefined : result.terminalAt - spawnedAt,
     store,
   };
 }
@@ -156,7 +161,12 @@ async function write(conn: Deno.Conn, frame: unknown[]): Promise<void> {
 async function serveComm(
   conn: Deno.Conn,
   store: Store,
-  result: { requests: Body[]; terminal: Body[]; violations: string[] },
+  result: {
+    requests: Body[];
+    terminal: Body[];
+    violations: string[];
+    terminalAt?: number | undefined;
+  },
 ) {
   let buffer: Uint8Array = new Uint8Array(0);
   for await (const chunk of conn.readable) {
@@ -176,7 +186,12 @@ async function serveComm(
 function handleFrame(
   payload: Uint8Array,
   store: Store,
-  result: { requests: Body[]; terminal: Body[]; violations: string[] },
+  result: {
+    requests: Body[];
+    terminal: Body[];
+    violations: string[];
+    terminalAt?: number | undefined;
+  },
 ) {
   let frame: unknown;
   try {
@@ -200,7 +215,10 @@ function handleFrame(
     return undefined;
   }
   result.requests.push(body);
-  if (TERMINAL.has(String(body.type))) result.terminal.push(body);
+  if (TERMINAL.has(String(body.type))) {
+    result.terminal.push(body);
+    result.terminalAt ??= performance.now();
+  }
   return [id, answer(body, store), null];
 }
 

@@ -1,0 +1,50 @@
+import { startupDetails } from "../../test/airflow/_startup.ts";
+import { supervise } from "../../test/airflow/_supervisor.ts";
+import { type Figure, median } from "./figure.ts";
+import { hostCommand, ROOT } from "./host.ts";
+
+const BUNDLES = `${ROOT}bench/fixtures/bundles`;
+
+/** Airflow: spawn → terminal message for an empty task (median of 10), and request round trips. */
+export async function airflowRuntime(): Promise<Figure[]> {
+  const scratch = await Deno.makeTempDir({ prefix: "launchbox-bench-" });
+  const { command, args } = hostCommand([`--plugins-dir=${BUNDLES}`, `--scratch-path=${scratch}`]);
+  try {
+    const latencies: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const result = await supervise({
+        command: [command, ...args],
+        startup: startupDetails({ dagId: "bench", taskId: "empty" }),
+      });
+      if (result.finalState !== "success" || result.terminalAfterMs === undefined) {
+        throw new Error(`Empty task ended ${result.finalState}: ${result.violations.join("; ")}`);
+      }
+      latencies.push(result.terminalAfterMs);
+    }
+    const trips = await supervise({
+      command: [command, ...args],
+      startup: startupDetails({ dagId: "bench", taskId: "roundtrips" }),
+      store: { variables: { bench_key: "v" } },
+    });
+    const timing = trips.requests.find((r) => r.type === "SetXCom")?.value as {
+      ms: number;
+      count: number;
+    } | undefined;
+    return [
+      {
+        name: "Airflow spawn → terminal message, empty task",
+        value: median(latencies),
+        unit: "ms",
+        budget: { op: "<=", value: 90 },
+      },
+      {
+        name: "Airflow GetVariable round trips from a task",
+        value: timing ? Math.round(timing.count / (timing.ms / 1000)) : undefined,
+        unit: "/s",
+        note: "sequential, through the task Worker and the comm socket",
+      },
+    ];
+  } finally {
+    await Deno.remove(scratch, { recursive: true });
+  }
+}

@@ -1,0 +1,60 @@
+import { type Figure, median } from "./figure.ts";
+import { request, ROOT, startHost } from "./host.ts";
+
+/**
+ * Runner instances of a session-isolated plugin: time from the first request of a new
+ * user to its answer (a runner starts and loads the plugin), and RSS per idle runner at
+ * 1, 10 and 100 sessions.
+ */
+export async function runnerInstances(): Promise<Figure[]> {
+  const host = await startHost({
+    plugin: "idle_session",
+    pluginsDir: `${ROOT}bench/fixtures/plugins`,
+  });
+  const figures: Figure[] = [];
+  try {
+    await host.client.bootstrap();
+    const starts: number[] = [];
+    for (const target of [1, 10, 100]) {
+      while (starts.length < target) {
+        const t0 = performance.now();
+        const reply = await host.client.request(request(host.client, 9, `user${starts.length}`));
+        if (reply.messageType !== 8) throw new Error(`ClusterInfo failed: ${reply.errorMessage}`);
+        starts.push(performance.now() - t0);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const rss = await runnerRss(host.child.pid);
+      figures.push({
+        name: `memory per idle session runner, ${target} session${target === 1 ? "" : "s"}`,
+        value: rss.total / rss.count / 1024,
+        unit: "MiB RSS",
+        budget: { op: "<=", value: 40 },
+        note: `${rss.count} runners`,
+      });
+    }
+    figures.unshift({
+      name: "runner instance start → first request served",
+      value: median(starts),
+      unit: "ms",
+      budget: { op: "<=", value: 100 },
+    });
+  } finally {
+    await host.stop();
+  }
+  return figures;
+}
+
+/** Total RSS (KiB) of the host's runner children. */
+async function runnerRss(hostPid: number): Promise<{ total: number; count: number }> {
+  const out = await new Deno.Command("ps", {
+    args: ["-o", "rss=,args=", "--ppid", String(hostPid)],
+  }).output();
+  let total = 0, count = 0;
+  for (const line of new TextDecoder().decode(out.stdout).split("\n")) {
+    const [rss, ...args] = line.trim().split(/\s+/);
+    if (!args.join(" ").includes("runner")) continue;
+    total += Number(rss);
+    count++;
+  }
+  return { total, count };
+}
