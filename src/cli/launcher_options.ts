@@ -62,7 +62,7 @@ function build(
     loggingDir: get("logging-dir"),
     serverUser: get("server-user"),
     unprivileged,
-    maxMessageSize: int(raw, "max-message-size"),
+    maxMessageSize: atLeast(int(raw, "max-message-size"), 1024, "max-message-size"),
     pluginsDir: raw.get("plugins-dir") || undefined,
     metricsAddress: raw.get("metrics-address") || undefined,
     configuredPlugin: file?.get("plugin") || undefined,
@@ -85,6 +85,13 @@ function int(raw: RawOptions, name: string): number {
   const value = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value)) {
     throw new UsageError(`Option --${name} must be a whole number >= 0, got "${text}"`);
+  }
+  return value;
+}
+
+function atLeast(value: number, minimum: number, name: string): number {
+  if (value < minimum) {
+    throw new UsageError(`Option --${name} must be at least ${minimum}, got ${value}`);
   }
   return value;
 }

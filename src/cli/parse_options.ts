@@ -22,6 +22,7 @@ export function parseOptions(
     const spec = table[name];
     if (!spec) {
       unknown.push(`--${name}`);
+      if (eq === -1 && args[i + 1] !== undefined && !args[i + 1]!.startsWith("--")) i++;
       continue;
     }
     if (eq !== -1) values.set(name, arg.slice(eq + 1));

@@ -4,6 +4,7 @@ import type { Job } from "../sdk/mod.ts";
 export interface WatchableJobs {
   get(id: string): { job: Job } | undefined;
   subscribe(listener: (job: Job) => void): () => void;
+  subscribeRemovals(listener: (removed: { job: Job }) => void): () => void;
 }
 
 /**
@@ -22,12 +23,16 @@ export function waitForJob(
     if (signal.aborted) return reject(signal.reason);
     const finish = (settle: () => void) => {
       unsubscribe();
+      unsubscribeRemovals();
       signal.removeEventListener("abort", onAbort);
       settle();
     };
     const onAbort = () => finish(() => reject(signal.reason));
     const unsubscribe = jobs.subscribe((job) => {
       if (job.id === id && predicate(job)) finish(() => resolve(job));
+    });
+    const unsubscribeRemovals = jobs.subscribeRemovals((removed) => {
+      if (removed.job.id === id) finish(() => resolve(undefined));
     });
     signal.addEventListener("abort", onAbort, { once: true });
   });

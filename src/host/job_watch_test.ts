@@ -83,12 +83,6 @@ Deno.test("waitForJob rejects at once for an already aborted signal", async () =
 
 Deno.test({
   name: "waitForJob resolves undefined when the job is removed while waiting",
-  // BUG: the doc promises `undefined` "when the job disappears", but only the first lookup
-  // checks that; removal is not a status change, so a watcher of a removed Pending job
-  // (an output stream of a job whose submit failed: LauncherService removes it) waits until
-  // its signal aborts. Fix: add `subscribeRemovals` to WatchableJobs (JobStore has it) and in
-  // waitForJob also listen there: `if (removed.job.id === id) finish(() => resolve(undefined))`.
-  ignore: true,
 }, async () => {
   const { store, id } = openWithJob();
   using _ = store;

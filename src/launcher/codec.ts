@@ -158,8 +158,10 @@ function readGetOutput(envelope: Fields): LauncherRequest {
   const raw = envelope.raw.outputType;
   let outputType: OutputRequest | undefined = "both";
   if (typeof raw === "number") outputType = OUTPUT_BY_NUMBER[raw];
-  else if (typeof raw === "string") outputType = OUTPUT_BY_NAME[raw.toLowerCase()];
-  else if (raw !== undefined && raw !== null) outputType = undefined;
+  else if (typeof raw === "string") {
+    const name = raw.toLowerCase();
+    outputType = Object.hasOwn(OUTPUT_BY_NAME, name) ? OUTPUT_BY_NAME[name] : undefined;
+  } else if (raw !== undefined && raw !== null) outputType = undefined;
   if (outputType === undefined) {
     envelope.fail("outputType", '0, 1, 2 or "stdout", "stderr", "both"');
   }

@@ -43,6 +43,13 @@ export class Outbox {
   }
 
   #sendOversize(response: Response, payload: Uint8Array): void {
+    if (response.messageType === ResponseType.Error) {
+      this.#log.error("Cannot send an error response: it exceeds the frame limit", {
+        requestId: response.requestId,
+        bytes: payload.length,
+      });
+      return;
+    }
     const message =
       `Cannot send response: ${payload.length} bytes exceed the ${this.#writer.maxFrameBytes}` +
       ` byte message limit; narrow the request with filters or fields`;
