@@ -36,7 +36,7 @@ export async function discoverPlugins(dir: string): Promise<Discovered> {
       continue;
     }
     try {
-      plugins.push(await checked(parseManifest(text, file), plugins));
+      plugins.push(await checked(await parseManifest(text, file), plugins));
     } catch (error) {
       if (error instanceof PluginLoadError) errors.push(error);
       else throw error;

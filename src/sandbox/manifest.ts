@@ -1,5 +1,5 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type YAMLMap } from "yaml";
 import { SDK_MAJOR } from "../sdk/mod.ts";
+import { type ManifestDocument, parseManifestYaml } from "./_manifest_yaml.ts";
 import { checkPermissionEntry, PERMISSION_KINDS, type PermissionKind } from "./permission_rules.ts";
 import { PluginLoadError } from "./plugin_load_error.ts";
 
@@ -41,47 +41,80 @@ const TOP_KEYS = [
 ];
 const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 
+type Fail = (message: string, field?: string, line?: number) => never;
+
 /**
  * Parses and validates a manifest. Every problem is a `PluginLoadError` naming the file,
  * the line and the field, so an administrator can fix it without guessing.
  */
-export function parseManifest(text: string, file: string): Manifest {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  const lineOf = (offset: number | undefined) =>
-    offset === undefined ? undefined : lines.linePos(offset).line;
-  const fail = (message: string, field?: string, offset?: number): never => {
+export async function parseManifest(text: string, file: string): Promise<Manifest> {
+  const fail: Fail = (message, field, line) => {
     throw new PluginLoadError(message, {
       file,
-      ...lineIf(lineOf(offset)),
+      ...(line === undefined ? {} : { line }),
       ...(field ? { field } : {}),
     });
   };
-  const parseError = doc.errors[0];
-  if (parseError) {
-    fail(`invalid YAML: ${parseError.message.split("\n")[0]}`, undefined, parseError.pos[0]);
+  const doc = parseManifestYaml(text) ?? await parseWithFullYaml(text, fail);
+  const value = doc.value;
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    fail("a manifest must be a mapping of fields");
   }
-  if (!isMap(doc.contents)) fail("a manifest must be a mapping of fields");
-  const reader = new FieldReader(doc.contents as YAMLMap, fail, "");
+  const reader = new FieldReader(value as Record<string, unknown>, "", doc.lineOf, fail);
   reader.refuseUnknown(TOP_KEYS);
-  const dir = file.slice(0, file.lastIndexOf("/")) || "/";
-  const manifest = readFields(reader, dir, file);
+  const manifest = readFields(reader, file.slice(0, file.lastIndexOf("/")) || "/", file);
   if (manifest.runAs === "session-user" && manifest.isolation !== "session") {
-    fail(
-      `field "run_as" is session-user, which needs isolation: session (one user per instance), got "${manifest.isolation}"`,
+    reader.failAt(
       "run_as",
-      reader.offsetOf("run_as"),
+      `is session-user, which needs isolation: session (one user per instance), got "${manifest.isolation}"`,
     );
   }
   if (manifest.sdk !== SDK_MAJOR) {
-    fail(
-      `plugin "${manifest.name}" was written for SDK ${manifest.sdk}, this Launchbox supports SDK ${SDK_MAJOR}: ` +
-        `rebuild the plugin against SDK ${SDK_MAJOR} or install a Launchbox that supports SDK ${manifest.sdk}`,
+    reader.failAt(
       "sdk",
-      reader.offsetOf("sdk"),
+      `says plugin "${manifest.name}" was written for SDK ${manifest.sdk}, this Launchbox supports SDK ${SDK_MAJOR}: ` +
+        `rebuild the plugin against SDK ${SDK_MAJOR} or install a Launchbox that supports SDK ${manifest.sdk}`,
     );
   }
   return manifest;
+}
+
+/** The full YAML parser, loaded only for manifests outside the fast parser's subset. */
+async function parseWithFullYaml(text: string, fail: Fail): Promise<ManifestDocument> {
+  const { isMap, isScalar, isSeq, LineCounter, parseDocument } = await import("yaml");
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
+  const lineAt = (node: unknown) => {
+    const range = (node as { range?: [number, number, number] } | null)?.range;
+    return range ? counter.linePos(range[0]).line : undefined;
+  };
+  const error = doc.errors[0];
+  if (error) {
+    fail(
+      `invalid YAML: ${error.message.split("\n")[0]}`,
+      undefined,
+      counter.linePos(error.pos[0]).line,
+    );
+  }
+  const lines = new Map<string, number>();
+  const walk = (node: unknown, path: string) => {
+    if (isMap(node)) {
+      for (const item of node.items) {
+        const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
+        const keyPath = path ? `${path}.${key}` : key;
+        const line = lineAt(item.key);
+        if (line !== undefined) lines.set(keyPath, line);
+        walk(item.value, keyPath);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        const line = lineAt(item);
+        if (line !== undefined) lines.set(`${path}[${i}]`, line);
+      });
+    }
+  };
+  walk(doc.contents, "");
+  return { value: doc.toJS(), lineOf: (path) => lines.get(path) };
 }
 
 function readFields(reader: FieldReader, dir: string, file: string): Manifest {
@@ -156,53 +189,31 @@ function readHealth(reader: FieldReader | undefined): Manifest["health"] {
   return health;
 }
 
-function lineIf(line: number | undefined): { line?: number } {
-  return line === undefined ? {} : { line };
-}
-
-/** Typed reads of one YAML mapping, failing with the field's path and line. */
+/** Typed reads of one mapping, failing with the field's path and line. */
 class FieldReader {
   constructor(
-    readonly map: YAMLMap,
-    readonly fail: (message: string, field?: string, offset?: number) => never,
+    readonly map: Record<string, unknown>,
     readonly path: string,
+    readonly lineOf: (path: string) => number | undefined,
+    readonly fail: Fail,
   ) {}
 
-  offsetOf(key: string): number | undefined {
-    const pair = this.map.items.find((item) => isScalar(item.key) && item.key.value === key);
-    const node = (pair?.value ?? pair?.key) as { range?: [number, number, number] } | undefined;
-    return node?.range?.[0];
-  }
-
   failAt(key: string, message: string, field = key): never {
-    return this.fail(
-      `field "${this.path}${field}" ${message}`,
-      `${this.path}${field}`,
-      this.offsetOf(key),
-    );
+    const full = `${this.path}${field}`;
+    return this.fail(`field "${full}" ${message}`, full, this.lineOf(`${this.path}${key}`));
   }
 
   refuseUnknown(known: readonly string[]): void {
-    for (const item of this.map.items) {
-      const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
+    for (const key of Object.keys(this.map)) {
       if (!known.includes(key)) {
-        const offset = (item.key as { range?: [number, number, number] }).range?.[0];
-        this.fail(
-          `unknown field "${this.path}${key}" (known: ${known.join(", ")})`,
-          `${this.path}${key}`,
-          offset,
-        );
+        const full = `${this.path}${key}`;
+        this.fail(`unknown field "${full}" (known: ${known.join(", ")})`, full, this.lineOf(full));
       }
     }
   }
 
-  #value(key: string): unknown {
-    const node = this.map.get(key, true);
-    return isScalar(node) ? node.value : node;
-  }
-
   string(key: string, required: boolean): string | undefined {
-    const value = this.#value(key);
+    const value = this.map[key];
     if (value === undefined || value === null) {
       return required ? this.failAt(key, "is required") : undefined;
     }
@@ -213,7 +224,7 @@ class FieldReader {
   }
 
   version(): string {
-    const value = this.#value("version");
+    const value = this.map.version;
     if (typeof value === "number") {
       this.failAt(
         "version",
@@ -224,7 +235,7 @@ class FieldReader {
   }
 
   integer(key: string, required: boolean, min = 0): number | undefined {
-    const value = this.#value(key);
+    const value = this.map[key];
     if (value === undefined || value === null) {
       return required ? this.failAt(key, "is required") : undefined;
     }
@@ -243,20 +254,25 @@ class FieldReader {
   }
 
   stringList(key: string): string[] {
-    const node = this.map.get(key, true);
-    if (node === undefined || (isScalar(node) && node.value === null)) return [];
-    if (
-      !isSeq(node) || !node.items.every((item) => isScalar(item) && typeof item.value === "string")
-    ) {
+    const value = this.map[key];
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) {
       return this.failAt(key, "must be a list of strings");
     }
-    return node.items.map((item) => String((item as { value: unknown }).value));
+    return value;
   }
 
   child(key: string): FieldReader | undefined {
-    const node = this.map.get(key, true);
-    if (node === undefined || (isScalar(node) && node.value === null)) return undefined;
-    if (!isMap(node)) return this.failAt(key, "must be a mapping");
-    return new FieldReader(node, this.fail, `${this.path}${key}.`);
+    const value = this.map[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== "object" || Array.isArray(value)) {
+      return this.failAt(key, "must be a mapping");
+    }
+    return new FieldReader(
+      value as Record<string, unknown>,
+      `${this.path}${key}.`,
+      this.lineOf,
+      this.fail,
+    );
   }
 }

@@ -20,8 +20,8 @@ limits: { memory_mb: 512, request_timeout_s: 30 }
 health: { interval_s: 5, timeout_s: 2 }
 `;
 
-Deno.test("parseManifest reads every field with absolute paths", () => {
-  const manifest = parseManifest(GOOD, FILE);
+Deno.test("parseManifest reads every field with absolute paths", async () => {
+  const manifest = await parseManifest(GOOD, FILE);
   assert.equal(manifest.name, "demo");
   assert.equal(manifest.version, "1.2.0");
   assert.equal(manifest.isolation, "session");
@@ -33,8 +33,8 @@ Deno.test("parseManifest reads every field with absolute paths", () => {
   assert.equal(manifest.entryPath, "/plugins/demo/mod.ts");
 });
 
-Deno.test("parseManifest defaults isolation to session and run_as to host", () => {
-  const manifest = parseManifest('name: x\nversion: "1"\nentry: mod.ts\nsdk: 1\n', FILE);
+Deno.test("parseManifest defaults isolation to session and run_as to host", async () => {
+  const manifest = await parseManifest('name: x\nversion: "1"\nentry: mod.ts\nsdk: 1\n', FILE);
   assert.equal(manifest.isolation, "session");
   assert.equal(manifest.runAs, "host");
   assert.equal(manifest.kind, "launcher");
@@ -116,8 +116,8 @@ const BROKEN: [string, string, RegExp, number | undefined][] = [
 ];
 
 for (const [what, text, message, line] of BROKEN) {
-  Deno.test(`parseManifest refuses a manifest with ${what}, naming file and line`, () => {
-    assert.throws(() => parseManifest(text, FILE), (error: unknown) => {
+  Deno.test(`parseManifest refuses a manifest with ${what}, naming file and line`, async () => {
+    await assert.rejects(parseManifest(text, FILE), (error: unknown) => {
       assert.ok(error instanceof PluginLoadError, String(error));
       assert.match(error.message, message);
       assert.equal(error.file, FILE);

@@ -3,7 +3,7 @@ import { parseManifest } from "./manifest.ts";
 import { checkPermissionEntry } from "./permission_rules.ts";
 import { expandPermissions } from "./permissions.ts";
 
-const manifest = parseManifest(
+const manifest = await parseManifest(
   `name: p
 version: "1"
 entry: mod.ts
@@ -48,8 +48,8 @@ Deno.test("expandPermissions drops ${user_home} entries when the instance has no
   assert.ok(!(expanded.read as string[]).some((path) => path.includes(".config")));
 });
 
-Deno.test("expandPermissions refuses a read path that contains the scratch root", () => {
-  const wide = parseManifest(
+Deno.test("expandPermissions refuses a read path that contains the scratch root", async () => {
+  const wide = await parseManifest(
     'name: w\nversion: "1"\nentry: mod.ts\nsdk: 1\npermissions:\n  read: ["/var"]\n',
     "/opt/plugins/w/plugin.yaml",
   );
