@@ -1,4 +1,3 @@
-import { stringify } from "yaml";
 import { AirflowTaskWorker } from "../sandbox/airflow_worker.ts";
 import { findBundles, listingPermissions } from "./bundles.ts";
 
@@ -41,7 +40,7 @@ export async function bundleMetadata(
     sdk: { language: "typescript", version, supervisor_schema_version: SUPERVISOR_SCHEMA_VERSION },
     dags: Object.fromEntries(Object.entries(dags).map(([dag, tasks]) => [dag, { tasks }])),
   };
-  return format === "json"
-    ? JSON.stringify(metadata, null, 2) + "\n"
-    : stringify(metadata, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" });
+  if (format === "json") return JSON.stringify(metadata, null, 2) + "\n";
+  const { stringify } = await import("yaml");
+  return stringify(metadata, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" });
 }

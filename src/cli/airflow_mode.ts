@@ -1,4 +1,3 @@
-import { bundleMetadata } from "../airflow/bundle_metadata.ts";
 import { runCoordinator } from "../airflow/coordinator.ts";
 import { defaultPluginsDir } from "../sandbox/discovery.ts";
 import { writeStdout } from "./exit.ts";
@@ -46,6 +45,7 @@ export async function runAirflowMetadata(args: string[]): Promise<number> {
   }
   const pluginsDir = option(args, "plugins-dir") ?? Deno.env.get("LAUNCHBOX_PLUGINS_DIR") ??
     defaultPluginsDir();
+  const { bundleMetadata } = await import("../airflow/bundle_metadata.ts");
   writeStdout(await bundleMetadata(pluginsDir, VERSION, format));
   return 0;
 }
