@@ -9,3 +9,6 @@ export const WRITE_BATCH_BYTES = 64 * 1024;
 
 /** Initial size of a reader's reusable receive buffer; it grows to fit the largest frame. */
 export const READ_BUFFER_BYTES = 64 * 1024;
+
+/** Payloads this large are read straight into their own array instead of the shared buffer. */
+export const LARGE_FRAME_BYTES = 32 * 1024;

@@ -1,4 +1,9 @@
-import { DEFAULT_MAX_FRAME_BYTES, HEADER_BYTES, READ_BUFFER_BYTES } from "./constants.ts";
+import {
+  DEFAULT_MAX_FRAME_BYTES,
+  HEADER_BYTES,
+  LARGE_FRAME_BYTES,
+  READ_BUFFER_BYTES,
+} from "./constants.ts";
 import { FrameError } from "./frame_error.ts";
 
 /** A byte source read into a caller's buffer (`Deno.stdin`, `Deno.Conn`, `Deno.FsFile`). */
@@ -24,6 +29,7 @@ export interface FrameReaderOptions {
 export class FrameReader implements AsyncIterable<Uint8Array> {
   readonly maxFrameBytes: number;
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  #byob: ReadableStreamBYOBReader | undefined;
   #source: ByteSource | undefined;
   #buffer = new Uint8Array(READ_BUFFER_BYTES);
   #start = 0;
@@ -36,8 +42,14 @@ export class FrameReader implements AsyncIterable<Uint8Array> {
    */
   constructor(input: ReadableStream<Uint8Array> | ByteSource, options: FrameReaderOptions = {}) {
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
-    if (input instanceof ReadableStream) this.#reader = input.getReader();
-    else this.#source = input;
+    if (!(input instanceof ReadableStream)) this.#source = input;
+    else {
+      try {
+        this.#byob = input.getReader({ mode: "byob" });
+      } catch {
+        this.#reader = input.getReader();
+      }
+    }
   }
 
   /** The next frame's payload (a copy the caller owns), or `null` at a clean end of stream. */
@@ -46,7 +58,10 @@ export class FrameReader implements AsyncIterable<Uint8Array> {
       const frame = this.#takeFrame();
       if (frame) return frame;
       if (this.#ended) return this.#finish();
+      const large = this.#largeFrameLength();
+      if (large !== undefined && !this.#reader) return await this.#readLarge(large);
       if (this.#source) await this.#fill(this.#source);
+      else if (this.#byob) await this.#fillByob(this.#byob);
       else {
         const { value, done } = await this.#reader!.read();
         if (done) this.#ended = true;
@@ -58,7 +73,8 @@ export class FrameReader implements AsyncIterable<Uint8Array> {
   /** Stops reading and releases the underlying stream. */
   async cancel(reason?: unknown): Promise<void> {
     this.#ended = true;
-    if (this.#reader) await this.#reader.cancel(reason).catch(() => {});
+    const reader = this.#reader ?? this.#byob;
+    if (reader) await reader.cancel(reason).catch(() => {});
     else {
       try {
         this.#source?.close?.();
@@ -116,6 +132,48 @@ export class FrameReader implements AsyncIterable<Uint8Array> {
     return payload;
   }
 
+  /** The length of a large frame whose header is buffered and payload is not yet complete. */
+  #largeFrameLength(): number | undefined {
+    if (this.#end - this.#start < HEADER_BYTES) return undefined;
+    const length = this.#declaredLength();
+    return length >= LARGE_FRAME_BYTES ? length : undefined;
+  }
+
+  /**
+   * Reads a large payload straight into its own array, which goes to the caller as is:
+   * one copy fewer than buffering it and slicing it out.
+   */
+  async #readLarge(length: number): Promise<Uint8Array> {
+    const from = this.#start + HEADER_BYTES;
+    let payload = new Uint8Array(length);
+    payload.set(this.#buffer.subarray(from, this.#end), 0);
+    let filled = this.#end - from;
+    this.#start = this.#end = 0;
+    while (filled < length) {
+      const target = payload.subarray(filled);
+      let read: number | null = null;
+      if (this.#source) read = await this.#source.read(target);
+      else {
+        const { value } = await this.#byob!.read(target);
+        if (value) {
+          payload = new Uint8Array(value.buffer, 0, length);
+          read = value.byteLength;
+        }
+      }
+      if (read === null || read === 0) {
+        this.#ended = true;
+        throw new FrameError(
+          "truncated",
+          `Cannot read frame: stream ended after ${HEADER_BYTES + filled} of ${
+            HEADER_BYTES + length
+          } bytes`,
+        );
+      }
+      filled += read;
+    }
+    return payload;
+  }
+
   /** Makes room for `bytes` contiguous bytes starting at the unread data. */
   #reserve(bytes: number): void {
     if (this.#start + bytes <= this.#buffer.length) return;
@@ -143,6 +201,29 @@ export class FrameReader implements AsyncIterable<Uint8Array> {
     }
     if (read === null) this.#ended = true;
     else this.#end += read;
+  }
+
+  /**
+   * Reads a byte stream straight into the free end of the buffer (one copy less than
+   * chunk reads). A BYOB read transfers the buffer's memory, so the returned view's
+   * buffer becomes ours again.
+   */
+  async #fillByob(reader: ReadableStreamBYOBReader): Promise<void> {
+    if (this.#end === this.#buffer.length) {
+      this.#reserve(this.#buffer.length - this.#start + READ_BUFFER_BYTES);
+    }
+    const free = new Uint8Array(
+      this.#buffer.buffer,
+      this.#buffer.byteOffset + this.#end,
+      this.#buffer.length - this.#end,
+    );
+    const capacity = this.#buffer.length;
+    const { value, done } = await reader.read(free);
+    if (value) {
+      this.#buffer = new Uint8Array(value.buffer, value.byteOffset - this.#end, capacity);
+      this.#end += value.byteLength;
+    }
+    if (done) this.#ended = true;
   }
 
   #append(chunk: Uint8Array): void {

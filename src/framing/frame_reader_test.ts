@@ -92,3 +92,53 @@ Deno.test("FrameReader reports a stream that ends inside the header", async () =
   const reader = new FrameReader(streamOf([new Uint8Array([0, 0])]));
   await assert.rejects(reader.read(), /ended after 2 of 4 header bytes/);
 });
+
+/** A byte stream (BYOB-capable) over the given chunks. */
+function byteStreamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
+  let index = 0;
+  return new ReadableStream({
+    type: "bytes",
+    pull(controller) {
+      const chunk = chunks[index++];
+      if (chunk) return controller.enqueue(chunk.slice());
+      controller.close();
+      controller.byobRequest?.respond(0);
+    },
+  });
+}
+
+/** A plain read() source that hands out at most `step` bytes at a time. */
+function sourceOf(bytes: Uint8Array, step: number) {
+  let offset = 0;
+  return {
+    read(buffer: Uint8Array): Promise<number | null> {
+      if (offset >= bytes.length) return Promise.resolve(null);
+      const n = Math.min(step, buffer.length, bytes.length - offset);
+      buffer.set(bytes.subarray(offset, offset + n));
+      offset += n;
+      return Promise.resolve(n);
+    },
+  };
+}
+
+Deno.test("FrameReader reads large frames straight into their own arrays from byte streams and sources", async () => {
+  const big = new Uint8Array(200_000).map((_, i) => (i * 7) % 256);
+  const bytes = concat([frame(text.encode("small")), frame(big), frame(text.encode("after"))]);
+  const chunks = [bytes.subarray(0, 20), bytes.subarray(20, 90_000), bytes.subarray(90_000)];
+  for (
+    const reader of [new FrameReader(byteStreamOf(chunks)), new FrameReader(sourceOf(bytes, 7_000))]
+  ) {
+    assert.equal(decoder.decode((await reader.read())!), "small");
+    assert.deepEqual(await reader.read(), big);
+    assert.equal(decoder.decode((await reader.read())!), "after");
+    assert.equal(await reader.read(), null);
+  }
+});
+
+Deno.test("FrameReader reports a large frame cut short", async () => {
+  const truncated = frame(new Uint8Array(100_000)).subarray(0, 60_000);
+  await assert.rejects(
+    new FrameReader(sourceOf(truncated, 4_096)).read(),
+    /ended after 60000 of 100004 bytes/,
+  );
+});

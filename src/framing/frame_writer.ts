@@ -85,7 +85,14 @@ export class FrameWriter implements AsyncDisposable {
   async #pump(): Promise<void> {
     await Promise.resolve();
     try {
-      while (this.#queue.length > 0) await this.#send(this.#takeBatch());
+      while (this.#queue.length > 0) {
+        if (this.#queue[1]!.length >= WRITE_BATCH_BYTES) {
+          // A large frame goes out as header then payload: two writes beat a 64 KiB copy.
+          const [header, payload] = this.#queue.splice(0, 2);
+          await this.#send(header!);
+          await this.#send(payload!);
+        } else await this.#send(this.#takeBatch());
+      }
     } catch (error) {
       this.#failure = new FrameError("closed", `Cannot write frame: ${errorText(error)}`, {
         cause: error,
