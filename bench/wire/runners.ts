@@ -24,12 +24,19 @@ export async function runnerInstances(): Promise<Figure[]> {
       }
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const rss = await runnerRss(host.child.pid);
+      const sessions = `${target} session${target === 1 ? "" : "s"}`;
       figures.push({
-        name: `memory per idle session runner, ${target} session${target === 1 ? "" : "s"}`,
+        name: `memory per idle session runner, ${sessions}`,
         value: rss.total / rss.count / 1024,
         unit: "MiB RSS",
         budget: { op: "<=", value: 40 },
         note: `${rss.count} runners`,
+      });
+      figures.push({
+        name: `proportional memory (PSS) per idle runner, ${sessions}`,
+        value: (await pss(rss.pids)) / rss.count / 1024,
+        unit: "MiB PSS",
+        note: "shared pages of the deno binary counted once",
       });
     }
     figures.unshift({
@@ -44,17 +51,39 @@ export async function runnerInstances(): Promise<Figure[]> {
   return figures;
 }
 
-/** Total RSS (KiB) of the host's runner children. */
-async function runnerRss(hostPid: number): Promise<{ total: number; count: number }> {
+/** Total RSS (KiB) of the host's runner children, and their pids. */
+async function runnerRss(
+  hostPid: number,
+): Promise<{ total: number; count: number; pids: number[] }> {
   const out = await new Deno.Command("ps", {
     args: ["-o", "rss=,args=", "--ppid", String(hostPid)],
   }).output();
   let total = 0, count = 0;
+  const pids: number[] = [];
   for (const line of new TextDecoder().decode(out.stdout).split("\n")) {
     const [rss, ...args] = line.trim().split(/\s+/);
     if (!args.join(" ").includes("runner")) continue;
     total += Number(rss);
     count++;
   }
-  return { total, count };
+  const out2 = await new Deno.Command("ps", {
+    args: ["-o", "pid=,args=", "--ppid", String(hostPid)],
+  }).output();
+  for (const line of new TextDecoder().decode(out2.stdout).split("\n")) {
+    const [pid, ...args] = line.trim().split(/\s+/);
+    if (args.join(" ").includes("runner")) pids.push(Number(pid));
+  }
+  return { total, count, pids };
+}
+
+/** Summed PSS (KiB) from /proc/<pid>/smaps_rollup, read through cat (the bench may not read /proc). */
+async function pss(pids: number[]): Promise<number> {
+  const files = pids.map((pid) => `/proc/${pid}/smaps_rollup`);
+  const out = await new Deno.Command("cat", { args: files, stdout: "piped", stderr: "null" })
+    .output();
+  let total = 0;
+  for (const match of new TextDecoder().decode(out.stdout).matchAll(/^Pss:\s+(\d+) kB/gm)) {
+    total += Number(match[1]);
+  }
+  return total;
 }
