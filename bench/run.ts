@@ -133,6 +133,5 @@ ceiling, and \`deno bench\` over ${
 
 ${table}
 
-See "Findings" below for what profiling found where a figure misses its budget.
-`;
+${await Deno.readTextFile(`${ROOT}bench/findings.md`)}`;
 }
