@@ -1,4 +1,5 @@
-import { Decoder, Encoder } from "@msgpack/msgpack";
+// The ESM build: the package's `main` is CommonJS, whose loader costs ~45 ms of start-up.
+import { Decoder, Encoder } from "@msgpack/msgpack/dist.esm/index.mjs";
 
 /** A msgpack map with string keys, discriminated by `type`. */
 export type Body = Record<string, unknown>;
@@ -11,7 +12,8 @@ export interface ResponseFrame {
 }
 
 // 64-bit integers stay exact (bigint beyond 2^53); Timestamp ext -1 in all widths → Date.
-const decoder = new Decoder({ useBigInt64: true });
+// Map keys must be strings, as every supervisor body has them.
+const decoder = new Decoder({ useBigInt64: true, mapKeyConverter: stringKey });
 const encoder = new Encoder({ useBigInt64: true, ignoreUndefined: true });
 
 /** Encodes a runtime request `[id, body]`. Dates become ISO strings; bytes are refused. */
@@ -37,9 +39,29 @@ export function decodeResponse(payload: Uint8Array): ResponseFrame {
   }
   return {
     id: numericId as number,
-    body: asBody(body, "body"),
-    error: asBody(error ?? null, "error"),
+    body: safeIntegers(asBody(body, "body")),
+    error: safeIntegers(asBody(error ?? null, "error")),
   };
+}
+
+function stringKey(key: unknown): string {
+  if (typeof key === "string") return key;
+  throw new SyntaxError(`map key ${String(key)} is not a string`);
+}
+
+/** int64-encoded values that fit a double become numbers; only larger ones stay `bigint`. */
+function safeIntegers<T>(value: T): T {
+  if (typeof value === "bigint") {
+    return (value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
+      ? Number(value)
+      : value) as T;
+  }
+  if (Array.isArray(value)) return value.map(safeIntegers) as T;
+  if (value !== null && typeof value === "object" && !(value instanceof Date)) {
+    const map = value as Record<string, unknown>;
+    for (const key of Object.keys(map)) map[key] = safeIntegers(map[key]);
+  }
+  return value;
 }
 
 function asBody(value: unknown, slot: string): Body | null {

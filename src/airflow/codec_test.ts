@@ -51,6 +51,18 @@ Deno.test("decodeResponse keeps 64-bit integers exact", () => {
   assert.equal(body!.small, 42);
 });
 
+Deno.test("decodeResponse reads int64-encoded values that fit a double as numbers", () => {
+  // [1, {"n": int64 7, "list": [uint64 2^53 - 1]}, nil]
+  const frame = fromHex(
+    "9301" + "82a16ed30000000000000007" + "a46c69737491cf001fffffffffffff" + "c0",
+  );
+  assert.deepEqual(decodeResponse(frame).body, { n: 7, list: [Number.MAX_SAFE_INTEGER] });
+});
+
+Deno.test("decodeResponse refuses maps with keys that are not strings", () => {
+  assert.throws(() => decodeResponse(fromHex("93018101a178c0")), /map key 1 is not a string/);
+});
+
 Deno.test("decodeResponse refuses frames that are not [id, body, error]", () => {
   assert.throws(() => decodeResponse(fromHex("c0")), /expected \[id, body, error\]/);
   assert.throws(() => decodeResponse(fromHex("92a178c0")), /id x is not an integer/);

@@ -3,21 +3,28 @@ import { type Body, decodeResponse, encodeRequest, type ResponseFrame } from "./
 
 /** Every request gets an answer within this long, or fails (invalid bodies get no reply). */
 export const REQUEST_TIMEOUT_MS = 30_000;
+/** The largest supervisor frame read; a bigger declared length ends the channel. */
+export const MAX_REPLY_BYTES = 256 * 1024 * 1024;
 
 /** A reply: its body (may be an ErrorResponse for "not found") and its error slot. */
 export type Reply = Pick<ResponseFrame, "body" | "error">;
 
+interface Pending {
+  type: string;
+  resolve(reply: Reply): void;
+  reject(error: Error): void;
+}
+
 /**
  * The comm socket: the supervisor's first frame (id 0) is the greeting; every later frame
- * answers a request by id. Requests may be concurrent; each has a deadline.
+ * answers a request by id. Requests may be concurrent; each has a deadline. A frame that
+ * cannot be decoded is reported and answers the oldest pending request with an error (the
+ * supervisor replies in order); only a broken frame stream ends the channel.
  */
 export class CommChannel implements AsyncDisposable {
   readonly #conn: Deno.Conn;
   readonly #writer: FrameWriter;
-  readonly #pending = new Map<
-    number,
-    { resolve(reply: Reply): void; reject(error: Error): void }
-  >();
+  readonly #pending = new Map<number, Pending>();
   readonly #greeting: Promise<ResponseFrame>;
   readonly #onAnomaly: (message: string) => void;
   #greet: ((frame: ResponseFrame) => void) | undefined;
@@ -33,10 +40,11 @@ export class CommChannel implements AsyncDisposable {
       this.#greet = resolve;
       this.#failGreeting = reject;
     });
-    void this.#read(new FrameReader(conn.readable, { maxFrameBytes: 256 * 1024 * 1024 }));
+    this.#greeting.catch(() => {}); // observed by greeting(); never an unhandled rejection
+    void this.#read(new FrameReader(conn.readable, { maxFrameBytes: MAX_REPLY_BYTES }));
   }
 
-  /** The supervisor's first frame. */
+  /** The supervisor's first frame; rejects when it cannot be read. */
   greeting(): Promise<ResponseFrame> {
     return this.#greeting;
   }
@@ -46,17 +54,21 @@ export class CommChannel implements AsyncDisposable {
     if (this.#closed) return Promise.reject(this.#closed);
     const id = this.#nextId++;
     const payload = encodeRequest(id, body);
+    const type = String(body.type);
     return new Promise<Reply>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const deadline = AbortSignal.timeout(timeoutMs);
+      const onTimeout = () => {
         this.#pending.delete(id);
-        reject(new Error(`Airflow did not answer ${body.type} within ${timeoutMs / 1000} s`));
-      }, timeoutMs);
+        reject(new Error(`Airflow did not answer ${type} within ${timeoutMs / 1000} s`));
+      };
+      deadline.addEventListener("abort", onTimeout, { once: true });
       const settle = (done: () => void) => {
-        clearTimeout(timer);
+        deadline.removeEventListener("abort", onTimeout);
         this.#pending.delete(id);
         done();
       };
       this.#pending.set(id, {
+        type,
         resolve: (reply) => settle(() => resolve(reply)),
         reject: (error) => settle(() => reject(error)),
       });
@@ -75,14 +87,21 @@ export class CommChannel implements AsyncDisposable {
 
   async #read(reader: FrameReader): Promise<void> {
     try {
-      for await (const payload of reader) this.#route(decodeResponse(payload));
+      for await (const payload of reader) this.#receive(payload);
       this.#end(new Error("Airflow closed the comm socket"));
     } catch (error) {
-      this.#end(error instanceof Error ? error : new Error(String(error)));
+      const message = error instanceof Error ? error.message : String(error);
+      this.#end(new Error(`Cannot read from the comm socket: ${message}`, { cause: error }));
     }
   }
 
-  #route(frame: ResponseFrame): void {
+  #receive(payload: Uint8Array): void {
+    let frame: ResponseFrame;
+    try {
+      frame = decodeResponse(payload);
+    } catch (error) {
+      return this.#undecodable(error as Error);
+    }
     if (this.#greet) {
       this.#greet(frame);
       this.#greet = undefined;
@@ -91,6 +110,20 @@ export class CommChannel implements AsyncDisposable {
     const pending = this.#pending.get(frame.id);
     if (pending) return pending.resolve({ body: frame.body, error: frame.error });
     this.#onAnomaly(`Unexpected frame from the supervisor with id ${frame.id}`);
+  }
+
+  #undecodable(error: Error): void {
+    if (this.#greet) {
+      this.#greet = undefined;
+      return this.#failGreeting?.(error);
+    }
+    const oldest = this.#pending.values().next();
+    this.#onAnomaly(
+      oldest.done
+        ? `${error.message} (no request was waiting)`
+        : `${error.message} (taken as the reply to ${oldest.value.type})`,
+    );
+    oldest.value?.reject(error);
   }
 
   #end(error: Error): void {

@@ -62,3 +62,28 @@ Deno.test("CommChannel fails pending requests when the supervisor closes the soc
   server.close();
   await assert.rejects(pending, /closed the comm socket/);
 });
+
+Deno.test("CommChannel answers the oldest request with an error for an undecodable frame and keeps serving", async () => {
+  const { client, server } = await pair();
+  const anomalies: string[] = [];
+  await using comm = new CommChannel(client, (message) => anomalies.push(message));
+  await server.write(frame([0, { type: "StartupDetails" }, null]));
+  await comm.greeting();
+  const first = comm.request({ type: "GetVariable", key: "a" });
+  const second = comm.request({ type: "GetVariable", key: "b" });
+  await server.write(new Uint8Array([0, 0, 0, 1, 0xc1]));
+  await server.write(frame([2, { type: "VariableResult", value: "B" }, null]));
+  await assert.rejects(first, /Cannot decode a supervisor frame/);
+  assert.equal((await second).body!.value, "B");
+  assert.equal(anomalies.length, 1);
+  assert.match(anomalies[0]!, /taken as the reply to GetVariable/);
+  server.close();
+});
+
+Deno.test("CommChannel fails the greeting when the first frame cannot be decoded", async () => {
+  const { client, server } = await pair();
+  await using comm = new CommChannel(client, () => {});
+  await server.write(new Uint8Array([0, 0, 0, 2, 0x92, 0xc1]));
+  await assert.rejects(comm.greeting(), /Cannot decode a supervisor frame/);
+  server.close();
+});

@@ -39,10 +39,15 @@ export class LogChannel implements AsyncDisposable {
     if (buffered) this.#write(buffered);
   }
 
+  /**
+   * Sends one record. `event`, `level`, `logger` and `timestamp` always come from the
+   * runtime: structured fields cannot replace them (the supervisor fails on a bad `level`).
+   */
   emit(record: LogRecord): void {
-    if (LEVELS[record.level] < this.#thresholdFor(record.logger)) return;
-    const line = JSON.stringify({ ...record, timestamp: new Date().toISOString() }, jsonSafe) +
-      "\n";
+    if (!(record.level in LEVELS) || LEVELS[record.level] < this.#thresholdFor(record.logger)) {
+      return;
+    }
+    const line = toLine(record);
     if (this.#writer && !this.#failed) this.#write(line);
     else if (this.#failed) writeStderr(line);
     else this.#buffer.push(line);
@@ -93,6 +98,17 @@ function parseNamespaces(text: string): [string, number][] {
     const value = levelValue(level);
     return name && value !== undefined ? [[name, value] as [string, number]] : [];
   });
+}
+
+function toLine(record: LogRecord): string {
+  const { event, level, logger, ...fields } = record;
+  const head = { event: String(event), level, logger, timestamp: new Date().toISOString() };
+  try {
+    return JSON.stringify({ ...fields, ...head }, jsonSafe) + "\n";
+  } catch (error) {
+    const problem = `fields dropped: ${(error as Error).message}`;
+    return JSON.stringify({ ...head, log_error: problem }) + "\n";
+  }
 }
 
 function jsonSafe(_key: string, value: unknown): unknown {

@@ -49,3 +49,17 @@ Deno.test("levelValue reads Python level names in any case", () => {
   assert.equal(levelValue("Critical"), 50);
   assert.equal(levelValue("verbose"), undefined);
 });
+
+Deno.test("LogChannel sends only known levels and its own timestamp, whatever the fields hold", async () => {
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  const lines = await capture({}, (logs) => {
+    logs.emit({ event: "unknown level", level: "TRACE" as "info", logger: "a" });
+    logs.emit({ event: "x", level: "info", logger: "a", ...{ timestamp: 5, rows: 2n } });
+    logs.emit({ event: "cyclic", level: "warning", logger: "a", cyclic });
+  });
+  assert.deepEqual(lines.map((l) => [l.event, l.level]), [["x", "info"], ["cyclic", "warning"]]);
+  assert.match(lines[0].timestamp, /^\d{4}-\d\d-\d\dT/);
+  assert.equal(lines[0].rows, "2");
+  assert.match(lines[1].log_error, /fields dropped/);
+});
