@@ -1,5 +1,5 @@
 import { discoverPlugins } from "../sandbox/discovery.ts";
-import { airflowInstanceKey, instanceDirFor } from "../sandbox/isolation.ts";
+import { airflowInstanceKey } from "../sandbox/isolation.ts";
 import type { Manifest } from "../sandbox/manifest.ts";
 import { expandPermissions } from "../sandbox/permissions.ts";
 
@@ -27,7 +27,8 @@ export async function bundlePermissions(
   task: { dagId: string; runId: string },
 ): Promise<{ permissions: Deno.PermissionOptionsObject; instanceDir: string }> {
   const root = `${scratch}/airflow`;
-  const instanceDir = instanceDirFor(root, airflowInstanceKey(bundle.isolation, task));
+  // <scratch>/airflow/shared, /<dag_id> (namespace) or /<dag_id>/<run_id> (session).
+  const instanceDir = `${root}/${airflowInstanceKey(bundle.isolation, task)}`;
   await Deno.mkdir(instanceDir, { recursive: true, mode: 0o700 });
   const permissions = expandPermissions(bundle, {
     pluginDir: bundle.dir,

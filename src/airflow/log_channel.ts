@@ -12,6 +12,9 @@ export interface LogRecord {
   [field: string]: unknown;
 }
 
+/** Logs one runtime record; the fields can never replace `event`, `level` or `logger`. */
+export type Say = (level: AirflowLevel, event: string, fields?: Record<string, unknown>) => void;
+
 /**
  * The logs socket: JSON lines with `event`, lower-case `level`, RFC 3339 `timestamp` and
  * `logger`. Records below `AIRFLOW__LOGGING__LOGGING_LEVEL` (or a longer-matching
@@ -51,6 +54,11 @@ export class LogChannel implements AsyncDisposable {
     if (this.#writer && !this.#failed) this.#write(line);
     else if (this.#failed) writeStderr(line);
     else this.#buffer.push(line);
+  }
+
+  /** A {@linkcode Say} for one logger. */
+  sayer(logger: string): Say {
+    return (level, event, fields = {}) => this.emit({ ...fields, event, level, logger });
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -6,6 +6,8 @@ import { asDate, type Body } from "./codec.ts";
 export interface Startup {
   context: TaskRunContext;
   shouldRetry: boolean;
+  /** XComs of this task that Airflow asks the worker to clear before running it again. */
+  xcomKeysToClear: string[];
 }
 
 /** Reads a `StartupDetails` body; throws `TypeError` naming a missing required field. */
@@ -54,6 +56,9 @@ export function readStartup(body: Body): Startup {
         : undefined,
     },
     shouldRetry: tiContext.should_retry === true,
+    xcomKeysToClear: Array.isArray(tiContext.xcom_keys_to_clear)
+      ? tiContext.xcom_keys_to_clear.filter((key): key is string => typeof key === "string")
+      : [],
   };
 }
 

@@ -12,6 +12,12 @@ import { connectionFromEnv, connectionFromResult } from "./connections.ts";
 /** Sends one request to the supervisor and resolves its reply. */
 export type Ask = (body: Body) => Promise<Reply>;
 
+/** The client calls served by the supervisor (`defer` ends the task inside its Worker). */
+export type SupervisorCalls = Omit<TaskClient, "defer"> & {
+  /** Deletes one XCom of the running task (DeleteXCom). */
+  deleteXCom(key: string): Promise<void>;
+};
+
 /**
  * The client tasks use, served in the main thread: environment overrides first
  * (`AIRFLOW_VAR_<KEY>`, `AIRFLOW_CONN_<ID>`), then the supervisor. "Not found" replies
@@ -22,7 +28,7 @@ export function taskClient(
   ask: Ask,
   ti: TaskInstanceInfo,
   env: (name: string) => string | undefined,
-): TaskClient {
+): SupervisorCalls {
   return {
     async getVariable(key) {
       const local = env(`AIRFLOW_VAR_${key.toUpperCase()}`);
@@ -83,6 +89,17 @@ export function taskClient(
         map_index: ti.mapIndex ?? null,
       };
       check(await ask(request), `push XCom "${key}"`);
+    },
+    async deleteXCom(key) {
+      const request = {
+        type: "DeleteXCom",
+        key,
+        dag_id: ti.dagId,
+        run_id: ti.runId,
+        task_id: ti.taskId,
+        map_index: ti.mapIndex ?? null,
+      };
+      check(await ask(request), `delete XCom "${key}"`);
     },
   };
 }

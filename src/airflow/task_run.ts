@@ -1,8 +1,8 @@
-import type { TaskClient } from "../sdk/airflow/mod.ts";
 import type { TaskOutcome, TaskRunContext } from "../sandbox/airflow_rpc.ts";
 import { AirflowTaskWorker, type TaskLogSink } from "../sandbox/airflow_worker.ts";
 import type { Manifest } from "../sandbox/manifest.ts";
 import { bundlePermissions } from "./bundles.ts";
+import type { SupervisorCalls } from "./task_client.ts";
 
 /** How long a task may keep running after SIGTERM/SIGINT aborted its signal. */
 export const ABORT_GRACE_MS = 2_000;
@@ -12,7 +12,7 @@ export interface BundleRun {
   bundles: Manifest[];
   scratch: string;
   context: TaskRunContext;
-  client: TaskClient;
+  client: SupervisorCalls;
   onLog: TaskLogSink;
   debug: boolean;
   /** Aborts when the supervisor signals the process. */
@@ -48,6 +48,10 @@ export async function runInBundles(run: BundleRun): Promise<TaskOutcome> {
   return { kind: "missing", available };
 }
 
+/**
+ * The task's outcome; on `stop`, its signal is aborted and, if it has not ended
+ * {@linkcode ABORT_GRACE_MS} later, it counts as failed (the Worker is left to the exit).
+ */
 function withStop(
   running: Promise<TaskOutcome>,
   worker: AirflowTaskWorker,
@@ -58,10 +62,9 @@ function withStop(
     const onStop = () => {
       const reason = String(stop.reason ?? "Task stopped");
       worker.abort(reason);
-      setTimeout(
-        () => resolve({ kind: "failed", error: { name: "Terminated", message: reason } }),
-        ABORT_GRACE_MS,
-      );
+      const failed = () =>
+        resolve({ kind: "failed", error: { name: "Terminated", message: reason } });
+      AbortSignal.timeout(ABORT_GRACE_MS).addEventListener("abort", failed, { once: true });
     };
     if (stop.aborted) onStop();
     else stop.addEventListener("abort", onStop, { once: true });

@@ -22,6 +22,9 @@ export type TaskOutcome =
   | { kind: "deferred"; request: DeferRequest }
   | { kind: "missing"; available: Record<string, string[]> };
 
+/** Client methods the main thread serves: all but `defer`, which ends the task in the Worker. */
+export type SupervisorMethod = Exclude<keyof TaskClient, "defer">;
+
 /** Main thread → task Worker. */
 export type ToTaskWorker =
   | {
@@ -38,7 +41,7 @@ export type ToTaskWorker =
 
 /** Task Worker → main thread. */
 export type FromTaskWorker =
-  | { t: "call"; id: number; method: keyof TaskClient; args: unknown[] }
+  | { t: "call"; id: number; method: SupervisorMethod; args: unknown[] }
   | {
     t: "log";
     level: "debug" | "info" | "warning" | "error";

@@ -1,5 +1,14 @@
 import type { TaskClient } from "../sdk/airflow/mod.ts";
-import type { FromTaskWorker, TaskOutcome, TaskRunContext, ToTaskWorker } from "./airflow_rpc.ts";
+import type {
+  FromTaskWorker,
+  SupervisorMethod,
+  TaskOutcome,
+  TaskRunContext,
+  ToTaskWorker,
+} from "./airflow_rpc.ts";
+
+/** What the main thread serves for a task: its client without `defer`. */
+export type TaskCalls = Pick<TaskClient, SupervisorMethod>;
 
 /** Where a task Worker's log records go. */
 export type TaskLogSink = (record: Extract<FromTaskWorker, { t: "log" }>) => void;
@@ -11,7 +20,7 @@ export type TaskLogSink = (record: Extract<FromTaskWorker, { t: "log" }>) => voi
 export class AirflowTaskWorker {
   readonly #worker: Worker;
   readonly #onLog: TaskLogSink;
-  #client: TaskClient | undefined;
+  #client: TaskCalls | undefined;
   #settle: ((message: FromTaskWorker) => void) | undefined;
 
   constructor(permissions: Deno.PermissionOptionsObject, name: string, onLog: TaskLogSink) {
@@ -44,7 +53,7 @@ export class AirflowTaskWorker {
       context: TaskRunContext;
       debug: boolean;
     },
-    client: TaskClient,
+    client: TaskCalls,
   ): Promise<TaskOutcome> {
     this.#client = client;
     const reply = await this.#ask({ t: "run", ...task });

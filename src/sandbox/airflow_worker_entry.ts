@@ -5,10 +5,21 @@
  *
  * @module
  */
-import type { AirflowBundleDefinition, TaskClient, TaskContext } from "../sdk/airflow/mod.ts";
+import type {
+  AirflowBundleDefinition,
+  DeferRequest,
+  TaskClient,
+  TaskContext,
+} from "../sdk/airflow/mod.ts";
 import { TaskDeferred, TaskSkipped } from "../sdk/airflow/mod.ts";
 import type { LogFields, Logger } from "../sdk/mod.ts";
-import type { FromTaskWorker, TaskOutcome, TaskRunContext, ToTaskWorker } from "./airflow_rpc.ts";
+import type {
+  FromTaskWorker,
+  SupervisorMethod,
+  TaskOutcome,
+  TaskRunContext,
+  ToTaskWorker,
+} from "./airflow_rpc.ts";
 import { explainRefusal } from "./friendly_error.ts";
 
 const post = (message: FromTaskWorker) => self.postMessage(message);
@@ -93,12 +104,15 @@ async function execute(
 }
 
 function context(run: TaskRunContext, debug: boolean): TaskContext {
-  const call = (method: keyof TaskClient) => (...args: unknown[]) =>
+  const call = (method: SupervisorMethod) => (...args: unknown[]) =>
     new Promise((resolve, reject) => {
       const id = nextId++;
       waiting.set(id, { resolve, reject });
       post({ t: "call", id, method, args });
     });
+  const defer = (request: DeferRequest): never => {
+    throw new TaskDeferred(request);
+  };
   const client = {
     getVariable: call("getVariable"),
     putVariable: call("putVariable"),
@@ -106,6 +120,7 @@ function context(run: TaskRunContext, debug: boolean): TaskContext {
     getConnection: call("getConnection"),
     pullXCom: call("pullXCom"),
     pushXCom: call("pushXCom"),
+    defer,
   } as TaskClient;
   return {
     ...run,
@@ -116,9 +131,7 @@ function context(run: TaskRunContext, debug: boolean): TaskContext {
     skip: (reason = "Skipped by the task") => {
       throw new TaskSkipped(reason);
     },
-    defer: (request) => {
-      throw new TaskDeferred(request);
-    },
+    defer,
   };
 }
 

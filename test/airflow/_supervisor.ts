@@ -249,6 +249,9 @@ function answer(body: Body, store: Store): Body | null {
     case "SetXCom":
       store.xcoms.set(xcomKey(body), body.value);
       return null;
+    case "DeleteXCom":
+      store.xcoms.delete(xcomKey(body));
+      return null;
   }
   return null;
 }

@@ -114,8 +114,12 @@ export interface TaskClient {
   deleteVariable(key: string): Promise<boolean>;
   /** A connection; `AIRFLOW_CONN_<ID>` (a URI or JSON) in the environment wins. */
   getConnection(connId: string): Promise<Connection | undefined>;
+  /** An XCom's value; `undefined` when it was never pushed. */
   pullXCom(query: XComQuery): Promise<JsonValue | undefined>;
+  /** Pushes an XCom of the running task (a task's return value is pushed as `return_value`). */
   pushXCom(key: string, value: JsonValue): Promise<void>;
+  /** Ends the task by handing it to a trigger (DeferTask); the same as `ctx.defer`. */
+  defer(request: DeferRequest): never;
 }
 
 /**
