@@ -13,11 +13,13 @@ export interface RemotePluginOptions {
   command: RunnerCommand;
   /** Serves the plugin's `ctx.jobs` calls. */
   jobs: JobsHandle;
-  /** Receives the runner's log lines (already tagged with plugin and instance). */
+  /** Receives the runner's log lines and stderr, tagged with `plugin` and `instance`. */
   log: Logger;
   startTimeoutMs?: number;
   stopGraceMs?: number;
 }
+
+const LOG_LEVELS = new Set(["debug", "info", "warn", "error"]);
 
 type Pending = { resolve(value: unknown): void; reject(error: unknown): void };
 
@@ -28,22 +30,25 @@ type Pending = { resolve(value: unknown): void; reject(error: unknown): void };
  * PluginRestarted naming the plugin and how the runner ended.
  */
 export class RemotePlugin implements AsyncDisposable {
-  /** Settles with how the runner ended (`exit code 1`, `signal SIGKILL`, `stopped`). */
+  /** Settles with how the runner ended: `exit code 1`, `signal SIGKILL`. */
   readonly exited: Promise<string>;
   /** The plugin methods the instance implements. */
   methods: ReadonlySet<PluginMethod> = new Set();
   readonly #o: RemotePluginOptions;
+  readonly #log: Logger;
   readonly #child: Deno.ChildProcess;
   readonly #writer: FrameWriter;
   readonly #pending = new Map<number, Pending>();
   readonly #streams = new Map<number, AsyncQueue<unknown>>();
   #ready: Pending | undefined;
-  #stopped: (() => void) | undefined;
   #nextId = 1;
   #ended: string | undefined;
+  #lost: LauncherError | undefined;
 
   private constructor(options: RemotePluginOptions) {
     this.#o = options;
+    const { pluginName: plugin, instanceKey: instance } = options.init;
+    this.#log = options.log.with({ plugin, instance });
     const { command, args, env } = options.command;
     this.#child = new Deno.Command(command, {
       args,
@@ -56,9 +61,16 @@ export class RemotePlugin implements AsyncDisposable {
       stderr: "piped",
     }).spawn();
     this.#writer = new FrameWriter(this.#child.stdin);
-    void this.#readFrames(new FrameReader(this.#child.stdout));
+    const framesRead = this.#readFrames(new FrameReader(this.#child.stdout));
     void this.#readStderr();
-    this.exited = this.#child.status.then((status) => this.#onExit(status));
+    // Frames the runner wrote before exiting (a "fatal" with the reason) are read first; a
+    // child holding the pipe open cannot delay this by more than a second.
+    const status = this.#child.status;
+    const drained = Promise.race([
+      framesRead,
+      status.then(() => new Promise((r) => setTimeout(r, 1_000))),
+    ]);
+    this.exited = Promise.all([status, drained]).then(([ended]) => this.#onExit(ended));
   }
 
   /** Spawns a runner and resolves once its plugin is loaded; a failed load rejects with why. */
@@ -67,10 +79,9 @@ export class RemotePlugin implements AsyncDisposable {
     const ready = new Promise((resolve, reject) => runner.#ready = { resolve, reject });
     runner.#send({ t: "init", init: options.init });
     const timeoutMs = options.startTimeoutMs ?? RUNNER_START_TIMEOUT_MS;
-    const timer = setTimeout(
-      () => runner.#ready?.reject(new Error(`did not load within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
+    const late = () => runner.#ready?.reject(new Error(`did not load within ${timeoutMs} ms`));
+    const deadline = AbortSignal.timeout(timeoutMs);
+    deadline.addEventListener("abort", late, { once: true });
     try {
       await ready;
       return runner;
@@ -81,7 +92,7 @@ export class RemotePlugin implements AsyncDisposable {
         `Plugin "${options.init.pluginName}" could not start: ${(error as Error).message}`,
       );
     } finally {
-      clearTimeout(timer);
+      deadline.removeEventListener("abort", late);
     }
   }
 
@@ -97,6 +108,7 @@ export class RemotePlugin implements AsyncDisposable {
     signal: AbortSignal,
     user?: string,
   ): Promise<unknown> {
+    if (this.#lost) return Promise.reject(this.#lost);
     const id = this.#nextId++;
     const reply = new Promise((resolve, reject) => this.#pending.set(id, { resolve, reject }));
     this.#send({ t: "call", id, method, args, ...(user === undefined ? {} : { user }) });
@@ -110,6 +122,7 @@ export class RemotePlugin implements AsyncDisposable {
     args: unknown[],
     signal: AbortSignal,
   ): AsyncIterable<unknown> {
+    if (this.#lost) throw this.#lost;
     const id = this.#nextId++;
     const queue = new AsyncQueue<unknown>();
     this.#streams.set(id, queue);
@@ -124,6 +137,7 @@ export class RemotePlugin implements AsyncDisposable {
 
   /** Resolves when the plugin's event loop answers within `timeoutMs`. */
   ping(timeoutMs: number): Promise<void> {
+    if (this.#lost) return Promise.reject(this.#lost);
     const id = this.#nextId++;
     const pong = new Promise((resolve, reject) => this.#pending.set(id, { resolve, reject }));
     this.#send({ t: "ping", id });
@@ -136,16 +150,23 @@ export class RemotePlugin implements AsyncDisposable {
     return pong.then(() => {}).finally(() => this.#pending.delete(id));
   }
 
-  /** Asks the plugin to close, waits the grace period, then kills the runner's process group. */
-  async [Symbol.asyncDispose](): Promise<void> {
+  /** Stops the runner with the grace period from the options (see {@linkcode stop}). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
+  }
+
+  /**
+   * Asks the plugin to close and waits up to `graceMs` for the runner to exit, then kills
+   * what is left of its process group. Resolves once the runner has exited.
+   */
+  async stop(graceMs = this.#o.stopGraceMs ?? RUNNER_STOP_GRACE_MS): Promise<void> {
     if (!this.#ended) {
-      const stopped = new Promise<void>((resolve) => this.#stopped = resolve);
       this.#send({ t: "stop" });
-      const grace = AbortSignal.timeout(this.#o.stopGraceMs ?? RUNNER_STOP_GRACE_MS);
+      const grace = AbortSignal.timeout(graceMs);
       const graceOver = new Promise<void>((resolve) =>
         grace.addEventListener("abort", () => resolve())
       );
-      await Promise.race([stopped, this.exited, graceOver]);
+      await Promise.race([this.exited, graceOver]);
     }
     this.#kill();
     await this.exited;
@@ -156,7 +177,7 @@ export class RemotePlugin implements AsyncDisposable {
     try {
       this.#writer.write(encodeRpc(message));
     } catch (error) {
-      this.#o.log.warn("Cannot write to the runner", { error: (error as Error).message });
+      this.#log.warn("Cannot write to the runner", { error: (error as Error).message });
     }
   }
 
@@ -173,7 +194,7 @@ export class RemotePlugin implements AsyncDisposable {
     try {
       for await (const frame of reader) this.#receive(decodeRunnerMessage(frame));
     } catch (error) {
-      this.#o.log.error("The runner broke its channel; stopping it", {
+      this.#log.error("The runner broke its channel; stopping it", {
         error: (error as Error).message,
       });
       this.#kill();
@@ -186,7 +207,7 @@ export class RemotePlugin implements AsyncDisposable {
         this.methods = new Set(message.methods);
         return this.#ready?.resolve(undefined);
       case "fatal":
-        this.#o.log.error(message.error.message);
+        this.#log.error(message.error.message);
         return this.#ready?.reject(rebuildError(message.error));
       case "result":
       case "pong":
@@ -203,9 +224,12 @@ export class RemotePlugin implements AsyncDisposable {
       case "jobs":
         return void this.#serveJobs(message);
       case "log":
-        return this.#o.log[message.level](message.msg, message.fields);
+        return this.#log[LOG_LEVELS.has(message.level) ? message.level : "warn"](
+          String(message.msg),
+          message.fields,
+        );
       case "stopped":
-        return this.#stopped?.();
+        return; // the runner exits next; `exited` reports it
     }
   }
 
@@ -231,7 +255,7 @@ export class RemotePlugin implements AsyncDisposable {
       const parts = (rest + chunk).split("\n");
       rest = parts.pop() ?? "";
       for (const line of parts) {
-        if (line.trim()) this.#o.log.warn(line, { source: "runner-stderr" });
+        if (line.trim()) this.#log.warn(line, { source: "runner-stderr" });
       }
     }
   }
@@ -239,7 +263,7 @@ export class RemotePlugin implements AsyncDisposable {
   #onExit(status: Deno.CommandStatus): string {
     this.#ended = status.signal ? `signal ${status.signal}` : `exit code ${status.code}`;
     const { pluginName, instanceKey } = this.#o.init;
-    const lost = new LauncherError(
+    const lost = this.#lost = new LauncherError(
       ErrorCode.PluginRestarted,
       `Plugin "${pluginName}" instance "${instanceKey}" stopped (${this.#ended}) before answering`,
     );

@@ -37,6 +37,7 @@ let pluginName = "plugin";
 let jobsReplies: ((message: Extract<HostMessage, { t: "jobsReply" }>) => void) | undefined;
 
 routeConsole();
+refuseExit();
 self.addEventListener("error", (event) => {
   event.preventDefault();
   post({ t: "log", level: "error", msg: `Uncaught error in plugin: ${event.message}` });
@@ -124,6 +125,29 @@ async function stop(): Promise<void> {
     post({ t: "log", level: "warn", msg: `Plugin close failed: ${(error as Error).message}` });
   }
   post({ t: "stopped" });
+}
+
+/**
+ * `Deno.exit`, `process.exit` (which calls it) and `self.close` would end the Worker
+ * without a word to the runner (see specs/deno-runtime-notes.md §2); they throw instead,
+ * so the call at fault fails with a message naming the plugin.
+ */
+function refuseExit(): void {
+  const refuse = (what: string) => {
+    const error = new Error(`Plugin "${pluginName}" is not permitted to ${what}`);
+    error.name = "NotCapable";
+    throw error;
+  };
+  Object.defineProperty(Deno, "exit", {
+    value: (code?: number) => refuse(`exit its runner (Deno.exit(${code ?? ""}))`),
+    configurable: false,
+    writable: false,
+  });
+  Object.defineProperty(self, "close", {
+    value: () => refuse("close its Worker (self.close())"),
+    configurable: false,
+    writable: false,
+  });
 }
 
 /** console.* becomes log messages: nothing a plugin prints reaches the runner's stdout. */

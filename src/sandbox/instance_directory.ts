@@ -1,0 +1,31 @@
+import type { SystemUser } from "./users.ts";
+
+/**
+ * Creates an instance's private directory under `root` (the root of all instance
+ * directories): the directory itself 0700 and owned by the runner's user, its parents up
+ * to `root` 0711 so that user can reach it without listing anyone else's. When the
+ * runner runs as another user, the scratch path above `root` gains the execute bit for
+ * others for the same reason. Throws `RangeError` when `dir` is not inside `root`.
+ */
+export async function prepareInstanceDir(
+  root: string,
+  dir: string,
+  owner?: SystemUser,
+): Promise<void> {
+  if (!dir.startsWith(`${root}/`)) {
+    throw new RangeError(`Cannot prepare instance directory "${dir}": it is not inside "${root}"`);
+  }
+  await Deno.mkdir(dir, { recursive: true, mode: 0o711 });
+  for (let parent = dir; parent.startsWith(root); parent = dirname(parent)) {
+    await Deno.chmod(parent, parent === dir ? 0o700 : 0o711);
+  }
+  if (!owner) return;
+  await Deno.chown(dir, owner.uid, owner.gid);
+  const scratch = dirname(root);
+  const mode = (await Deno.stat(scratch)).mode ?? 0o700;
+  if ((mode & 0o001) === 0) await Deno.chmod(scratch, (mode & 0o777) | 0o011);
+}
+
+function dirname(path: string): string {
+  return path.slice(0, path.lastIndexOf("/")) || "/";
+}
