@@ -1,14 +1,17 @@
 import { Decoder, Encoder } from "@msgpack/msgpack";
+import { answer, type Store } from "./_fake_api.ts";
+import { connectionOwner } from "./_ownership.ts";
 import { bodyProblem, forbiddenValue, logLineProblem, TERMINAL } from "./_rules.ts";
 
-type Body = Record<string, unknown>;
+export { type Store, xcomKey } from "./_fake_api.ts";
 
-/** What the fake Execution API holds. */
-export interface Store {
-  variables: Record<string, string>;
-  connections: Record<string, Body>;
-  xcoms: Map<string, unknown>;
-}
+type Body = Record<string, unknown>;
+type Signal = "SIGINT" | "SIGTERM" | "SIGKILL";
+
+/** The supervisor's `escalation_delay` between SIGINT, SIGTERM and SIGKILL. */
+export const ESCALATION_MS = 5_000;
+/** `task_startup_timeout`: both connections must arrive within this long. */
+export const STARTUP_TIMEOUT_MS = 10_000;
 
 /** One supervised run of a runtime. */
 export interface SupervisorRun {
@@ -17,8 +20,14 @@ export interface SupervisorRun {
   startup: Body;
   env?: Record<string, string>;
   store?: Partial<Store>;
-  /** Send SIGTERM this long after StartupDetails; SIGKILL 5 s later if still alive. */
+  /** Start the kill sequence this long after StartupDetails. */
   terminateAfterMs?: number;
+  /** The kill sequence's first signal (SIGINT → SIGTERM → SIGKILL, 5 s apart). */
+  terminateWith?: "SIGINT" | "SIGTERM";
+  /** Requests whose Execution API call fails: this `ErrorResponse` goes in the error slot. */
+  failures?: Record<string, Body>;
+  /** Requests answered with a frame that is not msgpack. */
+  garbled?: string[];
 }
 
 /** Everything the supervisor saw. */
@@ -30,12 +39,23 @@ export interface SupervisorResult {
   violations: string[];
   finalState: string;
   stderr: string;
-  killedBy: "SIGTERM" | "SIGKILL" | undefined;
-  /** From SIGTERM to exit, when one was sent. */
+  /** The last signal sent, unless the runtime exited cleanly before it mattered. */
+  killedBy: Signal | undefined;
+  /** From the first kill signal to exit, when one was sent. */
   exitAfterSignalMs: number | undefined;
-  /** From spawning the runtime to receiving its terminal message. */
+  /** From spawning the runtime to receiving its terminal message, less the ownership check. */
   terminalAfterMs: number | undefined;
+  /** From the terminal message to exit (Airflow kills a runtime that lingers). */
+  exitAfterTerminalMs: number | undefined;
   store: Store;
+}
+
+interface Seen {
+  requests: Body[];
+  terminal: Body[];
+  logs: Body[];
+  violations: string[];
+  terminalAt?: number | undefined;
 }
 
 const encoder = new Encoder();
@@ -51,62 +71,47 @@ export async function supervise(run: SupervisorRun): Promise<SupervisorResult> {
   const comm = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const logs = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const store: Store = { variables: {}, connections: {}, xcoms: new Map(), ...run.store };
-  const result = {
-    requests: [] as Body[],
-    terminal: [] as Body[],
-    logs: [] as Body[],
-    violations: [] as string[],
-    terminalAt: undefined as number | undefined,
-  };
-  const [program, ...args] = run.command;
+  const seen: Seen = { requests: [], terminal: [], logs: [], violations: [] };
   const spawnedAt = performance.now();
-  const child = new Deno.Command(program!, {
-    args: [...args, `--comm=127.0.0.1:${port(comm)}`, `--logs=127.0.0.1:${port(logs)}`],
-    env: {
-      AIRFLOW__LOGGING__LOGGING_LEVEL: "INFO",
-      AIRFLOW__LOGGING__NAMESPACE_LEVELS: "",
-      ...run.env,
-    },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = spawn(run, port(comm), port(logs));
   const stderr = new Response(child.stderr).text();
   const stdout = new Response(child.stdout).text();
   const connected = await acceptBoth(comm, logs, child.status);
   comm.close();
   logs.close();
-  let killedBy: SupervisorResult["killedBy"];
-  let signalledAt: number | undefined;
+  let kill: Killer | undefined;
+  let checkMs = 0;
   if (connected) {
+    const checking = performance.now();
+    await checkOwnership(connected, child.pid, seen);
+    checkMs = performance.now() - checking;
     await write(connected.comm, [0, run.startup, null]);
     if (run.terminateAfterMs !== undefined) {
-      setTimeout(() => {
-        signalledAt = Date.now();
-        killedBy = signal(child, "SIGTERM");
-        setTimeout(() => killedBy = signal(child, "SIGKILL") ?? killedBy, 5_000);
-      }, run.terminateAfterMs);
+      kill = new Killer(child, run.terminateWith ?? "SIGTERM", run.terminateAfterMs);
     }
-    await Promise.all([serveComm(connected.comm, store, result), readLogs(connected.logs, result)]);
+    await Promise.all([
+      serveComm(connected.comm, store, run, seen),
+      readLogs(connected.logs, seen),
+    ]);
   } else {
-    result.violations.push("the runtime did not connect both sockets within 10 s");
+    seen.violations.push("the runtime did not connect both sockets within 10 s");
   }
   const exit = await child.status;
+  const exitedAt = performance.now();
+  kill?.cancel();
   const out = await stdout;
-  if (out.trim()) result.violations.push(`the runtime wrote to stdout: ${out.slice(0, 120)}`);
+  if (out.trim()) seen.violations.push(`the runtime wrote to stdout: ${out.slice(0, 120)}`);
   const shouldRetry = (run.startup.ti_context as Body | undefined)?.should_retry === true;
+  const { terminalAt, ...rest } = seen;
   return {
-    ...result,
+    ...rest,
     exit,
-    finalState: finalState(exit, result.terminal.at(-1), shouldRetry),
+    finalState: finalState(exit, seen.terminal.at(-1), shouldRetry),
     stderr: await stderr,
-    killedBy: exit.signal === "SIGKILL"
-      ? "SIGKILL"
-      : killedBy && exit.success
-      ? undefined
-      : killedBy,
-    exitAfterSignalMs: signalledAt === undefined ? undefined : Date.now() - signalledAt,
-    terminalAfterMs: result.terminalAt === undefined ? undefined : result.terminalAt - spawnedAt,
+    killedBy: exit.signal === "SIGKILL" ? "SIGKILL" : exit.success ? undefined : kill?.last,
+    exitAfterSignalMs: kill?.sentAt === undefined ? undefined : exitedAt - kill.sentAt,
+    terminalAfterMs: terminalAt === undefined ? undefined : terminalAt - spawnedAt - checkMs,
+    exitAfterTerminalMs: terminalAt === undefined ? undefined : exitedAt - terminalAt,
     store,
   };
 }
@@ -131,79 +136,120 @@ export function finalState(
   return "running (no terminal message)";
 }
 
+function spawn(run: SupervisorRun, commPort: number, logsPort: number): Deno.ChildProcess {
+  const [program, ...args] = run.command;
+  return new Deno.Command(program!, {
+    args: [...args, `--comm=127.0.0.1:${commPort}`, `--logs=127.0.0.1:${logsPort}`],
+    env: {
+      AIRFLOW__LOGGING__LOGGING_LEVEL: "INFO",
+      AIRFLOW__LOGGING__NAMESPACE_LEVELS: "",
+      ...run.env,
+    },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+/** `WatchedSubprocess.kill(sig, force=True)`: each later signal after `ESCALATION_MS`. */
+class Killer {
+  readonly #timers: ReturnType<typeof setTimeout>[] = [];
+  last: Signal | undefined;
+  sentAt: number | undefined;
+
+  constructor(child: Deno.ChildProcess, first: "SIGINT" | "SIGTERM", afterMs: number) {
+    const sequence: Signal[] = first === "SIGINT"
+      ? ["SIGINT", "SIGTERM", "SIGKILL"]
+      : ["SIGTERM", "SIGKILL"];
+    sequence.forEach((signal, step) => {
+      this.#timers.push(setTimeout(() => {
+        try {
+          child.kill(signal);
+          this.last = signal;
+          this.sentAt ??= performance.now();
+        } catch {
+          // already exited
+        }
+      }, afterMs + step * ESCALATION_MS));
+    });
+  }
+
+  cancel(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+  }
+}
+
 function port(listener: Deno.Listener): number {
   return (listener.addr as Deno.NetAddr).port;
 }
 
-function signal(child: Deno.ChildProcess, name: Deno.Signal): "SIGTERM" | "SIGKILL" | undefined {
-  try {
-    child.kill(name);
-    return name as "SIGTERM" | "SIGKILL";
-  } catch {
-    return undefined;
+async function acceptBoth(comm: Deno.Listener, logs: Deno.Listener, exited: Promise<unknown>) {
+  const both = Promise.all([comm.accept(), logs.accept()]).then(([c, l]) => ({ comm: c, logs: l }));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), STARTUP_TIMEOUT_MS);
+  });
+  const accepted = await Promise.race([both, exited.then(() => undefined), timeout]);
+  clearTimeout(timer);
+  return accepted;
+}
+
+async function checkOwnership(
+  connected: { comm: Deno.Conn; logs: Deno.Conn },
+  pid: number,
+  seen: Seen,
+): Promise<void> {
+  for (const [name, conn] of Object.entries(connected)) {
+    if ((await connectionOwner(conn, pid)) === "foreign") {
+      seen.violations.push(`the ${name} connection does not come from the launched process tree`);
+    }
   }
 }
 
-async function acceptBoth(comm: Deno.Listener, logs: Deno.Listener, exited: Promise<unknown>) {
-  const both = Promise.all([comm.accept(), logs.accept()]).then(([c, l]) => ({ comm: c, logs: l }));
-  const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 10_000));
-  return await Promise.race([both, exited.then(() => undefined), timeout]);
+async function write(conn: Deno.Conn, frame: unknown[]): Promise<void> {
+  await writeBytes(conn, encoder.encode(frame));
 }
 
-async function write(conn: Deno.Conn, frame: unknown[]): Promise<void> {
-  const payload = encoder.encode(frame);
+async function writeBytes(conn: Deno.Conn, payload: Uint8Array): Promise<void> {
   const bytes = new Uint8Array(4 + payload.length);
   new DataView(bytes.buffer).setUint32(0, payload.length, false);
   bytes.set(payload, 4);
   await conn.write(bytes).catch(() => 0);
 }
 
-async function serveComm(
-  conn: Deno.Conn,
-  store: Store,
-  result: {
-    requests: Body[];
-    terminal: Body[];
-    violations: string[];
-    terminalAt?: number | undefined;
-  },
-) {
+async function serveComm(conn: Deno.Conn, store: Store, run: SupervisorRun, seen: Seen) {
   let buffer: Uint8Array = new Uint8Array(0);
   for await (const chunk of conn.readable) {
     buffer = concat(buffer, chunk);
     while (buffer.length >= 4) {
       const length = new DataView(buffer.buffer, buffer.byteOffset).getUint32(0, false);
-      if (length === 0) result.violations.push("the runtime sent a zero-length frame");
+      if (length === 0) seen.violations.push("the runtime sent a zero-length frame");
       if (buffer.length < 4 + length) break;
       const payload = buffer.slice(4, 4 + length);
       buffer = buffer.slice(4 + length);
-      const reply = handleFrame(payload, store, result);
-      if (reply) await write(conn, reply);
+      const request = readRequest(payload, seen);
+      if (!request) continue; // Airflow: "Unable to decode message", and no reply
+      const type = String(request.body.type);
+      if (run.garbled?.includes(type)) await writeBytes(conn, new Uint8Array([0xc1]));
+      else if (run.failures?.[type]) await write(conn, [request.id, null, run.failures[type]]);
+      else await write(conn, [request.id, answer(request.body, store), null]);
     }
   }
 }
 
-function handleFrame(
-  payload: Uint8Array,
-  store: Store,
-  result: {
-    requests: Body[];
-    terminal: Body[];
-    violations: string[];
-    terminalAt?: number | undefined;
-  },
-) {
+/** A request frame checked as strictly as msgspec and pydantic would; recorded if valid. */
+function readRequest(payload: Uint8Array, seen: Seen): { id: number; body: Body } | undefined {
   let frame: unknown;
   try {
     frame = decoder.decode(payload);
   } catch (error) {
-    result.violations.push(`undecodable frame: ${(error as Error).message}`);
+    seen.violations.push(`undecodable frame: ${(error as Error).message}`);
     return undefined;
   }
   if (
     !Array.isArray(frame) || frame.length < 2 || frame.length > 3 || !Number.isInteger(frame[0])
   ) {
-    result.violations.push(`malformed request frame ${JSON.stringify(frame)}`);
+    seen.violations.push(`malformed request frame ${JSON.stringify(frame)}`);
     return undefined;
   }
   const [id, body, carrier] = frame as [number, Body, unknown];
@@ -211,68 +257,29 @@ function handleFrame(
     forbiddenValue(body) ??
     (carrier == null || typeof carrier === "object" ? undefined : "3rd element is not a map");
   if (problem) {
-    result.violations.push(problem);
+    seen.violations.push(problem);
     return undefined;
   }
-  result.requests.push(body);
+  seen.requests.push(body);
   if (TERMINAL.has(String(body.type))) {
-    result.terminal.push(body);
-    result.terminalAt ??= performance.now();
+    seen.terminal.push(body);
+    seen.terminalAt ??= performance.now();
   }
-  return [id, answer(body, store), null];
+  return { id, body };
 }
 
-function answer(body: Body, store: Store): Body | null {
-  const key = String(body.key ?? "");
-  switch (body.type) {
-    case "GetVariable":
-      return key in store.variables
-        ? { key, value: store.variables[key], type: "VariableResult" }
-        : { type: "ErrorResponse", error: "VARIABLE_NOT_FOUND", detail: { key } };
-    case "PutVariable":
-      store.variables[key] = String(body.value);
-      return null;
-    case "DeleteVariable": {
-      const existed = key in store.variables;
-      delete store.variables[key];
-      return { ok: existed, type: "OKResponse" };
-    }
-    case "GetConnection": {
-      const id = String(body.conn_id);
-      const conn = store.connections[id];
-      return conn
-        ? { conn_id: id, ...conn, type: "ConnectionResult" }
-        : { type: "ErrorResponse", error: "CONNECTION_NOT_FOUND", detail: { conn_id: id } };
-    }
-    case "GetXCom":
-      return { key, value: store.xcoms.get(xcomKey(body)) ?? null, type: "XComResult" };
-    case "SetXCom":
-      store.xcoms.set(xcomKey(body), body.value);
-      return null;
-    case "DeleteXCom":
-      store.xcoms.delete(xcomKey(body));
-      return null;
-  }
-  return null;
-}
-
-/** Where an XCom lives: dag/run/task/key. */
-export function xcomKey(body: Body): string {
-  return `${body.dag_id}/${body.run_id}/${body.task_id}/${body.key}`;
-}
-
-async function readLogs(conn: Deno.Conn, result: { logs: Body[]; violations: string[] }) {
+async function readLogs(conn: Deno.Conn, seen: Seen) {
   let rest = "";
   for await (const chunk of conn.readable.pipeThrough(new TextDecoderStream())) {
     const lines = (rest + chunk).split("\n");
     rest = lines.pop() ?? "";
     for (const line of lines.filter(Boolean)) {
       const problem = logLineProblem(line);
-      if (problem) result.violations.push(problem);
-      else result.logs.push(JSON.parse(line));
+      if (problem) seen.violations.push(problem);
+      else seen.logs.push(JSON.parse(line));
     }
   }
-  if (rest) result.violations.push(`log stream ended inside a line: ${rest.slice(0, 80)}`);
+  if (rest) seen.violations.push(`log stream ended inside a line: ${rest.slice(0, 80)}`);
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

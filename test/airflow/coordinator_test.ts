@@ -1,45 +1,7 @@
 import assert from "node:assert/strict";
+import { events, FIXTURES, opts, runTask, types } from "./_launchbox.ts";
 import { startupDetails } from "./_startup.ts";
-import { supervise, type SupervisorResult, xcomKey } from "./_supervisor.ts";
-
-const LAUNCHBOX = new URL("../../bin/launchbox", import.meta.url).pathname;
-const PLUGINS = new URL("../../plugins", import.meta.url).pathname;
-const FIXTURES = new URL("../fixtures/bundles", import.meta.url).pathname;
-const opts = { sanitizeOps: false, sanitizeResources: false };
-
-async function runTask(
-  dagId: string,
-  taskId: string,
-  extra: Partial<Parameters<typeof supervise>[0]> & { shouldRetry?: boolean; plugins?: string } =
-    {},
-): Promise<SupervisorResult> {
-  const scratch = await Deno.makeTempDir({ prefix: "launchbox-airflow-" });
-  try {
-    const result = await supervise({
-      command: [
-        LAUNCHBOX,
-        `--plugins-dir=${extra.plugins ?? PLUGINS}`,
-        `--scratch-path=${scratch}`,
-        "a-bundle-path-airflow-may-add",
-      ],
-      startup: startupDetails({
-        dagId,
-        taskId,
-        ...(extra.shouldRetry ? { shouldRetry: true } : {}),
-      }),
-      ...extra,
-    });
-    if (result.violations.length > 0) {
-      throw new Error(`Protocol violations: ${result.violations.join("; ")}\n${result.stderr}`);
-    }
-    return result;
-  } finally {
-    await Deno.remove(scratch, { recursive: true });
-  }
-}
-
-const types = (result: SupervisorResult) => result.requests.map((r) => r.type);
-const events = (result: SupervisorResult) => result.logs.map((l) => String(l.event));
+import { xcomKey } from "./_supervisor.ts";
 
 Deno.test(
   "A task reads a variable, returns a value pushed as XCom, and succeeds",
@@ -60,6 +22,7 @@ Deno.test(
     assert.deepEqual(terminal.task_outlets, []);
     assert.equal(result.finalState, "success");
     assert.equal(result.exit.code, 0);
+    assert.ok(result.exitAfterTerminalMs! < 1_000, "exits promptly after its terminal message");
     const pushed = result.requests[1]!;
     assert.equal(pushed.key, "return_value");
     assert.equal(pushed.map_index, null);
@@ -256,18 +219,26 @@ Deno.test(
 );
 
 Deno.test(
-  "SIGTERM aborts the task, reports failure and exits well within the 5 s escalation",
+  "SIGTERM or SIGINT aborts the task, reports failure and exits well within the 5 s escalation",
   opts,
   async () => {
-    for (const task of ["waits_for_abort", "ignores_abort"]) {
+    const cases = [
+      ["waits_for_abort", "SIGTERM"],
+      ["ignores_abort", "SIGTERM"],
+      ["waits_for_abort", "SIGINT"],
+    ] as const;
+    for (const [task, signal] of cases) {
       const result = await runTask("behaviours", task, {
         plugins: FIXTURES,
         terminateAfterMs: 400,
+        terminateWith: signal,
       });
-      assert.equal(result.exit.code, 0, `${task}: ${result.stderr}`);
-      assert.equal(result.finalState, "failed", task);
-      assert.ok(result.exitAfterSignalMs! < 5_000, `${task} took ${result.exitAfterSignalMs} ms`);
-      assert.notEqual(result.killedBy, "SIGKILL");
+      const what = `${task} on ${signal}`;
+      assert.equal(result.exit.code, 0, `${what}: ${result.stderr}`);
+      assert.equal(result.finalState, "failed", what);
+      assert.equal(result.terminal.length, 1, what);
+      assert.ok(result.exitAfterSignalMs! < 5_000, `${what} took ${result.exitAfterSignalMs} ms`);
+      assert.equal(result.killedBy, undefined, `${what} needed no second signal`);
     }
   },
 );
