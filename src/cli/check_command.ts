@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { defaultPluginsDir, discoverPlugins } from "../sandbox/discovery.ts";
-import { instanceDirFor, instanceKeyFor } from "../sandbox/isolation.ts";
+import { airflowInstanceKey, instanceDirFor, instanceKeyFor } from "../sandbox/isolation.ts";
 import type { Manifest } from "../sandbox/manifest.ts";
 import { expandPermissions } from "../sandbox/permissions.ts";
 import { PluginLoadError } from "../sandbox/plugin_load_error.ts";
@@ -12,6 +12,8 @@ const EXAMPLE = {
   tenant: "staff",
   home: "/home/alice",
   scratch: "<scratch>/instances",
+  dagId: "example_dag",
+  runId: "manual_1",
 };
 
 /**
@@ -64,9 +66,14 @@ function parse(args: string[]) {
   }
 }
 
-/** The permissions an instance would get, for an example user alice in tenant staff. */
+/**
+ * The permissions an instance would get: for an example user alice in tenant staff, or
+ * for an Airflow bundle, an example DAG run.
+ */
 function examplePermissions(manifest: Manifest): Deno.PermissionOptionsObject {
-  const key = instanceKeyFor(manifest.isolation, EXAMPLE);
+  const key = manifest.kind === "airflow"
+    ? airflowInstanceKey(manifest.isolation, EXAMPLE)
+    : instanceKeyFor(manifest.isolation, EXAMPLE);
   return expandPermissions(manifest, {
     pluginDir: manifest.dir,
     instanceDir: instanceDirFor(EXAMPLE.scratch, key),
@@ -108,7 +115,10 @@ function render(
     lines.push(row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd());
   }
   for (const { manifest, permissions } of plugins) {
-    lines.push("", `${manifest.name}: an instance for user alice (tenant staff) may`);
+    const who = manifest.kind === "airflow"
+      ? `DAG ${EXAMPLE.dagId} run ${EXAMPLE.runId}`
+      : `user ${EXAMPLE.user} (tenant ${EXAMPLE.tenant})`;
+    lines.push("", `${manifest.name}: an instance for ${who} may`);
     for (const kind of ["read", "write", "run", "env", "net"] as const) {
       const granted = permissions[kind];
       lines.push(`  ${kind.padEnd(5)} ${Array.isArray(granted) ? granted.join(", ") : "nothing"}`);

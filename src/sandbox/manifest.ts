@@ -62,7 +62,7 @@ export async function parseManifest(text: string, file: string): Promise<Manifes
   }
   const reader = new FieldReader(value as Record<string, unknown>, "", doc.lineOf, fail);
   reader.refuseUnknown(TOP_KEYS);
-  const manifest = readFields(reader, file.slice(0, file.lastIndexOf("/")) || "/", file);
+  const manifest = readFields(reader, file.slice(0, file.lastIndexOf("/")) || "/", file, text);
   if (manifest.runAs === "session-user" && manifest.isolation !== "session") {
     reader.failAt(
       "run_as",
@@ -117,12 +117,12 @@ async function parseWithFullYaml(text: string, fail: Fail): Promise<ManifestDocu
   return { value: doc.toJS(), lineOf: (path) => lines.get(path) };
 }
 
-function readFields(reader: FieldReader, dir: string, file: string): Manifest {
+function readFields(reader: FieldReader, dir: string, file: string, text: string): Manifest {
   const name = reader.string("name", true)!;
   if (!NAME.test(name)) {
     reader.failAt("name", `must be lower-case letters, digits, "-" or "_", got "${name}"`);
   }
-  const version = reader.version();
+  const version = reader.version(text);
   const entry = reader.string("entry", true)!;
   if (entry.startsWith("/") || entry.split("/").includes("..")) {
     reader.failAt("entry", `must be a path inside the plugin folder, got "${entry}"`);
@@ -223,12 +223,15 @@ class FieldReader {
     return value as string;
   }
 
-  version(): string {
+  /** The version, refused when YAML read it as a number (`1.10` becomes 1.1). */
+  version(text: string): string {
     const value = this.map.version;
     if (typeof value === "number") {
+      const line = text.split(/\r?\n/)[(this.lineOf("version") ?? 0) - 1] ?? "";
+      const written = /^version:\s*([^\s#]+)/.exec(line)?.[1] ?? String(value);
       this.failAt(
         "version",
-        `must be a quoted string (YAML read ${value} as a number): write version: "${value}"`,
+        `must be a quoted string: YAML reads ${written} as the number ${value}; write version: "${written}"`,
       );
     }
     return this.string("version", true)!;

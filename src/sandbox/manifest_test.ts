@@ -53,7 +53,7 @@ const BROKEN: [string, string, RegExp, number | undefined][] = [
   [
     "unquoted version",
     GOOD.replace('version: "1.2.0"', "version: 1.10"),
-    /write version: "1.1"/,
+    /field "version" must be a quoted string: YAML reads 1\.10 as the number 1\.1; write version: "1\.10"$/,
     2,
   ],
   [
@@ -123,6 +123,7 @@ for (const [what, text, message, line] of BROKEN) {
       assert.equal(error.file, FILE);
       if (line !== undefined) assert.equal(error.line, line, error.message);
       assert.ok(error.message.startsWith(`${FILE}:`), error.message);
+      if (what !== "bad YAML") assert.ok(error.field, `no field named: ${error.message}`);
       return true;
     });
   });

@@ -17,7 +17,8 @@ export interface Placeholders {
  * The Worker permissions of one instance: the manifest's entries with placeholders
  * expanded to absolute paths, plus read of the plugin folder and read/write of the
  * instance directory. Kinds left empty are denied; sys, ffi and import are always denied.
- * Throws `RangeError` when an expanded read path would expose the scratch root.
+ * Throws `RangeError` when an expanded read path would expose the scratch root, or when
+ * a program to run is the host's own binary.
  */
 export function expandPermissions(
   manifest: Manifest,
@@ -38,11 +39,17 @@ export function expandPermissions(
       );
     }
   }
+  const run = expand("run");
+  if (run.includes(Deno.execPath())) {
+    throw new RangeError(
+      `Cannot grant plugin "${manifest.name}" run of "${Deno.execPath()}": it is the host's own binary, which would run with the whole permission ceiling`,
+    );
+  }
   const orFalse = (list: string[]) => list.length > 0 ? unique(list) : false;
   return {
     read,
     write: unique([places.instanceDir, ...expand("write")]),
-    run: orFalse(expand("run")),
+    run: orFalse(run),
     env: orFalse(expand("env")),
     net: orFalse(expand("net")),
     sys: false,

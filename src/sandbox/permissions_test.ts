@@ -59,12 +59,32 @@ Deno.test("expandPermissions refuses a read path that contains the scratch root"
   );
 });
 
+Deno.test("expandPermissions refuses to let a plugin run the host's own binary", () => {
+  const runsHost = {
+    ...manifest,
+    permissions: { ...manifest.permissions, run: [Deno.execPath()] },
+  };
+  assert.throws(
+    () => expandPermissions(runsHost, places),
+    new RegExp(
+      `^RangeError: Cannot grant plugin "p" run of "${Deno.execPath()}": it is the host's own binary`,
+    ),
+  );
+});
+
 const ENTRIES: [Parameters<typeof checkPermissionEntry>[0], string, boolean][] = [
   ["read", "${plugin_dir}", true],
   ["read", "/etc/ssl/certs", true],
   ["read", "/", false],
   ["read", "${scratch}/x", false],
   ["read", "${home}", false],
+  ["read", "/etc", false],
+  ["read", "/etc/shadow", false],
+  ["read", "/etc/ssh/ssh_host_rsa_key", false],
+  ["read", "/root/.ssh", false],
+  ["read", "/proc/1/environ", false],
+  ["read", "/etc/hosts", true],
+  ["read", "/etc/shadowed-but-fine", true],
   ["write", "${instance_dir}/tmp", true],
   ["write", "${plugin_dir}", false],
   ["write", "/tmp", false],
@@ -72,6 +92,8 @@ const ENTRIES: [Parameters<typeof checkPermissionEntry>[0], string, boolean][] =
   ["run", "${plugin_dir}/bin/helper", true],
   ["run", "${user_home}/bin/x", false],
   ["run", "true", false],
+  ["run", "/usr/local/bin/deno", false],
+  ["run", "/opt/launchbox/launchbox", false],
   ["env", "SLURM_CONF", true],
   ["env", "A-B", false],
   ["net", "127.0.0.1:6817", true],
