@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import { PRLIMIT, RUNNER_MIN_MEMORY_MB, SETPRIV } from "./constants.ts";
+import { runnerCommand } from "./runner_command.ts";
+import type { SystemUser } from "./users.ts";
+
+const ALICE: SystemUser = {
+  name: "alice",
+  uid: 1001,
+  gid: 100,
+  home: "/home/alice",
+  group: "users",
+  groups: [100, 50],
+};
+const everything = () => true;
+const nothing = () => false;
+
+Deno.test("runnerCommand wraps the runner in setpriv --pdeathsig KILL, in its own runner mode", () => {
+  const { command, args } = runnerCommand({ instanceDir: "/s/shared" }, everything);
+  assert.equal(command, SETPRIV);
+  assert.deepEqual(args.slice(0, 3), ["--pdeathsig", "KILL", "--"]);
+  assert.equal(args[3], Deno.execPath());
+  assert.ok(args.includes("--unstable-worker-options"), "the ceiling flags come along");
+  assert.ok(args.at(-1)!.endsWith("/src/sandbox/runner_main.ts"));
+});
+
+Deno.test("runnerCommand caps memory with prlimit, never below the floor Deno needs", () => {
+  const mib = 1024 * 1024;
+  const small = runnerCommand({ instanceDir: "/s/shared", memoryMb: 256 }, everything);
+  assert.deepEqual(small.args.slice(3, 6), [PRLIMIT, `--data=${RUNNER_MIN_MEMORY_MB * mib}`, "--"]);
+  const big = runnerCommand({ instanceDir: "/s/shared", memoryMb: 4096 }, everything);
+  assert.ok(big.args.includes(`--data=${4096 * mib}`));
+});
+
+Deno.test("runnerCommand starts a session user's runner with its uid, gid and groups", {
+  ignore: Deno.uid() !== 0,
+}, () => {
+  const { args, env } = runnerCommand(
+    { instanceDir: "/s/ns/users/alice", user: ALICE },
+    everything,
+  );
+  assert.deepEqual(args.slice(0, 7), [
+    "--pdeathsig",
+    "KILL",
+    "--reuid=1001",
+    "--regid=100",
+    "--groups=100,50",
+    "--no-new-privs",
+    "--",
+  ]);
+  assert.equal(env.HOME, "/home/alice");
+  assert.equal(env.USER, "alice");
+  assert.equal(env.DENO_DIR, "/s/ns/users/alice/.deno", "the user's runner keeps its own cache");
+});
+
+Deno.test("runnerCommand refuses a session user without setpriv, or without root", () => {
+  const expected = Deno.uid() === 0 ? /setpriv is missing/ : /needs Launchbox to run as root/;
+  assert.throws(
+    () => runnerCommand({ instanceDir: "/s/ns/users/alice", user: ALICE }, nothing),
+    (error: Error) =>
+      error instanceof RangeError &&
+      error.message.startsWith('Cannot start a runner as "alice"') &&
+      expected.test(error.message),
+  );
+});
+
+Deno.test("runnerCommand without util-linux runs the runner directly with a clean environment", () => {
+  const { command, env } = runnerCommand({ instanceDir: "/s/shared", memoryMb: 2048 }, nothing);
+  assert.equal(command, Deno.execPath());
+  assert.deepEqual(
+    Object.keys(env).sort().filter((k) => !["HOME", "LANG", "DENO_DIR"].includes(k)),
+    [
+      "NO_COLOR",
+      "PATH",
+    ],
+  );
+});
