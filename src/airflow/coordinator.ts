@@ -1,6 +1,5 @@
 import type { Body } from "./codec.ts";
 import { CommChannel } from "./comm_channel.ts";
-import { dialBoth } from "./dial.ts";
 import { findBundles } from "./bundles.ts";
 import { LogChannel, type Say } from "./log_channel.ts";
 import { runTask } from "./task_session.ts";
@@ -10,8 +9,8 @@ export const PARSE_REPLY_MS = 2_000;
 
 /** Options of one coordinator run. */
 export interface CoordinatorOptions {
-  comm: string;
-  logs: string;
+  /** The logs and comm connections, being dialed (see `dialBoth`). */
+  sockets: Promise<[Deno.TcpConn, Deno.TcpConn]>;
   pluginsDir: string;
   scratch: string;
   env: (name: string) => string | undefined;
@@ -33,7 +32,7 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<numbe
   // Reading the plugin manifests needs no greeting: overlap it with dialing.
   const bundles = findBundles(options.pluginsDir);
   bundles.catch(() => {});
-  const [logConn, commConn] = await dialBoth(options.logs, options.comm, options.stop);
+  const [logConn, commConn] = await options.sockets;
   logs.attach(logConn);
   await using comm = new CommChannel(commConn, (anomaly) => say("warning", anomaly));
   const greeting = await firstFrame(comm, options.stop, say);

@@ -1,5 +1,4 @@
-import { runCoordinator } from "../airflow/coordinator.ts";
-import { defaultPluginsDir } from "../sandbox/discovery.ts";
+import { dialBoth } from "../airflow/dial.ts";
 import { writeStdout } from "./exit.ts";
 import { VERSION } from "./help.ts";
 import { UsageError } from "./usage_error.ts";
@@ -14,7 +13,11 @@ function option(args: readonly string[], name: string): string | undefined {
   return undefined;
 }
 
-/** Runs one Airflow task instance for the supervisor (coordinator mode). */
+/**
+ * Runs one Airflow task instance for the supervisor (coordinator mode). Both sockets are
+ * dialed before the rest of the runtime loads, so the supervisor's accept and ownership
+ * check overlap with that loading.
+ */
 export async function runAirflowMode(args: string[]): Promise<number> {
   const comm = option(args, "comm");
   const logs = option(args, "logs");
@@ -25,16 +28,25 @@ export async function runAirflowMode(args: string[]): Promise<number> {
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     Deno.addSignalListener(signal, () => stop.abort(`Task terminated by ${signal}`));
   }
+  const sockets = dialBoth(logs, comm, stop.signal);
+  sockets.catch(() => {}); // awaited by runCoordinator
+  const { runCoordinator } = await import("../airflow/coordinator.ts");
   const tmp = Deno.env.get("TMPDIR") ?? "/tmp";
   return await runCoordinator({
-    comm,
-    logs,
-    pluginsDir: option(args, "plugins-dir") ?? Deno.env.get("LAUNCHBOX_PLUGINS_DIR") ??
-      defaultPluginsDir(),
+    sockets,
+    pluginsDir: await pluginsDir(args),
     scratch: option(args, "scratch-path") ?? `${tmp}/launchbox-airflow`,
     env: (name) => Deno.env.get(name),
     stop: stop.signal,
   });
+}
+
+/** `--plugins-dir`, else `LAUNCHBOX_PLUGINS_DIR`, else `plugins/` beside the binary or main.ts. */
+async function pluginsDir(args: string[]): Promise<string> {
+  const given = option(args, "plugins-dir") ?? Deno.env.get("LAUNCHBOX_PLUGINS_DIR");
+  if (given) return given;
+  const { defaultPluginsDir } = await import("../sandbox/discovery.ts");
+  return defaultPluginsDir();
 }
 
 /** Prints the task bundle's metadata (`--airflow-metadata [--format yaml|json]`, or `--bundle-metadata`). */
@@ -43,9 +55,7 @@ export async function runAirflowMetadata(args: string[]): Promise<number> {
   if (format !== "yaml" && format !== "json") {
     throw new UsageError(`--format must be yaml or json, got "${format}"`);
   }
-  const pluginsDir = option(args, "plugins-dir") ?? Deno.env.get("LAUNCHBOX_PLUGINS_DIR") ??
-    defaultPluginsDir();
   const { bundleMetadata } = await import("../airflow/bundle_metadata.ts");
-  writeStdout(await bundleMetadata(pluginsDir, VERSION, format));
+  writeStdout(await bundleMetadata(await pluginsDir(args), VERSION, format));
   return 0;
 }

@@ -1,8 +1,9 @@
 /**
  * Airflow's `_is_connection_from_process`: an accepted connection counts only when its peer
  * socket belongs to the launched process or one of its descendants. psutil reads `/proc`;
- * Deno allows `/proc` only with `--allow-all`, so this asks `ss` and `ps` instead. Returns
- * `undefined` where they are missing, so the check is skipped, not failed.
+ * Deno allows `/proc` only with `--allow-all`, so this asks `ss` and `ps` instead.
+ * "foreign" means the socket was seen held by other processes only; `undefined` means it
+ * could not be told (no `ss`/`ps`, or the connection was gone before it was seen).
  */
 export async function connectionOwner(
   conn: Deno.Conn,
@@ -10,6 +11,7 @@ export async function connectionOwner(
 ): Promise<"owned" | "foreign" | undefined> {
   const peer = conn.remoteAddr as Deno.NetAddr;
   const local = conn.localAddr as Deno.NetAddr;
+  let seenForeign = false;
   // Airflow retries for up to 1 s while the process table catches up.
   for (let attempt = 0; attempt < 20; attempt++) {
     const [owners, tree] = await Promise.all([
@@ -18,9 +20,10 @@ export async function connectionOwner(
     ]);
     if (owners === undefined || tree === undefined) return undefined;
     if (owners.some((pid) => tree.has(pid))) return "owned";
+    seenForeign ||= owners.length > 0;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  return "foreign";
+  return seenForeign ? "foreign" : undefined;
 }
 
 /** The PIDs holding the socket `local` → `remote`, from `ss -tnpH`. */

@@ -43,7 +43,7 @@ export interface SupervisorResult {
   killedBy: Signal | undefined;
   /** From the first kill signal to exit, when one was sent. */
   exitAfterSignalMs: number | undefined;
-  /** From spawning the runtime to receiving its terminal message, less the ownership check. */
+  /** From spawning the runtime to receiving its terminal message. */
   terminalAfterMs: number | undefined;
   /** From the terminal message to exit (Airflow kills a runtime that lingers). */
   exitAfterTerminalMs: number | undefined;
@@ -80,11 +80,10 @@ export async function supervise(run: SupervisorRun): Promise<SupervisorResult> {
   comm.close();
   logs.close();
   let kill: Killer | undefined;
-  let checkMs = 0;
+  let ownership: Promise<void> | undefined;
   if (connected) {
-    const checking = performance.now();
-    await checkOwnership(connected, child.pid, seen);
-    checkMs = performance.now() - checking;
+    // Airflow checks before sending StartupDetails; checking alongside keeps timings honest.
+    ownership = checkOwnership(connected, child.pid, seen);
     await write(connected.comm, [0, run.startup, null]);
     if (run.terminateAfterMs !== undefined) {
       kill = new Killer(child, run.terminateWith ?? "SIGTERM", run.terminateAfterMs);
@@ -99,6 +98,7 @@ export async function supervise(run: SupervisorRun): Promise<SupervisorResult> {
   const exit = await child.status;
   const exitedAt = performance.now();
   kill?.cancel();
+  await ownership;
   const out = await stdout;
   if (out.trim()) seen.violations.push(`the runtime wrote to stdout: ${out.slice(0, 120)}`);
   const shouldRetry = (run.startup.ti_context as Body | undefined)?.should_retry === true;
@@ -110,7 +110,7 @@ export async function supervise(run: SupervisorRun): Promise<SupervisorResult> {
     stderr: await stderr,
     killedBy: exit.signal === "SIGKILL" ? "SIGKILL" : exit.success ? undefined : kill?.last,
     exitAfterSignalMs: kill?.sentAt === undefined ? undefined : exitedAt - kill.sentAt,
-    terminalAfterMs: terminalAt === undefined ? undefined : terminalAt - spawnedAt - checkMs,
+    terminalAfterMs: terminalAt === undefined ? undefined : terminalAt - spawnedAt,
     exitAfterTerminalMs: terminalAt === undefined ? undefined : exitedAt - terminalAt,
     store,
   };
