@@ -15,12 +15,14 @@ export interface AirflowSubject {
 /**
  * The instance that serves a subject (DESIGN §4): one shared instance, one per tenant,
  * or one per user within a tenant. Launcher admins (`"*"`) use the shared key at
- * namespace and session levels too, since no single tenant or user applies.
+ * namespace and session levels too, since no single tenant or user applies; a tenant
+ * that is really named `shared` gets `_shared_`, so it never shares the admins' instance.
  */
 export function instanceKeyFor(level: IsolationLevel, subject: LauncherSubject): string {
   if (level === "none" || subject.user === "*") return "shared";
   const tenant = safeSegment(subject.tenant);
-  return level === "namespace" ? tenant : `${tenant}/${safeSegment(subject.user)}`;
+  if (level === "namespace") return tenant === "shared" ? "_shared_" : tenant;
+  return `${tenant}/${safeSegment(subject.user)}`;
 }
 
 /** The Airflow instance key: `shared`, the DAG, or the DAG run. */

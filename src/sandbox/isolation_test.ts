@@ -13,6 +13,9 @@ const KEYS: [Parameters<typeof instanceKeyFor>[0], string, string, string][] = [
   ["namespace", "alice", "staff", "staff"],
   ["session", "alice", "staff", "staff/alice"],
   ["session", "*", "staff", "shared"],
+  ["namespace", "*", "staff", "shared"],
+  ["namespace", "alice", "shared", "_shared_"],
+  ["session", "alice", "shared", "shared/alice"],
   ["session", "../../etc", "a/b", "a_b/.._.._etc"],
 ];
 
