@@ -52,6 +52,7 @@ export {
 } from "./constants.ts";
 export { defaultPluginsDir, type Discovered, discoverPlugins, selectPlugin } from "./discovery.ts";
 export { explainRefusal } from "./friendly_error.ts";
+export { prepareInstanceDir } from "./instance_directory.ts";
 export {
   airflowInstanceKey,
   type AirflowSubject,
