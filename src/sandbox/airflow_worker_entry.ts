@@ -20,6 +20,7 @@ import type {
   TaskRunContext,
   ToTaskWorker,
 } from "./airflow_rpc.ts";
+import { type PrintSink, routeConsole, routeStdio } from "./airflow_worker_console.ts";
 import { explainRefusal } from "./friendly_error.ts";
 
 const post = (message: FromTaskWorker) => self.postMessage(message);
@@ -28,10 +29,20 @@ const waiting = new Map<number, { resolve(value: unknown): void; reject(error: E
 let nextId = 1;
 let logger = "task";
 
-routeConsole();
+const printed: PrintSink = (level, event) =>
+  post({ t: "log", level, event, logger: `${logger}.console` });
+routeConsole(printed);
+routeStdio(printed);
 self.addEventListener("unhandledrejection", (event) => {
   event.preventDefault();
   post({ t: "log", level: "error", event: `Unhandled rejection: ${String(event.reason)}`, logger });
+});
+// An error thrown outside the task's promise (a timer, an event handler) ends the task failed.
+self.addEventListener("error", (event) => {
+  event.preventDefault();
+  const error = describe(event.error ?? event.message);
+  post({ t: "log", level: "error", event: `Uncaught ${error.name}: ${error.message}`, logger });
+  post({ t: "outcome", outcome: { kind: "failed", error } });
 });
 
 self.onmessage = (event: MessageEvent<ToTaskWorker>) => {
@@ -161,22 +172,4 @@ function postingLogger(name: string, base: LogFields, debug: boolean): Logger {
     error: at("error"),
     with: (fields) => postingLogger(name, { ...base, ...fields }, debug),
   };
-}
-
-/** A task's console output becomes log records, never the process's stdout. */
-function routeConsole(): void {
-  const text = (args: unknown[]) =>
-    args.map((a) => typeof a === "string" ? a : Deno.inspect(a)).join(" ");
-  const at = (level: "debug" | "info" | "warning" | "error") => (...args: unknown[]) =>
-    post({ t: "log", level, event: text(args), logger: `${logger}.console` });
-  Object.assign(console, {
-    log: at("info"),
-    info: at("info"),
-    debug: at("debug"),
-    trace: at("debug"),
-    warn: at("warning"),
-    error: at("error"),
-    dir: at("info"),
-    table: at("info"),
-  });
 }

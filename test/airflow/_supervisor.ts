@@ -28,6 +28,8 @@ export interface SupervisorRun {
   failures?: Record<string, Body>;
   /** Requests answered with a frame that is not msgpack. */
   garbled?: string[];
+  /** `--comm ADDR` instead of Airflow's `--comm=ADDR` (other launchers may do so). */
+  separateFlags?: boolean;
 }
 
 /** Everything the supervisor saw. */
@@ -138,8 +140,12 @@ export function finalState(
 
 function spawn(run: SupervisorRun, commPort: number, logsPort: number): Deno.ChildProcess {
   const [program, ...args] = run.command;
+  const [comm, logs] = [`127.0.0.1:${commPort}`, `127.0.0.1:${logsPort}`];
+  const flags = run.separateFlags
+    ? ["--comm", comm, "--logs", logs]
+    : [`--comm=${comm}`, `--logs=${logs}`];
   return new Deno.Command(program!, {
-    args: [...args, `--comm=127.0.0.1:${commPort}`, `--logs=127.0.0.1:${logsPort}`],
+    args: [...args, ...flags],
     env: {
       AIRFLOW__LOGGING__LOGGING_LEVEL: "INFO",
       AIRFLOW__LOGGING__NAMESPACE_LEVELS: "",

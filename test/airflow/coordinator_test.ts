@@ -170,6 +170,10 @@ Deno.test("Console output becomes log records; the log level filter applies", op
   const printed = result.logs.find((l) => l.event === "hello from console")!;
   assert.equal(printed.level, "info");
   assert.equal(printed.logger, "task.behaviours.prints.console");
+  for (const line of ["rows: 1", "as xml", "raw stdout"]) {
+    assert.ok(events(result).includes(line), `"${line}" became a record`);
+  }
+  assert.ok(events(result).some((e) => /^step: [\d.]+ms$/.test(e)));
   assert.ok(
     result.logs.some((l) => l.level === "error" && String(l.event).includes("shown as a record")),
   );
@@ -188,6 +192,12 @@ Deno.test("Console output becomes log records; the log level filter applies", op
   });
   assert.ok(!namespaced.logs.some((l) => l.event === "hello from console"));
   assert.ok(namespaced.logs.some((l) => l.logger === "launchbox.runtime"));
+});
+
+Deno.test("An error thrown outside the task's promise fails the task", opts, async () => {
+  const result = await runTask("behaviours", "throws_later", { plugins: FIXTURES });
+  assert.equal(result.finalState, "failed");
+  assert.ok(events(result).includes("Uncaught RangeError: thrown in a timer"));
 });
 
 Deno.test(

@@ -89,3 +89,9 @@ Deno.test("XComs Airflow asks to clear are deleted before the task runs", opts, 
   assert.deepEqual(types(result), ["DeleteXCom", "DeleteXCom", "SucceedTask"]);
   assert.deepEqual([...result.store.xcoms.keys()], [other]);
 });
+
+Deno.test("The flags also work as separate arguments after others", opts, async () => {
+  const result = await runTask("maintenance", "noop", { separateFlags: true });
+  assert.equal(result.finalState, "success");
+  assert.equal(result.exit.code, 0);
+});
