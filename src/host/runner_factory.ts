@@ -1,4 +1,5 @@
 import type { Manifest } from "../sandbox/manifest.ts";
+import { prepareInstanceDir } from "../sandbox/instance_directory.ts";
 import { expandPermissions } from "../sandbox/permissions.ts";
 import { remoteInstance } from "../sandbox/remote_instance.ts";
 import { RemotePlugin } from "../sandbox/remote_plugin.ts";
@@ -29,7 +30,7 @@ export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
   return async (spec) => {
     const user = userFor(options, spec.user);
     const instanceDir = options.instanceDir(spec.instanceKey);
-    await prepareDirectory(
+    await prepareInstanceDir(
       options.instancesRoot,
       instanceDir,
       manifest.runAs === "session-user" ? user : undefined,
@@ -74,29 +75,4 @@ function userFor(options: RunnerFactoryOptions, name: string): SystemUser | unde
     );
   }
   return user;
-}
-
-/**
- * Creates the instance directory (0700, owned by the runner's user). Its parents up to
- * the instances root become 0711, and the scratch path above gains the execute bit for
- * others, so a runner under another uid can reach its own directory and list none.
- */
-async function prepareDirectory(
-  root: string,
-  dir: string,
-  owner: SystemUser | undefined,
-): Promise<void> {
-  await Deno.mkdir(dir, { recursive: true, mode: 0o711 });
-  for (let parent = dir; parent.startsWith(root); parent = dirname(parent)) {
-    await Deno.chmod(parent, parent === dir ? 0o700 : 0o711);
-  }
-  if (!owner) return;
-  await Deno.chown(dir, owner.uid, owner.gid);
-  const scratch = dirname(root);
-  const mode = (await Deno.stat(scratch)).mode ?? 0o700;
-  if ((mode & 0o001) === 0) await Deno.chmod(scratch, (mode & 0o777) | 0o011);
-}
-
-function dirname(path: string): string {
-  return path.slice(0, path.lastIndexOf("/")) || "/";
 }
