@@ -74,8 +74,8 @@ function asBody(value: unknown, slot: string): Body | null {
 
 /**
  * Makes a value safe for the supervisor: `Date` → ISO string (JSON fields reject
- * timestamps), `undefined` map values dropped, bytes and non-finite numbers refused with
- * a `TypeError` naming where they were.
+ * timestamps), `undefined` map values dropped; bytes, non-finite numbers and objects that
+ * are not plain (a `Map` would become `{}`) refused with a `TypeError` naming where they were.
  */
 export function toWire(value: unknown, path: string): unknown {
   if (value instanceof Date) return value.toISOString();
@@ -89,6 +89,11 @@ export function toWire(value: unknown, path: string): unknown {
   }
   if (Array.isArray(value)) return value.map((item, i) => toWire(item, `${path}[${i}]`));
   if (value !== null && typeof value === "object") {
+    const prototype = Object.getPrototypeOf(value);
+    if (prototype !== Object.prototype && prototype !== null) {
+      const kind = (value as object).constructor?.name ?? "object";
+      throw new TypeError(`Cannot send ${path} to Airflow: a ${kind} is not JSON`);
+    }
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
       if (item !== undefined) out[key] = toWire(item, `${path}.${key}`);

@@ -85,6 +85,12 @@ Deno.test("encodeRequest sends dates as ISO strings and refuses bytes", () => {
     () => encodeRequest(3, { type: "SetXCom", value: NaN }),
     /NaN is not a JSON number/,
   );
+  assert.throws(
+    () => encodeRequest(3, { type: "SetXCom", value: { rows: new Map([["a", 1]]) } }),
+    /body\.value\.rows to Airflow: a Map is not JSON/,
+  );
+  const nullPrototype = Object.assign(Object.create(null), { a: 1 });
+  assert.ok(encodeRequest(3, { type: "SetXCom", value: nullPrototype }).length > 0);
 });
 
 Deno.test("asDate accepts Dates and ISO strings with or without a zone", () => {
