@@ -38,6 +38,7 @@ export async function runTask(
         "a-bundle-path-airflow-may-add",
       ],
       startup: startupDetails({ dagId, taskId, ...(shouldRetry ? { shouldRetry } : {}) }),
+      checkOwnership: true,
       ...run,
     });
     if (result.violations.length > 0 && !allowViolations) {

@@ -30,6 +30,11 @@ export interface SupervisorRun {
   garbled?: string[];
   /** `--comm ADDR` instead of Airflow's `--comm=ADDR` (other launchers may do so). */
   separateFlags?: boolean;
+  /**
+   * Check that both connections come from the launched process tree, as Airflow does. Off
+   * by default: it spawns `ss` and `ps`, which would skew the start-up benchmark.
+   */
+  checkOwnership?: boolean;
 }
 
 /** Everything the supervisor saw. */
@@ -85,7 +90,7 @@ export async function supervise(run: SupervisorRun): Promise<SupervisorResult> {
   let ownership: Promise<void> | undefined;
   if (connected) {
     // Airflow checks before sending StartupDetails; checking alongside keeps timings honest.
-    ownership = checkOwnership(connected, child.pid, seen);
+    if (run.checkOwnership) ownership = checkOwnership(connected, child.pid, seen);
     await write(connected.comm, [0, run.startup, null]);
     if (run.terminateAfterMs !== undefined) {
       kill = new Killer(child, run.terminateWith ?? "SIGTERM", run.terminateAfterMs);

@@ -55,6 +55,7 @@ Deno.test({
       command: ["node", BUNDLE],
       startup: startupDetails({ dagId: "upstream_dag", taskId: "greet" }),
       store: { variables: { greeting: "hello" } },
+      checkOwnership: true,
     });
     assert.deepEqual(result.violations, [], result.stderr);
     assert.deepEqual(result.requests.map((r) => r.type), ["GetVariable", "SetXCom", "SucceedTask"]);
