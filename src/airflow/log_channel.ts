@@ -56,6 +56,12 @@ export class LogChannel implements AsyncDisposable {
     else this.#buffer.push(line);
   }
 
+  /** Whether any logger may log at debug level (so debug records are worth producing). */
+  wantsDebug(): boolean {
+    return [this.#threshold, ...this.#namespaces.map(([, level]) => level)]
+      .some((level) => level <= LEVELS.debug);
+  }
+
   /** A {@linkcode Say} for one logger. */
   sayer(logger: string): Say {
     return (level, event, fields = {}) => this.emit({ ...fields, event, level, logger });

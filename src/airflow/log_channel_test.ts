@@ -63,3 +63,12 @@ Deno.test("LogChannel sends only known levels and its own timestamp, whatever th
   assert.equal(lines[0].rows, "2");
   assert.match(lines[1].log_error, /fields dropped/);
 });
+
+Deno.test("LogChannel wants debug records when the level or any namespace is at debug", () => {
+  assert.equal(new LogChannel({ level: "INFO" }).wantsDebug(), false);
+  assert.equal(new LogChannel({ level: "debug" }).wantsDebug(), true);
+  assert.equal(
+    new LogChannel({ level: "INFO", namespaceLevels: "task.etl=DEBUG" }).wantsDebug(),
+    true,
+  );
+});

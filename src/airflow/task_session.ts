@@ -73,14 +73,13 @@ async function run(
       level: record.level,
       logger: record.logger,
     });
-  const level = session.env("AIRFLOW__LOGGING__LOGGING_LEVEL")?.trim().toLowerCase();
   const outcome = await runInBundles({
     bundles,
     scratch: session.scratch,
     context: startup.context,
     client,
     onLog,
-    debug: level === "debug",
+    debug: session.logs.wantsDebug(),
     stop: session.stop,
   });
   if (outcome.kind === "missing") {

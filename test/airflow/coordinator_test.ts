@@ -192,6 +192,14 @@ Deno.test("Console output becomes log records; the log level filter applies", op
   });
   assert.ok(!namespaced.logs.some((l) => l.event === "hello from console"));
   assert.ok(namespaced.logs.some((l) => l.logger === "launchbox.runtime"));
+  assert.ok(!events(result).includes("debug detail"));
+  const debugging = await runTask("behaviours", "prints", {
+    plugins: FIXTURES,
+    env: { AIRFLOW__LOGGING__NAMESPACE_LEVELS: "task.behaviours.prints=DEBUG" },
+  });
+  const detail = debugging.logs.find((l) => l.event === "debug detail");
+  assert.equal(detail?.level, "debug");
+  assert.ok(!debugging.logs.some((l) => l.level === "debug" && l.logger === "launchbox.runtime"));
 });
 
 Deno.test("An error thrown outside the task's promise fails the task", opts, async () => {
