@@ -1,11 +1,28 @@
 import type { DeferRequest, TaskFunction } from "./types.ts";
 
-/** The tasks of one DAG, by task ID. */
+/**
+ * The tasks of one DAG, by task ID (the IDs of the `@task.stub` functions in Python).
+ *
+ * @example
+ * ```ts
+ * import type { DagSpec } from "./bundle.ts";
+ * const nightly: DagSpec = { tasks: { vacuum: () => undefined } };
+ * ```
+ */
 export interface DagSpec {
   tasks: Record<string, TaskFunction>;
 }
 
-/** What `defineBundle` returns; export it as the bundle module's default. */
+/**
+ * What `defineBundle` returns; export it as the bundle module's default.
+ *
+ * @example
+ * ```ts
+ * import { type AirflowBundleDefinition, defineBundle } from "./bundle.ts";
+ * const bundle: AirflowBundleDefinition = defineBundle({ dags: {} });
+ * const dagIds = Object.keys(bundle.dags);
+ * ```
+ */
 export interface AirflowBundleDefinition {
   readonly kind: "airflow";
   readonly dags: Readonly<Record<string, DagSpec>>;

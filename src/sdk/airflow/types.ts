@@ -176,5 +176,17 @@ export interface TaskContext {
   defer(request: DeferRequest): never;
 }
 
-/** A task: its return value (if not `undefined`) is pushed as XCom `return_value`. */
+/**
+ * A task: its return value (if not `undefined`) is pushed as XCom `return_value`; a throw
+ * fails it (or retries it, when Airflow will).
+ *
+ * @example
+ * ```ts
+ * import type { TaskFunction } from "./types.ts";
+ * const count: TaskFunction = async ({ client }) => {
+ *   const rows = await client.pullXCom({ taskId: "extract" });
+ *   return Array.isArray(rows) ? rows.length : 0;
+ * };
+ * ```
+ */
 export type TaskFunction = (ctx: TaskContext) => unknown;
