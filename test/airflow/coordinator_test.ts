@@ -243,6 +243,7 @@ Deno.test(
     const cases = [
       ["waits_for_abort", "SIGTERM"],
       ["ignores_abort", "SIGTERM"],
+      ["spins", "SIGTERM"],
       ["waits_for_abort", "SIGINT"],
     ] as const;
     for (const [task, signal] of cases) {
