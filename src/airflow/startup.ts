@@ -12,54 +12,57 @@ export interface Startup {
 
 /** Reads a `StartupDetails` body; throws `TypeError` naming a missing required field. */
 export function readStartup(body: Body): Startup {
-  const ti = record(body.ti, "ti");
   const tiContext = record(body.ti_context ?? {}, "ti_context");
-  const dagRun = record(tiContext.dag_run ?? {}, "ti_context.dag_run");
-  const dagId = text(ti.dag_id, "ti.dag_id");
-  const runId = text(ti.run_id, "ti.run_id");
-  const info: TaskInstanceInfo = {
-    id: text(ti.id, "ti.id"),
-    dagId,
-    taskId: text(ti.task_id, "ti.task_id"),
-    runId,
-    tryNumber: Number(ti.try_number ?? 1),
-    mapIndex: typeof ti.map_index === "number" && ti.map_index >= 0 ? ti.map_index : undefined,
-    queue: optionalText(ti.queue),
-    hostname: optionalText(ti.hostname),
-  };
-  const conf = (dagRun.conf && typeof dagRun.conf === "object" ? dagRun.conf : {}) as Record<
-    string,
-    JsonValue
-  >;
-  const run: DagRunInfo = {
-    dagId: optionalText(dagRun.dag_id) ?? dagId,
-    runId: optionalText(dagRun.run_id) ?? runId,
-    runType: optionalText(dagRun.run_type),
-    logicalDate: asDate(dagRun.logical_date),
-    dataIntervalStart: asDate(dagRun.data_interval_start),
-    dataIntervalEnd: asDate(dagRun.data_interval_end),
-    runAfter: asDate(dagRun.run_after),
-    startDate: asDate(dagRun.start_date),
-    conf,
-  };
+  const ti = readTaskInstance(record(body.ti, "ti"));
+  const dagRun = readDagRun(record(tiContext.dag_run ?? {}, "ti_context.dag_run"), ti);
   const nextMethod = optionalText(tiContext.next_method);
-  const nextKwargs = tiContext.next_kwargs && typeof tiContext.next_kwargs === "object"
-    ? tiContext.next_kwargs
-    : {};
+  const nextKwargs = isMap(tiContext.next_kwargs) ? tiContext.next_kwargs : {};
+  const keys = Array.isArray(tiContext.xcom_keys_to_clear) ? tiContext.xcom_keys_to_clear : [];
   return {
     context: {
-      ti: info,
-      dagRun: run,
-      params: conf,
+      ti,
+      dagRun,
+      params: dagRun.conf,
       resume: nextMethod
         ? { method: nextMethod, kwargs: nextKwargs as Record<string, JsonValue> }
         : undefined,
     },
     shouldRetry: tiContext.should_retry === true,
-    xcomKeysToClear: Array.isArray(tiContext.xcom_keys_to_clear)
-      ? tiContext.xcom_keys_to_clear.filter((key): key is string => typeof key === "string")
-      : [],
+    xcomKeysToClear: keys.filter((key): key is string => typeof key === "string"),
   };
+}
+
+function readTaskInstance(ti: Record<string, unknown>): TaskInstanceInfo {
+  return {
+    id: text(ti.id, "ti.id"),
+    dagId: text(ti.dag_id, "ti.dag_id"),
+    taskId: text(ti.task_id, "ti.task_id"),
+    runId: text(ti.run_id, "ti.run_id"),
+    tryNumber: Number(ti.try_number ?? 1),
+    // Airflow's -1 means unmapped.
+    mapIndex: typeof ti.map_index === "number" && ti.map_index >= 0 ? ti.map_index : undefined,
+    queue: optionalText(ti.queue),
+    hostname: optionalText(ti.hostname),
+  };
+}
+
+function readDagRun(run: Record<string, unknown>, ti: TaskInstanceInfo): DagRunInfo {
+  return {
+    dagId: optionalText(run.dag_id) ?? ti.dagId,
+    runId: optionalText(run.run_id) ?? ti.runId,
+    runType: optionalText(run.run_type),
+    logicalDate: asDate(run.logical_date),
+    dataIntervalStart: asDate(run.data_interval_start),
+    dataIntervalEnd: asDate(run.data_interval_end),
+    runAfter: asDate(run.run_after),
+    startDate: asDate(run.start_date),
+    conf: (isMap(run.conf) ? run.conf : {}) as Record<string, JsonValue>,
+  };
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value) &&
+    !(value instanceof Date);
 }
 
 function record(value: unknown, field: string): Record<string, unknown> {

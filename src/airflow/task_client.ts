@@ -29,79 +29,75 @@ export function taskClient(
   ti: TaskInstanceInfo,
   env: (name: string) => string | undefined,
 ): SupervisorCalls {
-  return {
-    async getVariable(key) {
-      const local = env(`AIRFLOW_VAR_${key.toUpperCase()}`);
-      if (local !== undefined) return local;
-      const body = found(await ask({ type: "GetVariable", key }), `get variable "${key}"`);
-      return typeof body?.value === "string"
-        ? body.value
-        : body?.value == null
-        ? undefined
-        : JSON.stringify(body.value);
-    },
-    async putVariable(key, value, options = {}) {
-      const reply = await ask({
-        type: "PutVariable",
-        key,
-        value,
-        description: options.description ?? null,
-      });
-      check(reply, `put variable "${key}"`);
-    },
-    async deleteVariable(key) {
-      const body = check(await ask({ type: "DeleteVariable", key }), `delete variable "${key}"`);
-      return body?.ok === true;
-    },
-    async getConnection(connId: string): Promise<Connection | undefined> {
-      const local = env(`AIRFLOW_CONN_${connId.toUpperCase()}`);
-      if (local !== undefined) return connectionFromEnv(connId, local);
-      const body = found(
-        await ask({ type: "GetConnection", conn_id: connId }),
-        `get connection "${connId}"`,
-      );
-      return body ? connectionFromResult(body) : undefined;
-    },
-    async pullXCom(query: XComQuery): Promise<JsonValue | undefined> {
-      const request = {
-        type: "GetXCom",
-        key: query.key ?? "return_value",
-        dag_id: query.dagId ?? ti.dagId,
-        run_id: query.runId ?? ti.runId,
-        task_id: query.taskId,
-        map_index: query.mapIndex ?? null,
-        include_prior_dates: false,
-      };
-      const body = found(
-        await ask(request),
-        `pull XCom "${request.key}" of task "${query.taskId}"`,
-      );
-      return body?.value == null ? undefined : body.value as JsonValue;
-    },
-    async pushXCom(key, value) {
-      const request = {
-        type: "SetXCom",
-        key,
-        value,
-        dag_id: ti.dagId,
-        run_id: ti.runId,
-        task_id: ti.taskId,
-        map_index: ti.mapIndex ?? null,
-      };
-      check(await ask(request), `push XCom "${key}"`);
-    },
-    async deleteXCom(key) {
-      const request = {
-        type: "DeleteXCom",
-        key,
-        dag_id: ti.dagId,
-        run_id: ti.runId,
-        task_id: ti.taskId,
-        map_index: ti.mapIndex ?? null,
-      };
-      check(await ask(request), `delete XCom "${key}"`);
-    },
-  };
+  return new SupervisorClient(ask, ti, env);
+}
+
+class SupervisorClient implements SupervisorCalls {
+  readonly #ask: Ask;
+  readonly #ti: TaskInstanceInfo;
+  readonly #env: (name: string) => string | undefined;
+
+  constructor(ask: Ask, ti: TaskInstanceInfo, env: (name: string) => string | undefined) {
+    this.#ask = ask;
+    this.#ti = ti;
+    this.#env = env;
+  }
+
+  async getVariable(key: string): Promise<string | undefined> {
+    const local = this.#env(`AIRFLOW_VAR_${key.toUpperCase()}`);
+    if (local !== undefined) return local;
+    const body = found(await this.#ask({ type: "GetVariable", key }), `get variable "${key}"`);
+    if (body?.value == null) return undefined;
+    return typeof body.value === "string" ? body.value : JSON.stringify(body.value);
+  }
+
+  async putVariable(key: string, value: string, options: { description?: string } = {}) {
+    const request = { type: "PutVariable", key, value, description: options.description ?? null };
+    check(await this.#ask(request), `put variable "${key}"`);
+  }
+
+  async deleteVariable(key: string): Promise<boolean> {
+    const reply = await this.#ask({ type: "DeleteVariable", key });
+    return check(reply, `delete variable "${key}"`)?.ok === true;
+  }
+
+  async getConnection(connId: string): Promise<Connection | undefined> {
+    const local = this.#env(`AIRFLOW_CONN_${connId.toUpperCase()}`);
+    if (local !== undefined) return connectionFromEnv(connId, local);
+    const reply = await this.#ask({ type: "GetConnection", conn_id: connId });
+    const body = found(reply, `get connection "${connId}"`);
+    return body ? connectionFromResult(body) : undefined;
+  }
+
+  async pullXCom(query: XComQuery): Promise<JsonValue | undefined> {
+    const request = {
+      type: "GetXCom",
+      key: query.key ?? "return_value",
+      dag_id: query.dagId ?? this.#ti.dagId,
+      run_id: query.runId ?? this.#ti.runId,
+      task_id: query.taskId,
+      map_index: query.mapIndex ?? null,
+      include_prior_dates: false,
+    };
+    const what = `pull XCom "${request.key}" of task "${query.taskId}"`;
+    const body = found(await this.#ask(request), what);
+    return body?.value == null ? undefined : body.value as JsonValue;
+  }
+
+  async pushXCom(key: string, value: JsonValue): Promise<void> {
+    const request = { type: "SetXCom", key, value, ...this.#mine() };
+    check(await this.#ask(request), `push XCom "${key}"`);
+  }
+
+  async deleteXCom(key: string): Promise<void> {
+    check(await this.#ask({ type: "DeleteXCom", key, ...this.#mine() }), `delete XCom "${key}"`);
+  }
+
+  /** Where this task's own XComs live. */
+  #mine() {
+    const { dagId, runId, taskId, mapIndex } = this.#ti;
+    return { dag_id: dagId, run_id: runId, task_id: taskId, map_index: mapIndex ?? null };
+  }
 }
 
 /** The reply body, or a thrown error when the error slot (or an ErrorResponse body) is set. */

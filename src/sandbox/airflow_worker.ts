@@ -85,8 +85,9 @@ export class AirflowTaskWorker {
 
   async #serve(call: Extract<FromTaskWorker, { t: "call" }>): Promise<void> {
     try {
-      const method = this.#client![call.method] as (...args: unknown[]) => Promise<unknown>;
-      const value = await method(...call.args);
+      const client = this.#client!;
+      const method = client[call.method] as (...args: unknown[]) => Promise<unknown>;
+      const value = await method.apply(client, call.args);
       this.#worker.postMessage({ t: "reply", id: call.id, value } satisfies ToTaskWorker);
     } catch (error) {
       const { name, message } = error instanceof Error ? error : new Error(String(error));

@@ -12,35 +12,33 @@ export type PrintSink = (level: "debug" | "info" | "warning" | "error", text: st
 
 /** Replaces every `console` method with one that sends records to `sink`. */
 export function routeConsole(sink: PrintSink): void {
-  const text = (args: unknown[]) =>
-    args.map((a) => typeof a === "string" ? a : Deno.inspect(a)).join(" ");
+  const replacement: Record<string, (...args: never[]) => unknown> = consoleMethods(sink);
+  for (const key of Object.keys(console)) replacement[key] ??= () => {};
+  Object.assign(console, replacement);
+}
+
+function consoleMethods(sink: PrintSink) {
   let indent = "";
   const at = (level: Parameters<PrintSink>[0]) => (...args: unknown[]) =>
-    sink(level, indent + text(args));
+    sink(level, indent + format(args));
   const counts = new Map<string, number>();
   const timers = new Map<string, number>();
   const elapsed = (label: string, args: unknown[]) => {
     const started = timers.get(label);
     if (started === undefined) return sink("warning", `Timer "${label}" does not exist`);
     const ms = (performance.now() - started).toFixed(3);
-    sink("info", `${indent}${label}: ${ms}ms${args.length ? ` ${text(args)}` : ""}`);
+    sink("info", `${indent}${label}: ${ms}ms${args.length ? ` ${format(args)}` : ""}`);
   };
   const group = (...args: unknown[]) => {
     if (args.length > 0) at("info")(...args);
     indent += "  ";
   };
-  const replacement: Record<string, (...args: never[]) => unknown> = {
-    log: at("info"),
-    info: at("info"),
-    debug: at("debug"),
-    trace: at("debug"),
-    warn: at("warning"),
-    error: at("error"),
-    dir: at("info"),
-    dirxml: at("info"),
-    table: at("info"),
+  return {
+    ...{ log: at("info"), info: at("info"), debug: at("debug"), trace: at("debug") },
+    ...{ warn: at("warning"), error: at("error") },
+    ...{ dir: at("info"), dirxml: at("info"), table: at("info") },
     assert: (condition: unknown, ...args: unknown[]) => {
-      if (!condition) sink("error", `Assertion failed${args.length ? `: ${text(args)}` : ""}`);
+      if (!condition) sink("error", `Assertion failed${args.length ? `: ${format(args)}` : ""}`);
     },
     count: (label = "default") => {
       counts.set(label, (counts.get(label) ?? 0) + 1);
@@ -53,12 +51,12 @@ export function routeConsole(sink: PrintSink): void {
       elapsed(label, []);
       timers.delete(label);
     },
-    group,
-    groupCollapsed: group,
-    groupEnd: () => indent = indent.slice(2),
+    ...{ group, groupCollapsed: group, groupEnd: () => indent = indent.slice(2) },
   };
-  for (const key of Object.keys(console)) replacement[key] ??= () => {};
-  Object.assign(console, replacement);
+}
+
+function format(args: unknown[]): string {
+  return args.map((a) => typeof a === "string" ? a : Deno.inspect(a)).join(" ");
 }
 
 /**
