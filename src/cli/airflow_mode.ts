@@ -3,14 +3,18 @@ import { writeStdout } from "./exit.ts";
 import { VERSION } from "./help.ts";
 import { UsageError } from "./usage_error.ts";
 
-/** Reads `--name=value` / `--name value`; every other argument is ignored (the supervisor may add some). */
+/**
+ * Reads `--name=value` / `--name value`; the last one wins, as Airflow appends its flags
+ * after the configured command. Every other argument is ignored (a bundle path, say).
+ */
 function option(args: readonly string[], name: string): string | undefined {
+  let value: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg.startsWith(`--${name}=`)) return arg.slice(name.length + 3);
-    if (arg === `--${name}`) return args[i + 1];
+    if (arg.startsWith(`--${name}=`)) value = arg.slice(name.length + 3);
+    else if (arg === `--${name}`) value = args[++i];
   }
-  return undefined;
+  return value;
 }
 
 /**

@@ -15,6 +15,8 @@ export type TaskRunOptions = Partial<SupervisorRun> & {
   plugins?: string;
   /** Protocol violations are expected: do not throw on them. */
   allowViolations?: boolean;
+  /** Arguments of the configured command, before the flags Airflow appends. */
+  prefix?: string[];
 };
 
 /**
@@ -28,7 +30,7 @@ export async function runTask(
   options: TaskRunOptions = {},
 ): Promise<SupervisorResult> {
   const scratch = await Deno.makeTempDir({ prefix: "launchbox-airflow-" });
-  const { shouldRetry, plugins, allowViolations, ...run } = options;
+  const { shouldRetry, plugins, allowViolations, prefix = [], ...run } = options;
   try {
     const result = await supervise({
       command: [
@@ -36,6 +38,7 @@ export async function runTask(
         `--plugins-dir=${plugins ?? PLUGINS}`,
         `--scratch-path=${scratch}`,
         "a-bundle-path-airflow-may-add",
+        ...prefix,
       ],
       startup: startupDetails({ dagId, taskId, ...(shouldRetry ? { shouldRetry } : {}) }),
       checkOwnership: true,

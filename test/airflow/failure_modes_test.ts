@@ -90,8 +90,12 @@ Deno.test("XComs Airflow asks to clear are deleted before the task runs", opts, 
   assert.deepEqual([...result.store.xcoms.keys()], [other]);
 });
 
-Deno.test("The flags also work as separate arguments after others", opts, async () => {
+Deno.test("The flags also work as separate arguments; the last of each wins", opts, async () => {
   const result = await runTask("maintenance", "noop", { separateFlags: true });
   assert.equal(result.finalState, "success");
   assert.equal(result.exit.code, 0);
+  const stale = await runTask("maintenance", "noop", {
+    prefix: ["--comm=127.0.0.1:1", "--logs", "127.0.0.1:1"],
+  });
+  assert.equal(stale.finalState, "success");
 });
