@@ -1,4 +1,5 @@
 import { discoverPlugins } from "../sandbox/discovery.ts";
+import { prepareInstanceDir } from "../sandbox/instance_directory.ts";
 import { airflowInstanceKey } from "../sandbox/isolation.ts";
 import type { Manifest } from "../sandbox/manifest.ts";
 import { expandPermissions } from "../sandbox/permissions.ts";
@@ -27,9 +28,8 @@ export async function bundlePermissions(
   task: { dagId: string; runId: string },
 ): Promise<{ permissions: Deno.PermissionOptionsObject; instanceDir: string }> {
   const root = `${scratch}/airflow`;
-  // <scratch>/airflow/shared, /<dag_id> (namespace) or /<dag_id>/<run_id> (session).
-  const instanceDir = `${root}/${airflowInstanceKey(bundle.isolation, task)}`;
-  await Deno.mkdir(instanceDir, { recursive: true, mode: 0o700 });
+  const instanceDir = `${root}/${instanceKey(bundle, task)}`;
+  await prepareInstanceDir(root, instanceDir);
   const permissions = expandPermissions(bundle, {
     pluginDir: bundle.dir,
     instanceDir,
@@ -38,6 +38,16 @@ export async function bundlePermissions(
     importDirs: Deno.build.standalone ? [] : [SDK_DIR],
   });
   return { permissions, instanceDir };
+}
+
+/**
+ * Where under `<scratch>/airflow` a task's instance lives: `shared` (isolation none),
+ * `<dag_id>` (namespace) or `<dag_id>/<run_id>` (session). A DAG named `shared` becomes
+ * `_shared_`, so it never lands in or under the directory every `none` bundle shares.
+ */
+export function instanceKey(bundle: Manifest, task: { dagId: string; runId: string }): string {
+  const key = airflowInstanceKey(bundle.isolation, task);
+  return bundle.isolation === "none" ? key : key.replace(/^shared(?=\/|$)/, "_shared_");
 }
 
 /** Read-only permissions for listing a bundle's DAGs (no instance, nothing writable). */
