@@ -1,22 +1,15 @@
 import type { JsonLogger } from "../log/mod.ts";
+import { routeConsole } from "../sandbox/airflow_worker_console.ts";
 
 /**
- * Sends everything written through `console` to the log (stderr and files), so no code
- * in this process can put a stray line on stdout, which belongs to the protocol.
+ * Sends everything written through `console` (every method, `count` and `time` included)
+ * to the log (stderr and files), so no code in this process can put a stray line on
+ * stdout, which belongs to the protocol.
  */
 export function routeConsoleToLog(log: JsonLogger): void {
-  const format = (args: unknown[]) =>
-    args.map((arg) => typeof arg === "string" ? arg : Deno.inspect(arg)).join(" ");
   const target = log.with({ source: "console" });
-  const guarded = {
-    log: (...args: unknown[]) => target.info(format(args)),
-    info: (...args: unknown[]) => target.info(format(args)),
-    debug: (...args: unknown[]) => target.debug(format(args)),
-    warn: (...args: unknown[]) => target.warn(format(args)),
-    error: (...args: unknown[]) => target.error(format(args)),
-    trace: (...args: unknown[]) => target.debug(format(args)),
-    dir: (value: unknown) => target.info(Deno.inspect(value)),
-    table: (value: unknown) => target.info(Deno.inspect(value)),
-  };
-  Object.assign(globalThis.console, guarded);
+  routeConsole((level, text) => {
+    if (level === "warning") target.warn(text);
+    else target[level](text);
+  });
 }

@@ -9,6 +9,7 @@
  */
 import type { LauncherPlugin, LauncherPluginDefinition, PluginContext } from "../sdk/mod.ts";
 import { toWireError } from "./codec.ts";
+import { routeConsole as routeAllConsole } from "./airflow_worker_console.ts";
 import { explainRefusal } from "./friendly_error.ts";
 import {
   type HostMessage,
@@ -150,20 +151,14 @@ function refuseExit(): void {
   });
 }
 
-/** console.* becomes log messages: nothing a plugin prints reaches the runner's stdout. */
+/** Every console method becomes a log message: nothing a plugin prints reaches the runner's stdout. */
 function routeConsole(): void {
-  const text = (args: unknown[]) =>
-    args.map((a) => typeof a === "string" ? a : Deno.inspect(a)).join(" ");
-  const at = (level: "debug" | "info" | "warn" | "error") => (...args: unknown[]) =>
-    post({ t: "log", level, msg: text(args), fields: { source: "console" } });
-  Object.assign(console, {
-    log: at("info"),
-    info: at("info"),
-    debug: at("debug"),
-    trace: at("debug"),
-    warn: at("warn"),
-    error: at("error"),
-    dir: at("info"),
-    table: at("info"),
-  });
+  routeAllConsole((level, msg) =>
+    post({
+      t: "log",
+      level: level === "warning" ? "warn" : level,
+      msg,
+      fields: { source: "console" },
+    })
+  );
 }

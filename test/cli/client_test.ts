@@ -45,7 +45,10 @@ Deno.test({
       ...common,
     ]);
     assert.equal(submitted.code, 0, submitted.stderr);
-    assert.match(submitted.stdout, /^job 1 (Running|Finished)\n[\s\S]*job 1 Finished \(Completed\)\n$/);
+    assert.match(
+      submitted.stdout,
+      /^job 1 (Running|Finished)\n[\s\S]*job 1 Finished \(Completed\)\n$/,
+    );
     const jobs = await launchbox(["client", "jobs", ...common]);
     assert.match(
       jobs.stdout,
