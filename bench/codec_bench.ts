@@ -2,6 +2,8 @@
 import { Encoder } from "@msgpack/msgpack";
 import { decodeResponse, encodeRequest } from "../src/airflow/codec.ts";
 import { decodeRequest, encodeMessage } from "../src/launcher/codec.ts";
+import { StatusStreams } from "../src/launcher/status_streams.ts";
+import type { Job } from "../src/sdk/mod.ts";
 
 const getJob = new TextEncoder().encode(
   JSON.stringify({
@@ -13,7 +15,7 @@ const getJob = new TextEncoder().encode(
     encodedJobId: "",
   }),
 );
-const job = {
+const job: Job = {
   id: "42",
   name: "train",
   user: "alice",
@@ -31,6 +33,18 @@ Deno.bench("launcher decodeRequest(GetJob)", { group: "launcher" }, () => {
 Deno.bench("launcher encodeMessage(JobState with one job)", { group: "launcher" }, () => {
   encodeMessage({ messageType: 2, requestId: 7, responseId: 9, jobs: [job] });
 });
+
+// One job change announced to 1 000 open all-jobs streams: the fan-out's message per update.
+const streams = new StatusStreams();
+for (let id = 1; id <= 1_000; id++) streams.open(id, "alice", "*", []);
+
+Deno.bench(
+  "launcher StatusStreams.update + encodeMessage(JobStatus to 1 000 streams)",
+  { group: "launcher" },
+  () => {
+    encodeMessage(streams.update({ ...job, user: "alice", statusMessage: "t=1" })!);
+  },
+);
 
 const variableReply = new Encoder().encode([4, {
   key: "greeting",

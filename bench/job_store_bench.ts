@@ -1,5 +1,5 @@
 // Job store budgets (DESIGN §10): 100 000 jobs, GetJobs with a tag filter ≤ 50 ms; GetJob
-// is on the ≥ 50 000 round trips/s path. Run: deno bench --allow-read src/host/job_store_bench.ts
+// is on the ≥ 50 000 round trips/s path. Run: deno bench --allow-read bench/job_store_bench.ts
 import { JobStore } from "../src/host/job_store.ts";
 
 const JOBS = 100_000;

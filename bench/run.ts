@@ -1,68 +1,114 @@
 // deno-lint-ignore-file no-console
 /**
- * `make bench`: runs the deno bench files and the wire-level drivers, prints one table
- * with each figure beside its budget (DESIGN §10), and writes BENCHMARKS.md.
+ * `make bench`: runs the wire-level drivers and the deno bench files, prints one table with
+ * each figure beside its budget (DESIGN §10), and writes BENCHMARKS.md.
+ *
+ * `deno run <ceiling flags> --config deno.json bench/run.ts [name…]` runs only the named
+ * drivers (spawn, getjob, fanout, submit, runners, getjobs, airflow, pipe, micro) and prints their
+ * table without writing BENCHMARKS.md. With `LAUNCHBOX_BENCH_CPU_PROF=<dir>` every host
+ * the drivers start writes a V8 CPU profile there.
  */
+import { benchmarksMarkdown, describeMachine, loadAverage, renderTable } from "./_report.ts";
 import { airflowRuntime } from "./wire/airflow.ts";
 import { statusFanout } from "./wire/fanout.ts";
-import { type Figure, holds } from "./wire/figure.ts";
+import type { Figure } from "./wire/figure.ts";
 import { pipelinedGetJob } from "./wire/get_job.ts";
-import { ROOT } from "./wire/host.ts";
+import { wireGetJobs } from "./wire/get_jobs.ts";
+import { hostCommand, ROOT } from "./wire/host.ts";
 import { pipeThroughput } from "./wire/pipe.ts";
 import { runnerInstances } from "./wire/runners.ts";
 import { spawnBootstrap } from "./wire/spawn_bootstrap.ts";
 import { submitThroughput } from "./wire/submit.ts";
 
-const DRIVERS: [string, () => Promise<Figure[]>][] = [
-  ["spawn → Bootstrap", spawnBootstrap],
-  ["pipelined GetJob", pipelinedGetJob],
-  ["status fan-out", statusFanout],
-  ["submit throughput", submitThroughput],
-  ["runner instances", runnerInstances],
-  ["Airflow runtime", airflowRuntime],
-  ["pipe throughput", pipeThroughput],
+const FLAGS = Deno.readTextFileSync(`${ROOT}bin/ceiling.flags`).split("\n").filter(Boolean);
+const BENCH_FILES = ["bench/framing_bench.ts", "bench/codec_bench.ts", "bench/job_store_bench.ts"];
+const BENCH_ARGS = ["bench", ...FLAGS, "--json", "--config", "deno.json", ...BENCH_FILES];
+
+type Budget = Figure["budget"];
+/** Each driver, and the budget its headline figure is held against (shown if it fails). */
+const DRIVERS: [string, string, () => Promise<Figure[]>, Budget?][] = [
+  ["spawn", "spawn → Bootstrap", spawnBootstrap, { op: "<=", value: 60 }],
+  ["getjob", "pipelined GetJob", pipelinedGetJob, { op: ">=", value: 50_000 }],
+  ["fanout", "status fan-out", statusFanout, { op: "<=", value: 50 }],
+  ["submit", "submit throughput", submitThroughput],
+  ["runners", "runner instances", runnerInstances, { op: "<=", value: 100 }],
+  ["getjobs", "GetJobs with 100 000 jobs", wireGetJobs, { op: "<=", value: 50 }],
+  ["airflow", "Airflow runtime", airflowRuntime, { op: "<=", value: 90 }],
+  ["pipe", "pipe throughput", pipeThroughput, { op: ">=", value: 50 }],
+  ["micro", "deno bench files", microBenchmarks],
 ];
 
-const BENCH_FILES = ["bench/framing_bench.ts", "bench/codec_bench.ts", "bench/job_store_bench.ts"];
+const chosen = Deno.args.length > 0 ? Deno.args : DRIVERS.map(([key]) => key);
+const unknown = chosen.filter((key) => !DRIVERS.some(([k]) => k === key));
+if (unknown.length > 0) {
+  console.error(
+    `Unknown driver ${unknown.join(", ")}; known: ${DRIVERS.map(([k]) => k).join(", ")}`,
+  );
+  Deno.exit(2);
+}
 
-const figures: Figure[] = [];
 const started = new Date();
-for (const [label, driver] of DRIVERS) {
+const loadBefore = await loadAverage();
+const figures: Figure[] = [];
+for (const [key, label, driver, budget] of DRIVERS) {
+  if (!chosen.includes(key)) continue;
   console.error(`bench: ${label}…`);
+  figures.push(...await measured(label, driver, budget));
+}
+const table = renderTable(figures);
+console.log(table);
+if (Deno.args.length === 0) {
+  await Deno.writeTextFile(
+    `${ROOT}BENCHMARKS.md`,
+    benchmarksMarkdown({
+      when: started,
+      machine: await describeMachine(loadBefore),
+      commands: commands(),
+      table,
+      findings: await Deno.readTextFile(`${ROOT}bench/findings.md`),
+    }),
+  );
+  // `make check` runs `deno fmt --check` over the checkout, BENCHMARKS.md included.
+  await new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "BENCHMARKS.md"],
+    cwd: ROOT,
+    stderr: "null",
+  })
+    .output();
+  console.error("bench: wrote BENCHMARKS.md");
+}
+
+/** A driver's figures; one that fails becomes a row saying why, and the run goes on. */
+async function measured(
+  label: string,
+  driver: () => Promise<Figure[]>,
+  budget: Budget,
+): Promise<Figure[]> {
   try {
-    figures.push(...await driver());
+    return await driver();
   } catch (error) {
-    figures.push({
+    console.error(`bench: ${label} not measured:`, error);
+    return [{
       name: label,
       value: undefined,
       unit: "",
+      ...(budget ? { budget } : {}),
       note: `not measured: ${(error as Error).message}`,
-    });
+    }];
   }
 }
-console.error("bench: deno bench files…");
-figures.push(...await microBenchmarks());
-
-const table = renderTable(figures);
-console.log(table);
-await Deno.writeTextFile(`${ROOT}BENCHMARKS.md`, await report(table, started));
-console.error("bench: wrote BENCHMARKS.md");
 
 /** Runs `deno bench --json` and turns each result into a figure (mean time per iteration). */
 async function microBenchmarks(): Promise<Figure[]> {
-  const flags = Deno.readTextFileSync(`${ROOT}bin/ceiling.flags`).split("\n").filter(Boolean);
   const output = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "bench",
-      ...flags,
-      "--json",
-      "--config",
-      `${ROOT}deno.json`,
-      ...BENCH_FILES.map((f) => `${ROOT}${f}`),
-    ],
+    args: BENCH_ARGS,
+    cwd: ROOT,
     stdout: "piped",
-    stderr: "null",
+    stderr: "piped",
   }).output();
+  if (!output.success) {
+    throw new Error(`deno bench failed: ${new TextDecoder().decode(output.stderr).slice(-400)}`);
+  }
   const report = JSON.parse(new TextDecoder().decode(output.stdout)) as {
     benches: { name: string; results: { ok?: { avg: number } }[] }[];
   };
@@ -78,60 +124,23 @@ async function microBenchmarks(): Promise<Figure[]> {
   });
 }
 
-function renderTable(list: Figure[]): string {
-  const rows = [["figure", "value", "budget", "holds"]];
-  for (const figure of list) {
-    const value = figure.value === undefined ? "—" : `${format(figure.value)} ${figure.unit}`;
-    const budget = figure.budget ? `${figure.budget.op} ${format(figure.budget.value)}` : "";
-    const verdict = holds(figure);
-    rows.push([
-      figure.name + (figure.note ? ` (${figure.note})` : ""),
-      value,
-      budget,
-      verdict === undefined ? "" : verdict ? "yes" : "NO",
-    ]);
-  }
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const line = (row: string[]) =>
-    `| ${row.map((cell, i) => cell.padEnd(widths[i]!)).join(" | ")} |`;
+/** The exact command lines behind the figures, relative to the checkout. */
+function commands(): string[] {
+  const relative = (args: string[]) =>
+    args.map((arg) => arg.replaceAll(ROOT, "")).join(" ").replaceAll(`${Deno.execPath()} `, "");
+  const host = hostCommand([
+    "--heartbeat-interval-seconds=0",
+    "--plugin-name=inmemory",
+    "--scratch-path=$SCRATCH",
+    "--logging-dir=$SCRATCH/log",
+    "--config-file=$SCRATCH/launcher.inmemory.conf",
+  ]);
   return [
-    line(rows[0]!),
-    `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`,
-    ...rows.slice(1).map(line),
-  ].join("\n");
-}
-
-function format(value: number): string {
-  if (Math.abs(value) >= 100) return Math.round(value).toLocaleString("en");
-  return value.toPrecision(3);
-}
-
-async function report(table: string, when: Date): Promise<string> {
-  const run = async (command: string, args: string[]) =>
-    new TextDecoder().decode(
-      (await new Deno.Command(command, { args, stdout: "piped", stderr: "null" }).output().catch(
-        () => ({ stdout: new Uint8Array() }),
-      )).stdout,
-    ).trim();
-  const cpu = (await run("sh", ["-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"])) ||
-    "unknown";
-  const memory = await run("sh", ["-c", "free -h | awk '/Mem:/ {print $2}'"]);
-  return `# Benchmarks
-
-Measured by \`make bench\` (\`deno run <ceiling flags> bench/run.ts\`), which runs the wire-level
-drivers in \`bench/wire/\` against real host processes started with \`deno run\` and the permission
-ceiling, and \`deno bench\` over ${
-    BENCH_FILES.map((f) => `\`${f}\``).join(", ")
-  }. Budgets are DESIGN.md §10.
-
-- Date: ${when.toISOString()}
-- Machine: ${navigator.hardwareConcurrency} cores (${cpu.trim()}), ${memory} memory, ${await run(
-    "uname",
-    ["-sr"],
-  )}
-- Deno: ${Deno.version.deno} (V8 ${Deno.version.v8})
-
-${table}
-
-${await Deno.readTextFile(`${ROOT}bench/findings.md`)}`;
+    "make bench   # runs:",
+    `deno run ${FLAGS.join(" ")} --config deno.json bench/run.ts`,
+    "# each Launcher-mode host a driver starts (plugin, plugins dir and config vary by driver):",
+    `deno ${relative(host.args)}`,
+    "# the micro-benchmarks:",
+    `deno ${BENCH_ARGS.join(" ")}`,
+  ];
 }

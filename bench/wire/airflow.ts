@@ -1,12 +1,21 @@
-import { startupDetails } from "../../test/airflow/_startup.ts";
-import { supervise } from "../../test/airflow/_supervisor.ts";
-import { type Figure, median } from "./figure.ts";
+import { type Figure, median, requireBuilt } from "./figure.ts";
 import { hostCommand, ROOT } from "./host.ts";
 
 const BUNDLES = `${ROOT}bench/fixtures/bundles`;
 
-/** Airflow: spawn → terminal message for an empty task (median of 10), and request round trips. */
+/**
+ * Airflow: spawn → terminal message for an empty task (median of 10), and request round
+ * trips. The supervisor side is the test suite's supervisor, written from the coordinator
+ * spec; it is imported only when the coordinator exists.
+ */
 export async function airflowRuntime(): Promise<Figure[]> {
+  requireBuilt("Airflow coordinator mode", [
+    `${ROOT}src/airflow/coordinator.ts`,
+    `${ROOT}test/airflow/_supervisor.ts`,
+    `${ROOT}test/airflow/_startup.ts`,
+  ]);
+  const { startupDetails } = await import("../../test/airflow/_startup.ts");
+  const { supervise } = await import("../../test/airflow/_supervisor.ts");
   const scratch = await Deno.makeTempDir({ prefix: "launchbox-bench-" });
   const { command, args } = hostCommand([`--plugins-dir=${BUNDLES}`, `--scratch-path=${scratch}`]);
   try {

@@ -1,44 +1,93 @@
 import { FrameReader, FrameWriter } from "../../src/framing/mod.ts";
 import { decodeMessage, encodeMessage } from "../../src/launcher/codec.ts";
 import { type Figure, percentile } from "./figure.ts";
-import { hostCommand, ROOT } from "./host.ts";
+import { hostCommand, ROOT, stopChild } from "./host.ts";
 
 const STREAMS = 1_000;
 const JOBS = 100;
-const UPDATES_PER_JOB = 100;
+const UPDATES_PER_JOB = 110;
+const EXPECTED = JOBS * UPDATES_PER_JOB;
+/** Updates sent in the first second (host and runner still compiling) are delivered and
+ * counted but left out of the latency percentiles: about 1 000 of the 11 000. */
+const WARM_UP_MS = 1_000;
+const decoder = new TextDecoder();
+const STATUS_PREFIX = new TextEncoder().encode('{"messageType":3,');
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACKET = 0x5d;
 
 /**
- * 1 000 open status streams and 10 000 job updates; every update must reach every stream.
- * Latency is measured with updates paced at 1 000/s (each job every 100 ms), from the
- * plugin's timestamp to the message's arrival; a flood run gives the throughput.
+ * 1 000 open status streams and 11 000 job updates; every update must reach every stream.
+ * Latency is measured at 1 000 updates/s (100 jobs, each every 100 ms), from the plugin's
+ * timestamp to the message's arrival: once with the jobs' schedules spread evenly over
+ * the 100 ms (a steady rate: the budget's figure), once with all 100 jobs updating at the
+ * same instant (bursts of 100 messages of 36 KB). The percentiles leave out the first
+ * second, about 1 000 updates, and so cover the 10 000 after it. A flood run gives the
+ * throughput.
  */
 export async function statusFanout(): Promise<Figure[]> {
-  const paced = await fanout(100);
-  const flood = await fanout(0);
+  const steady = await fanout(100, JOBS);
+  const bursts = await fanout(100, 1);
+  const flood = await fanout(0, 1);
   return [
-    { ...paced.p99, name: "status fan-out, 1 000 streams × 10 000 updates at 1 000/s, p99" },
-    { ...paced.p50, name: "status fan-out at 1 000 updates/s, p50" },
+    {
+      name: "status fan-out, 1 000 streams × 10 000 updates at a steady 1 000/s, p99",
+      value: steady.p99,
+      unit: "ms",
+      budget: { op: "<=", value: 50 },
+      note: steady.note,
+      ...(steady.p99 === undefined ? { failed: true } : {}),
+    },
+    { name: "status fan-out, steady 1 000 updates/s, p50", value: steady.p50, unit: "ms" },
+    {
+      name: "status fan-out, bursts of 100 updates every 100 ms, p99",
+      value: bursts.p99,
+      unit: "ms",
+      note: bursts.note,
+    },
+    {
+      name: "status fan-out, bursts of 100 updates every 100 ms, p50",
+      value: bursts.p50,
+      unit: "ms",
+    },
     {
       name: "status fan-out flood: updates delivered to all 1 000 streams",
       value: flood.rate,
       unit: "updates/s",
-      note: flood.note,
+      note: flood.delivery,
     },
   ];
 }
 
+/** Latency percentiles (ms) and throughput of one run; `undefined` when not all arrived. */
 interface Run {
-  p99: Figure;
-  p50: Figure;
+  p99: number | undefined;
+  p50: number | undefined;
   rate: number | undefined;
   note: string;
+  /** Whether every update reached every stream, without the latency sample count. */
+  delivery: string;
 }
 
-async function fanout(intervalMs: number): Promise<Run> {
+/** What the driver saw: latencies of the timed updates, and proof of delivery. */
+interface Tally {
+  /** Timed updates received, and the latencies of those sent after the warm-up. */
+  received: number;
+  latencies: number[];
+  firstStamp: number;
+  /** Status messages received, and how many of them listed every stream. */
+  messages: number;
+  full: number;
+  last: Uint8Array | undefined;
+  firstAt: number;
+  lastAt: number;
+}
+
+/** One run; `spread` jobs share out the interval (1: all jobs update at the same instant). */
+async function fanout(intervalMs: number, spread: number): Promise<Run> {
   const scratch = await Deno.makeTempDir({ prefix: "launchbox-bench-" });
   await Deno.writeTextFile(
     `${scratch}/c.conf`,
-    `updates=${UPDATES_PER_JOB}\ninterval-ms=${intervalMs}\n`,
+    `updates=${UPDATES_PER_JOB}\ninterval-ms=${intervalMs}\njobs=${spread}\n`,
   );
   const { command, args } = hostCommand([
     "--heartbeat-interval-seconds=0",
@@ -52,6 +101,21 @@ async function fanout(intervalMs: number): Promise<Run> {
     .spawn();
   const writer = new FrameWriter(child.stdin);
   const reader = new FrameReader(child.stdout, { maxFrameBytes: 64 * 1024 * 1024 });
+  let tally: Tally;
+  try {
+    openStreamsAndSubmit(writer);
+    tally = await collect(reader);
+  } finally {
+    await stopChild(child, async () => {
+      await writer.close();
+      await reader.cancel();
+    });
+    await Deno.remove(scratch, { recursive: true }).catch(() => {});
+  }
+  return summarise(tally);
+}
+
+function openStreamsAndSubmit(writer: FrameWriter): void {
   const send = (message: Record<string, unknown>) => writer.write(encodeMessage(message));
   const user = { username: "alice", requestUsername: "alice" };
   send({ messageType: 1, requestId: 0, version: { major: 3, minor: 6, patch: 0 } });
@@ -61,41 +125,86 @@ async function fanout(intervalMs: number): Promise<Run> {
   for (let j = 0; j < JOBS; j++) {
     send({ messageType: 2, requestId: 10_000 + j, ...user, job: { command: "x" } });
   }
-  const perStream = new Map<number, number>();
-  const latencies: number[] = [];
-  const expected = JOBS * UPDATES_PER_JOB;
-  const deadline = Date.now() + 180_000;
-  let firstAt = 0;
-  for await (const payload of reader) {
-    const message = decodeMessage(payload);
-    if (message.messageType !== 3 || !String(message.statusMessage ?? "").startsWith("t=")) {
-      continue;
+}
+
+/**
+ * Reads until every timed update arrived, doing as little per message as a lean Launcher
+ * would, so the driver does not compete with the host for the two cores: the arrival time
+ * is taken first, the `statusMessage` is read from the message's tail, and the `sequences`
+ * entries are counted, not parsed. The last message is parsed in full by `summarise`.
+ */
+async function collect(reader: FrameReader): Promise<Tally> {
+  const tally: Tally = {
+    received: 0,
+    latencies: [],
+    firstStamp: 0,
+    messages: 0,
+    full: 0,
+    last: undefined,
+    firstAt: 0,
+    lastAt: 0,
+  };
+  const deadline = Date.now() + 120_000;
+  for await (const frame of reader) {
+    const arrived = performance.timeOrigin + performance.now();
+    if (!STATUS_PREFIX.every((byte, i) => frame[i] === byte)) continue;
+    tally.messages++;
+    const end = frame.lastIndexOf(CLOSE_BRACKET);
+    if (countEntries(frame, end) === STREAMS) tally.full++;
+    const stamp = /"statusMessage":"t=([\d.]+)"/.exec(decoder.decode(frame.subarray(end)));
+    if (stamp) {
+      const sent = Number(stamp[1]);
+      if (tally.received++ === 0) {
+        tally.firstAt = performance.now();
+        tally.firstStamp = sent;
+      }
+      if (sent >= tally.firstStamp + WARM_UP_MS) tally.latencies.push(arrived - sent);
+      tally.last = frame;
     }
-    if (firstAt === 0) firstAt = performance.now();
-    latencies.push(
-      performance.timeOrigin + performance.now() - Number(String(message.statusMessage).slice(2)),
-    );
-    for (const { requestId } of message.sequences as { requestId: number }[]) {
-      perStream.set(requestId, (perStream.get(requestId) ?? 0) + 1);
-    }
-    if (latencies.length >= expected || Date.now() > deadline) break;
+    if (tally.received >= EXPECTED || Date.now() > deadline) break;
   }
-  const seconds = (performance.now() - firstAt) / 1000;
-  await writer.close().catch(() => {});
-  await reader.cancel();
-  child.kill("SIGKILL");
-  await child.status;
-  await Deno.remove(scratch, { recursive: true }).catch(() => {});
-  const complete = perStream.size === STREAMS &&
-    [...perStream.values()].every((count) => count === expected);
+  tally.lastAt = performance.now();
+  return tally;
+}
+
+/** Objects in the `sequences` array, which ends at `end` (its entries hold no nesting). */
+function countEntries(frame: Uint8Array, end: number): number {
+  let count = -1; // the message's own opening brace
+  for (
+    let at = frame.indexOf(OPEN_BRACE);
+    at !== -1 && at < end;
+    at = frame.indexOf(OPEN_BRACE, at + 1)
+  ) {
+    count++;
+  }
+  return count;
+}
+
+/**
+ * Every stream got every update when each status message listed all streams and, in the
+ * last one, each of the 1 000 streams carries a `seqId` equal to the number of status
+ * messages: the host numbers a stream's messages 1, 2, 3, … with no gaps.
+ */
+function summarise(tally: Tally): Run {
+  const last = tally.last ? decodeMessage(tally.last) : { sequences: [] };
+  const sequences = last.sequences as { requestId: number; seqId: number }[];
+  const streams = new Set(sequences.map((s) => s.requestId));
+  const complete = tally.received === EXPECTED && tally.full === tally.messages &&
+    streams.size === STREAMS && sequences.every((s) => s.seqId === tally.messages);
+  const delivery = complete
+    ? `all ${EXPECTED} updates reached all ${STREAMS} streams`
+    : `INCOMPLETE: ${tally.received}/${EXPECTED} updates, ${tally.full}/${tally.messages} ` +
+      `messages to every stream, ${streams.size} streams in the last`;
   const note = complete
-    ? `all ${expected} updates reached all ${STREAMS} streams`
-    : `INCOMPLETE: ${latencies.length}/${expected} updates, ${perStream.size} streams`;
-  const value = (p: number) => complete ? percentile(latencies, p) : undefined;
+    ? `${delivery}; the ${tally.latencies.length} sent after the first ${WARM_UP_MS} ms timed`
+    : delivery;
+  const value = (p: number) => complete ? percentile(tally.latencies, p) : undefined;
+  const seconds = (tally.lastAt - tally.firstAt) / 1000;
   return {
-    p99: { name: "p99", value: value(99), unit: "ms", budget: { op: "<=", value: 50 }, note },
-    p50: { name: "p50", value: value(50), unit: "ms" },
-    rate: complete ? Math.round(expected / seconds) : undefined,
+    p99: value(99),
+    p50: value(50),
+    rate: complete ? Math.round(EXPECTED / seconds) : undefined,
     note,
+    delivery,
   };
 }

@@ -6,6 +6,8 @@ export interface Figure {
   unit: string;
   budget?: { op: ">=" | "<="; value: number };
   note?: string;
+  /** The budget failed whatever the value (for example, not every update was delivered). */
+  failed?: boolean;
 }
 
 /** Percentile of sorted-or-not samples (nearest rank). */
@@ -20,8 +22,28 @@ export const median = (samples: number[]) => percentile(samples, 50);
 
 /** Whether a figure holds its budget; `undefined` when it has none or was not measured. */
 export function holds(figure: Figure): boolean | undefined {
+  if (figure.budget && figure.failed) return false;
   if (!figure.budget || figure.value === undefined) return undefined;
   return figure.budget.op === ">="
     ? figure.value >= figure.budget.value
     : figure.value <= figure.budget.value;
+}
+
+/** Thrown by a driver whose component is not in the checkout; the table says so. */
+export class NotBuiltError extends Error {
+  constructor(component: string, options?: ErrorOptions) {
+    super(`${component} not built`, options);
+    this.name = "NotBuiltError";
+  }
+}
+
+/** Throws {@linkcode NotBuiltError} naming `component` unless every file exists. */
+export function requireBuilt(component: string, files: string[]): void {
+  for (const file of files) {
+    try {
+      Deno.statSync(file);
+    } catch (error) {
+      throw new NotBuiltError(`${component} (${file})`, { cause: error });
+    }
+  }
 }

@@ -1,6 +1,6 @@
 import { FrameReader } from "../../src/framing/mod.ts";
 import type { Figure } from "./figure.ts";
-import { ROOT } from "./host.ts";
+import { denoRun, ROOT } from "./host.ts";
 
 const FRAMES = 4_000;
 const FRAME_BYTES = 64 * 1024;
@@ -29,16 +29,9 @@ export async function pipeThroughput(): Promise<Figure[]> {
 }
 
 async function framedRun(): Promise<number> {
-  const flags = Deno.readTextFileSync(`${ROOT}bin/ceiling.flags`).split("\n").filter(Boolean);
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      ...flags,
-      "--config",
-      `${ROOT}deno.json`,
-      `${ROOT}bench/wire/_pipe_writer.ts`,
-      String(FRAMES),
-    ],
+  const { command, args } = denoRun(`${ROOT}bench/wire/_pipe_writer.ts`, [String(FRAMES)]);
+  const child = new Deno.Command(command, {
+    args,
     stdout: "piped",
   }).spawn();
   const reader = new FrameReader(child.stdout, { maxFrameBytes: FRAME_BYTES });

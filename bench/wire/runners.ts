@@ -1,4 +1,4 @@
-import { type Figure, median } from "./figure.ts";
+import { type Figure, median, requireBuilt } from "./figure.ts";
 import { request, ROOT, startHost } from "./host.ts";
 
 /**
@@ -7,6 +7,10 @@ import { request, ROOT, startHost } from "./host.ts";
  * 1, 10 and 100 sessions.
  */
 export async function runnerInstances(): Promise<Figure[]> {
+  requireBuilt("sandbox runner processes", [
+    `${ROOT}src/sandbox/runner_main.ts`,
+    `${ROOT}src/sandbox/remote_plugin.ts`,
+  ]);
   const host = await startHost({
     plugin: "idle_session",
     pluginsDir: `${ROOT}bench/fixtures/plugins`,
@@ -56,24 +60,17 @@ async function runnerRss(
   hostPid: number,
 ): Promise<{ total: number; count: number; pids: number[] }> {
   const out = await new Deno.Command("ps", {
-    args: ["-o", "rss=,args=", "--ppid", String(hostPid)],
+    args: ["-o", "pid=,rss=,args=", "--ppid", String(hostPid)],
   }).output();
-  let total = 0, count = 0;
+  let total = 0;
   const pids: number[] = [];
   for (const line of new TextDecoder().decode(out.stdout).split("\n")) {
-    const [rss, ...args] = line.trim().split(/\s+/);
+    const [pid, rss, ...args] = line.trim().split(/\s+/);
     if (!args.join(" ").includes("runner")) continue;
     total += Number(rss);
-    count++;
+    pids.push(Number(pid));
   }
-  const out2 = await new Deno.Command("ps", {
-    args: ["-o", "pid=,args=", "--ppid", String(hostPid)],
-  }).output();
-  for (const line of new TextDecoder().decode(out2.stdout).split("\n")) {
-    const [pid, ...args] = line.trim().split(/\s+/);
-    if (args.join(" ").includes("runner")) pids.push(Number(pid));
-  }
-  return { total, count, pids };
+  return { total, count: pids.length, pids };
 }
 
 /** Summed PSS (KiB) from /proc/<pid>/smaps_rollup, read through cat (the bench may not read /proc). */
