@@ -1,22 +1,11 @@
-import { canTransition, isJobStatus, type Job, type JobUpdate } from "../sdk/mod.ts";
+import {
+  canTransition,
+  type Job,
+  JOB_UPDATE_FIELDS,
+  type JobUpdate,
+  jobUpdateFieldProblem,
+} from "../sdk/mod.ts";
 import { describe } from "./_job_rows.ts";
-
-type Kind = "status" | "string" | "integer" | "strings" | "object";
-
-// The fields a plugin may change (SDK `JobUpdate`); any other key in a change is ignored,
-// so a plugin may hand back a whole job object from `submitJob`.
-const UPDATE_FIELDS: Readonly<Record<keyof JobUpdate, Kind>> = {
-  status: "status",
-  statusMessage: "string",
-  statusCode: "string",
-  pid: "integer",
-  exitCode: "integer",
-  host: "string",
-  queues: "strings",
-  stdoutFile: "string",
-  stderrFile: "string",
-  metadata: "object",
-};
 
 /** What merging a change into a job gives. */
 export type Merge =
@@ -34,12 +23,19 @@ export function mergeUpdate(job: Job, change: JobUpdate): Merge {
       `Cannot update job "${job.id}": expected an object, got ${describe(change)}`,
     );
   }
+  const problem = jobUpdateFieldProblem(change as Record<string, unknown>);
+  if (problem) {
+    throw new TypeError(
+      `Cannot update job "${job.id}": "${problem.field}" must be ${problem.expected}, got ${
+        describe(problem.value)
+      }`,
+    );
+  }
   const next: Record<string, unknown> = { ...job };
   const changed: string[] = [];
-  for (const [name, kind] of Object.entries(UPDATE_FIELDS)) {
+  for (const name of Object.keys(JOB_UPDATE_FIELDS)) {
     const value: unknown = (change as Record<string, unknown>)[name];
     if (value === undefined) continue;
-    checkValue(job.id, name, kind, value);
     if (!sameValue(next[name], value)) {
       next[name] = value;
       changed.push(name);
@@ -51,35 +47,6 @@ export function mergeUpdate(job: Job, change: JobUpdate): Merge {
     return { kind: "rejected", reason: `Cannot move job "${job.id}" from ${from} to ${to}` };
   }
   return { kind: "merged", job: next as unknown as Job, changed };
-}
-
-function checkValue(id: string, name: string, kind: Kind, value: unknown): void {
-  if (valueFits(kind, value)) return;
-  const wanted = {
-    status: "a job status",
-    string: "a string",
-    integer: "an integer",
-    strings: "an array of strings",
-    object: "an object",
-  }[kind];
-  throw new TypeError(
-    `Cannot update job "${id}": "${name}" must be ${wanted}, got ${describe(value)}`,
-  );
-}
-
-function valueFits(kind: Kind, value: unknown): boolean {
-  switch (kind) {
-    case "status":
-      return isJobStatus(value);
-    case "string":
-      return typeof value === "string";
-    case "integer":
-      return Number.isSafeInteger(value);
-    case "strings":
-      return Array.isArray(value) && value.every((item) => typeof item === "string");
-    case "object":
-      return typeof value === "object" && value !== null && !Array.isArray(value);
-  }
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

@@ -45,6 +45,11 @@ export {
 } from "./job_status.ts";
 export { ErrorCode, errorCodeOf, LauncherError } from "./launcher_error.ts";
 export {
+  JOB_UPDATE_FIELDS,
+  jobUpdateFieldProblem,
+  type JobUpdateKind,
+} from "./job_update_fields.ts";
+export {
   type CallOptions,
   ConfigReloadError,
   type ConfigReloadStage,

@@ -1,6 +1,7 @@
 import type { Clock } from "../context.ts";
 import type { Job, JobFilter, JobUpdate } from "../job.ts";
-import { canTransition, isJobStatus, type JobStatus } from "../job_status.ts";
+import { canTransition, type JobStatus } from "../job_status.ts";
+import { JOB_UPDATE_FIELDS, jobUpdateFieldProblem } from "../job_update_fields.ts";
 
 /**
  * A change to a job that the host refused: a status that may not follow the job's
@@ -25,21 +26,8 @@ export interface Violation {
   readonly reason: string;
 }
 
-type Kind = "status" | "string" | "integer" | "strings" | "object";
-
 /** The fields a plugin may change (SDK `JobUpdate`); the host ignores any other key. */
-export const UPDATE_FIELDS: Readonly<Record<keyof JobUpdate, Kind>> = {
-  status: "status",
-  statusMessage: "string",
-  statusCode: "string",
-  pid: "integer",
-  exitCode: "integer",
-  host: "string",
-  queues: "strings",
-  stdoutFile: "string",
-  stderrFile: "string",
-  metadata: "object",
-};
+export const UPDATE_FIELDS = JOB_UPDATE_FIELDS;
 
 /**
  * The job store of the test host: what the real host's store does for a plugin, in memory.
@@ -158,37 +146,10 @@ function checkTypes(id: string, change: unknown): string | undefined {
   if (typeof change !== "object" || change === null || Array.isArray(change)) {
     return `Cannot update job "${id}": expected an object, got ${JSON.stringify(change)}`;
   }
-  for (const [name, kind] of Object.entries(UPDATE_FIELDS)) {
-    const value: unknown = (change as Record<string, unknown>)[name];
-    if (value === undefined || fits(kind, value)) continue;
-    return `Cannot update job "${id}": "${name}" must be ${WANTED[kind]}, got ${
-      JSON.stringify(value)
-    }`;
-  }
-  return undefined;
-}
-
-const WANTED: Readonly<Record<Kind, string>> = {
-  status: "a job status",
-  string: "a string",
-  integer: "an integer",
-  strings: "an array of strings",
-  object: "an object",
-};
-
-function fits(kind: Kind, value: unknown): boolean {
-  switch (kind) {
-    case "status":
-      return isJobStatus(value);
-    case "string":
-      return typeof value === "string";
-    case "integer":
-      return Number.isSafeInteger(value);
-    case "strings":
-      return Array.isArray(value) && value.every((item) => typeof item === "string");
-    case "object":
-      return typeof value === "object" && value !== null && !Array.isArray(value);
-  }
+  const problem = jobUpdateFieldProblem(change as Record<string, unknown>);
+  if (!problem) return undefined;
+  const got = JSON.stringify(problem.value);
+  return `Cannot update job "${id}": "${problem.field}" must be ${problem.expected}, got ${got}`;
 }
 
 function matches(job: Job, filter: JobFilter): boolean {
