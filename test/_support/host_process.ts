@@ -142,3 +142,16 @@ export async function withHost(
     throw error;
   }
 }
+
+/** Runs `bin/launchbox` with these arguments to completion (no stdin) and returns its output. */
+export async function runLaunchbox(
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const output = await new Deno.Command(LAUNCHBOX, { args, stdin: "null" }).output();
+  const text = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: text.decode(output.stdout),
+    stderr: text.decode(output.stderr),
+  };
+}

@@ -1,18 +1,9 @@
 import assert from "node:assert/strict";
+import { runLaunchbox } from "../_support/host_process.ts";
 
-const LAUNCHBOX = new URL("../../bin/launchbox", import.meta.url).pathname;
 const PLUGINS = new URL("../../plugins", import.meta.url).pathname;
 
-async function check(args: string[]) {
-  const output = await new Deno.Command(LAUNCHBOX, { args: ["check", ...args], stdin: "null" })
-    .output();
-  const text = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: text.decode(output.stdout),
-    stderr: text.decode(output.stderr),
-  };
-}
+const check = (args: string[]) => runLaunchbox(["check", ...args]);
 
 Deno.test("check lists the bundled plugins with their effective permissions and exits 0", async () => {
   const { code, stdout } = await check([`--plugins-dir=${PLUGINS}`]);

@@ -1,24 +1,12 @@
 import assert from "node:assert/strict";
+import { runLaunchbox } from "../_support/host_process.ts";
 
-const LAUNCHBOX = new URL("../../bin/launchbox", import.meta.url).pathname;
 import { ensureTestUsers, TEST_USERS } from "../_support/system_users.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
-async function launchbox(
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const output = await new Deno.Command(LAUNCHBOX, { args, stdin: "null" }).output();
-  const text = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: text.decode(output.stdout),
-    stderr: text.decode(output.stderr),
-  };
-}
-
 Deno.test("client demo drives a whole session and exits 0", opts, async () => {
-  const { code, stdout } = await launchbox(["client", "demo"]);
+  const { code, stdout } = await runLaunchbox(["client", "demo"]);
   assert.equal(code, 0);
   assert.match(stdout, /plugin speaks API 3\.6\.0/);
   assert.match(stdout, /status: job 1 Finished/);
@@ -36,7 +24,7 @@ Deno.test({
   const scratch = await Deno.makeTempDir({ prefix: "launchbox-client-" });
   const common = ["--plugin-name=local", `--scratch-path=${scratch}`, `--user=${TEST_USERS[0]}`];
   try {
-    const submitted = await launchbox([
+    const submitted = await runLaunchbox([
       "client",
       "submit",
       "--command",
@@ -49,14 +37,14 @@ Deno.test({
       submitted.stdout,
       /^job 1 (Running|Finished)\n[\s\S]*job 1 Finished \(Completed\)\n$/,
     );
-    const jobs = await launchbox(["client", "jobs", ...common]);
+    const jobs = await runLaunchbox(["client", "jobs", ...common]);
     assert.match(
       jobs.stdout,
       /^ID\s+STATUS\s+EXIT\s+USER\s+NAME\n1\s+Finished\s+0\s+lbtest_alice\s+echo from local\n$/,
     );
-    const output = await launchbox(["client", "output", "1", ...common]);
+    const output = await runLaunchbox(["client", "output", "1", ...common]);
     assert.equal(output.stdout, "from local\n");
-    const control = await launchbox(["client", "control", "1", "stop", ...common]);
+    const control = await runLaunchbox(["client", "control", "1", "stop", ...common]);
     assert.equal(control.code, 1);
     assert.match(control.stderr, /Launcher error 8: Job must be running to stop it/);
   } finally {
@@ -65,10 +53,10 @@ Deno.test({
 });
 
 Deno.test("client refuses unknown commands and options with exit 2", opts, async () => {
-  const unknown = await launchbox(["client", "frobnicate"]);
+  const unknown = await runLaunchbox(["client", "frobnicate"]);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /Unknown client command "frobnicate"/);
-  const badOption = await launchbox(["client", "jobs", "--colour"]);
+  const badOption = await runLaunchbox(["client", "jobs", "--colour"]);
   assert.equal(badOption.code, 2);
   assert.match(badOption.stderr, /--colour/);
 });

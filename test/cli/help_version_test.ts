@@ -1,24 +1,11 @@
 import assert from "node:assert/strict";
+import { runLaunchbox } from "../_support/host_process.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 import { HELP_TEXT, VERSION_TEXT } from "../../src/cli/help.ts";
 
-const LAUNCHBOX = new URL("../../bin/launchbox", import.meta.url).pathname;
-
-async function launchbox(
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const output = await new Deno.Command(LAUNCHBOX, { args, stdin: "null" }).output();
-  const text = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: text.decode(output.stdout),
-    stderr: text.decode(output.stderr),
-  };
-}
-
 Deno.test("launchbox --version prints the version to stdout and exits 0", async () => {
   for (const args of [["--version"], ["version"], ["-V"]]) {
-    const { code, stdout, stderr } = await launchbox(args);
+    const { code, stdout, stderr } = await runLaunchbox(args);
     assert.equal(code, 0, `launchbox ${args.join(" ")} failed:\n${stderr}`);
     assert.equal(stdout, VERSION_TEXT);
     assert.match(stdout, new RegExp(`^launchbox ${denoJson.version.replaceAll(".", "\\.")} `));
@@ -29,7 +16,7 @@ Deno.test("launchbox --version prints the version to stdout and exits 0", async 
 
 Deno.test("launchbox --help prints the usage to stdout and exits 0", async () => {
   for (const args of [["--help"], ["help"], ["-h"], ["--plugin-name=x", "--help"]]) {
-    const { code, stdout, stderr } = await launchbox(args);
+    const { code, stdout, stderr } = await runLaunchbox(args);
     assert.equal(code, 0, `launchbox ${args.join(" ")} failed:\n${stderr}`);
     assert.equal(stdout, HELP_TEXT);
     assert.match(stdout, /^Usage:$/m);
