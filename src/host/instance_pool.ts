@@ -22,7 +22,7 @@ export interface InstanceSpec {
   readonly log: JsonLogger;
 }
 
-/** Starts an instance: a sandboxed runner process, or in-process for trusted tests. */
+/** Starts an instance: a sandboxed runner process (tests may pass plain-object fakes). */
 export type InstanceFactory = (spec: InstanceSpec) => Promise<ManagedInstance>;
 
 /** Options for {@linkcode InstancePool}. */
