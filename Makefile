@@ -13,7 +13,12 @@ deps:
 demo: deps
 	bin/launchbox client demo
 
-test: deps
+# A single-node Slurm on loopback for the slurm plugin's tests; they skip when it is absent.
+.PHONY: services
+services:
+	scripts/slurm-up || echo "slurm: not started; its tests will skip"
+
+test: deps services
 	$(DENO) test $(CEILING) --doc --parallel --junit-path=$(JUNIT)
 
 fmt:
