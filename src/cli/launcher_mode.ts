@@ -48,6 +48,7 @@ export async function runLauncherMode(args: string[]): Promise<number> {
     clock: systemClock,
     requestTimeoutMs: plugin.requestTimeoutMs,
   });
+  let sweep: ReturnType<typeof setInterval> | undefined;
   const session = new LauncherSession({
     reader: new FrameReader(Deno.stdin, { maxFrameBytes: options.maxMessageSize }),
     writer: new FrameWriter(Deno.stdout, { maxFrameBytes: options.maxMessageSize }),
@@ -56,12 +57,13 @@ export async function runLauncherMode(args: string[]): Promise<number> {
     heartbeatIntervalMs: options.heartbeatIntervalSeconds * 1000,
     drainTimeoutMs: SHUTDOWN_GRACE_MS,
     observe: requestObserver(metrics),
+    // Its timer waits for the Bootstrap response (see LauncherSessionOptions.onBootstrapped).
+    onBootstrapped: () => sweep ??= setInterval(() => expire(service, log), EXPIRY_SWEEP_MS),
   });
   metrics.onCollect(() => collectJobs(metrics, store));
   await using _server = options.metricsAddress
     ? serveMetricsFor(options.metricsAddress, metrics, log, plugin.name)
     : undefined;
-  const sweep = setInterval(() => expire(service, log), EXPIRY_SWEEP_MS);
   expire(service, log);
   const stopOnSignal = () => session.stop();
   for (const signal of ["SIGTERM", "SIGINT"] as const) Deno.addSignalListener(signal, stopOnSignal);

@@ -52,12 +52,13 @@ export interface InstancePoolOptions {
 export class InstancePool implements AsyncDisposable {
   readonly #o: InstancePoolOptions;
   readonly #supervisors = new Map<string, InstanceSupervisor>();
-  readonly #idleSweep: ReturnType<typeof setInterval>;
+  readonly #idleMs: number;
+  /** Started with the first instance: a timer is the host's first use of Node's timers (≈ 8 ms). */
+  #idleSweep: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: InstancePoolOptions) {
     this.#o = options;
-    const idleMs = options.idleMs ?? IDLE_INSTANCE_MS;
-    this.#idleSweep = setInterval(() => this.#stopIdle(idleMs), Math.min(60_000, idleMs));
+    this.#idleMs = options.idleMs ?? IDLE_INSTANCE_MS;
     options.metrics?.onCollect(() => this.#collect(options.metrics!));
   }
 
@@ -88,6 +89,10 @@ export class InstancePool implements AsyncDisposable {
   #supervisorFor(instanceKey: string, user: string): InstanceSupervisor {
     let supervisor = this.#supervisors.get(instanceKey);
     if (supervisor) return supervisor;
+    this.#idleSweep ??= setInterval(
+      () => this.#stopIdle(this.#idleMs),
+      Math.min(60_000, this.#idleMs),
+    );
     const log = this.#o.log.with({ instance: instanceKey });
     const jobs = this.#o.jobsFor(instanceKey);
     const metrics = this.#o.metrics;

@@ -19,6 +19,11 @@ export interface LauncherSessionOptions {
   drainTimeoutMs: number;
   /** Told how each request went (metrics). */
   observe?: RequestObserver;
+  /**
+   * Called when a successful Bootstrap response has been written: start here what the
+   * answer need not wait for, timers above all.
+   */
+  onBootstrapped?: () => void;
 }
 
 /** Why a session ended: stdin closed, a shutdown was asked for, or the channel broke. */
@@ -48,7 +53,13 @@ export class LauncherSession {
       log: options.log,
       signal: this.#abandon.signal,
       streamSignal: this.#shutdown.signal,
-      onBootstrapped: () => this.#startHeartbeats(),
+      // Timers start once the Bootstrap response is written: the first timer loads Deno's
+      // timer implementation (about 8 ms) and would otherwise hold the response back.
+      onBootstrapped: () =>
+        void options.writer.flush().then(() => {
+          this.#startHeartbeats();
+          options.onBootstrapped?.();
+        }, () => {}),
       ...(options.observe ? { observe: options.observe } : {}),
     };
   }

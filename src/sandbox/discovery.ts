@@ -22,21 +22,23 @@ export function defaultPluginsDir(): string {
  * a duplicate name is reported and skipped; it never hides the other plugins.
  */
 export async function discoverPlugins(dir: string): Promise<Discovered> {
-  const root = await realDirectory(dir);
+  const root = realDirectory(dir);
   const plugins: Manifest[] = [];
   const errors: PluginLoadError[] = [];
   const folders: string[] = [];
-  for await (const entry of Deno.readDir(root)) if (entry.isDirectory) folders.push(entry.name);
+  // Synchronous reads: a host reads its plugins once, before serving, and each
+  // asynchronous call would cost a trip through Deno's blocking thread pool.
+  for (const entry of Deno.readDirSync(root)) if (entry.isDirectory) folders.push(entry.name);
   for (const folder of folders.sort()) {
     const file = `${root}/${folder}/plugin.yaml`;
     let text: string;
     try {
-      text = await Deno.readTextFile(file);
+      text = Deno.readTextFileSync(file);
     } catch {
       continue;
     }
     try {
-      plugins.push(await checked(await parseManifest(text, file), plugins));
+      plugins.push(checked(await parseManifest(text, file), plugins));
     } catch (error) {
       if (error instanceof PluginLoadError) errors.push(error);
       else throw error;
@@ -45,7 +47,7 @@ export async function discoverPlugins(dir: string): Promise<Discovered> {
   return { dir: root, plugins, errors };
 }
 
-async function checked(manifest: Manifest, seen: Manifest[]): Promise<Manifest> {
+function checked(manifest: Manifest, seen: Manifest[]): Manifest {
   const twin = seen.find((other) => other.name === manifest.name);
   if (twin) {
     throw new PluginLoadError(`plugin name "${manifest.name}" is already used by ${twin.file}`, {
@@ -53,7 +55,7 @@ async function checked(manifest: Manifest, seen: Manifest[]): Promise<Manifest> 
       field: "name",
     });
   }
-  const exists = await Deno.stat(manifest.entryPath).then((info) => info.isFile, () => false);
+  const exists = isFile(manifest.entryPath);
   if (!exists) {
     throw new PluginLoadError(`entry module ${manifest.entryPath} does not exist`, {
       file: manifest.file,
@@ -63,10 +65,18 @@ async function checked(manifest: Manifest, seen: Manifest[]): Promise<Manifest> 
   return manifest;
 }
 
-async function realDirectory(dir: string): Promise<string> {
+function isFile(path: string): boolean {
   try {
-    const real = await Deno.realPath(dir);
-    if ((await Deno.stat(real)).isDirectory) return real;
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+function realDirectory(dir: string): string {
+  try {
+    const real = Deno.realPathSync(dir);
+    if (Deno.statSync(real).isDirectory) return real;
   } catch {
     // reported below
   }

@@ -9,6 +9,8 @@ import type { RunnerInit, RunnerMessage } from "./rpc.ts";
  * the Worker dies. Nothing but frames is written to stdout.
  */
 export async function runRunner(_args: string[]): Promise<number> {
+  // Read by glibc at start-up (see runnerCommand); jobs the plugin starts must not inherit it.
+  Deno.env.delete("MALLOC_ARENA_MAX");
   const reader = new FrameReader(Deno.stdin.readable);
   const writer = new FrameWriter(Deno.stdout.writable);
   const send = (message: RunnerMessage) => writer.write(encodeRpc(message));

@@ -15,7 +15,9 @@ Deno.test(
     await withHost(local, async ({ client }) => {
       await client.bootstrap();
       const job = await submit(client, ALICE, {
-        command: 'read line; echo "$line $GREETING from $(pwd)"; echo oops >&2; exit 3',
+        // MALLOC_ARENA_MAX is the runner's own setting; jobs must not inherit it.
+        command:
+          'read line; echo "$line $GREETING from $(pwd) ${MALLOC_ARENA_MAX:-}"; echo oops >&2; exit 3',
         stdin: "hello\n",
         environment: [{ name: "GREETING", value: "it's me" }],
         workingDirectory: "/tmp",
@@ -29,7 +31,7 @@ Deno.test(
       );
       assert.equal(
         out.filter((m) => !m.complete).map((m) => m.output).join(""),
-        "hello it's me from /tmp\n",
+        "hello it's me from /tmp \n",
       );
       const err = await collect(
         client.openStream(jobRequest(client, 6, ALICE, String(job.id), { outputType: 1 })),

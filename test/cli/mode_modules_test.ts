@@ -1,0 +1,17 @@
+import assert from "node:assert/strict";
+import { MODE_MODULES } from "../../main.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+Deno.test("bin/build passes every mode module of main.ts to deno compile --include", async () => {
+  const build = await Deno.readTextFile(`${ROOT}bin/build`);
+  const pattern = build.match(/grep -oE '([^']+)' main\.ts/)?.[1];
+  assert.ok(pattern, "bin/build no longer extracts the mode modules from main.ts with grep -oE");
+  const extract = new RegExp(pattern.replaceAll("\\\\", "\\"));
+  for (const [mode, specifier] of Object.entries(MODE_MODULES)) {
+    assert.match(`"${specifier}"`, extract, `the ${mode} module would not be embedded`);
+    await Deno.stat(new URL(specifier, `file://${ROOT}`)).catch(() => {
+      assert.fail(`the ${mode} module ${specifier} does not exist`);
+    });
+  }
+});
