@@ -141,7 +141,10 @@ export class FrameReader implements AsyncIterable<Uint8Array> {
 
   /**
    * Reads a large payload straight into its own array, which goes to the caller as is:
-   * one copy fewer than buffering it and slicing it out.
+   * one copy fewer than buffering it and slicing it out. A short tail (less than
+   * LARGE_FRAME_BYTES) is read through the buffer instead, so the same read also takes the
+   * next frame's start: a pipe hands out at most 64 KiB a read, and reading exactly the
+   * last few bytes of each frame would double the number of reads.
    */
   async #readLarge(length: number): Promise<Uint8Array> {
     const from = this.#start + HEADER_BYTES;
@@ -150,6 +153,10 @@ export class FrameReader implements AsyncIterable<Uint8Array> {
     let filled = this.#end - from;
     this.#start = this.#end = 0;
     while (filled < length) {
+      if (length - filled < LARGE_FRAME_BYTES) {
+        filled += await this.#readTail(payload, filled);
+        continue;
+      }
       const target = payload.subarray(filled);
       let read: number | null = null;
       if (this.#source) read = await this.#source.read(target);
@@ -172,6 +179,25 @@ export class FrameReader implements AsyncIterable<Uint8Array> {
       filled += read;
     }
     return payload;
+  }
+
+  /** Fills the (empty) buffer once and moves what belongs to `payload` from `filled` on. */
+  async #readTail(payload: Uint8Array, filled: number): Promise<number> {
+    if (this.#source) await this.#fill(this.#source);
+    else await this.#fillByob(this.#byob!);
+    const moved = Math.min(payload.length - filled, this.#end - this.#start);
+    if (moved === 0) {
+      throw new FrameError(
+        "truncated",
+        `Cannot read frame: stream ended after ${HEADER_BYTES + filled} of ${
+          HEADER_BYTES + payload.length
+        } bytes`,
+      );
+    }
+    payload.set(this.#buffer.subarray(this.#start, this.#start + moved), filled);
+    this.#start += moved;
+    if (this.#start === this.#end) this.#start = this.#end = 0;
+    return moved;
   }
 
   /** Makes room for `bytes` contiguous bytes starting at the unread data. */

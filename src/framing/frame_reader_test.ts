@@ -142,3 +142,34 @@ Deno.test("FrameReader reports a large frame cut short", async () => {
     /ended after 60000 of 100004 bytes/,
   );
 });
+
+/** `sourceOf` that also counts its reads. */
+function countingSource(bytes: Uint8Array, step: number) {
+  const source = sourceOf(bytes, step);
+  const counted = {
+    reads: 0,
+    read(buffer: Uint8Array) {
+      counted.reads += 1;
+      return source.read(buffer);
+    },
+  };
+  return counted;
+}
+
+Deno.test("FrameReader takes a 64 KiB frame's tail with the next frame's start: one read per frame from a pipe", async () => {
+  const frames = Array.from({ length: 20 }, (_, i) => new Uint8Array(64 * 1024).fill(i));
+  // A pipe hands out at most 64 KiB a read, 4 bytes less than a framed 64 KiB payload.
+  const source = countingSource(concat(frames.map(frame)), 64 * 1024);
+  const reader = new FrameReader(source);
+  for (const expected of frames) assert.deepEqual(await reader.read(), expected);
+  assert.equal(await reader.read(), null);
+  assert.ok(source.reads <= frames.length + 2, `${source.reads} reads for ${frames.length} frames`);
+});
+
+Deno.test("FrameReader reports a large frame whose tail never arrives", async () => {
+  const truncated = frame(new Uint8Array(70_000)).subarray(0, 69_000);
+  await assert.rejects(
+    new FrameReader(sourceOf(truncated, 65_536)).read(),
+    /ended after 69000 of 70004 bytes/,
+  );
+});

@@ -1,7 +1,15 @@
-import { DEFAULT_MAX_FRAME_BYTES, HEADER_BYTES, WRITE_BATCH_BYTES } from "./constants.ts";
+import {
+  DEFAULT_MAX_FRAME_BYTES,
+  DIRECT_WRITE_BYTES,
+  HEADER_BYTES,
+  WRITE_BATCH_BYTES,
+} from "./constants.ts";
 import { FrameError } from "./frame_error.ts";
 
-/** A byte sink that may write part of a buffer (`Deno.stdout`, `Deno.Conn`, `Deno.FsFile`). */
+/**
+ * A byte sink that may write part of a buffer (`Deno.stdout`, `Deno.Conn`, `Deno.FsFile`).
+ * Like `Deno.Writer`, it must not keep the buffer once `write` resolved: the writer reuses it.
+ */
 export interface ByteSink {
   write(bytes: Uint8Array): Promise<number>;
   close?(): void;
@@ -25,6 +33,8 @@ export class FrameWriter implements AsyncDisposable {
   #writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
   #sink: ByteSink | undefined;
   #queue: Uint8Array[] = [];
+  /** Reused for every batch to a ByteSink: a fresh megabyte per write costs page faults. */
+  #batch = new Uint8Array(0);
   #pumping: Promise<void> | undefined;
   #failure: FrameError | undefined;
   #closed = false;
@@ -86,8 +96,8 @@ export class FrameWriter implements AsyncDisposable {
     await Promise.resolve();
     try {
       while (this.#queue.length > 0) {
-        if (this.#queue[1]!.length >= WRITE_BATCH_BYTES) {
-          // A large frame goes out as header then payload: two writes beat a 64 KiB copy.
+        if (this.#queue.length === 2 && this.#queue[1]!.length >= DIRECT_WRITE_BYTES) {
+          // A lone large frame goes out as header then payload: two writes beat a copy.
           const [header, payload] = this.#queue.splice(0, 2);
           await this.#send(header!);
           await this.#send(payload!);
@@ -109,16 +119,24 @@ export class FrameWriter implements AsyncDisposable {
     while (offset < batch.length) offset += await this.#sink!.write(batch.subarray(offset));
   }
 
-  /** Joins queued parts into one buffer of about WRITE_BATCH_BYTES (more for one big frame). */
+  /**
+   * Joins queued parts into one buffer of about WRITE_BATCH_BYTES (more for one big frame).
+   * A Web stream may hold on to a chunk after its write resolved, so it gets a fresh one.
+   */
   #takeBatch(): Uint8Array {
     let count = 0;
     let bytes = 0;
-    while (count < this.#queue.length && (bytes < WRITE_BATCH_BYTES || count % 2 === 1)) {
+    while (count < this.#queue.length && (bytes < 1024 * 1024 || count % 2 === 1)) {
       bytes += this.#queue[count]!.length;
       count += 1;
     }
     const parts = this.#queue.splice(0, count);
-    const batch = new Uint8Array(bytes);
+    let batch: Uint8Array;
+    if (this.#writer) batch = new Uint8Array(bytes);
+    else {
+      if (this.#batch.length < bytes) this.#batch = new Uint8Array(bytes);
+      batch = this.#batch.subarray(0, bytes);
+    }
     let offset = 0;
     for (const part of parts) {
       batch.set(part, offset);

@@ -62,3 +62,44 @@ Deno.test("FrameWriter refuses writes after close", async () => {
   await writer.close();
   assert.throws(() => writer.write(new Uint8Array([1])), /writer is closed/);
 });
+
+/** A ByteSink that keeps a copy of every write (the writer may reuse its buffer). */
+function copyingSink() {
+  const writes: Uint8Array[] = [];
+  return {
+    writes,
+    write(bytes: Uint8Array): Promise<number> {
+      writes.push(bytes.slice());
+      return Promise.resolve(bytes.length);
+    },
+  };
+}
+
+Deno.test("FrameWriter gathers queued 64 KiB frames into megabyte writes and writes a lone one uncopied", async () => {
+  const sink = copyingSink();
+  const writer = new FrameWriter(sink);
+  const frames = Array.from({ length: 20 }, (_, i) => new Uint8Array(64 * 1024).fill(i));
+  for (const payload of frames) writer.write(payload);
+  await writer.flush();
+  assert.equal(sink.writes.length, 2, "20 frames of 64 KiB in two writes of about 1 MiB");
+  const got: Uint8Array[] = [];
+  for await (const payload of new FrameReader(ReadableStream.from(sink.writes))) got.push(payload);
+  assert.deepEqual(got, frames);
+
+  sink.writes.length = 0;
+  writer.write(frames[3]!);
+  await writer.flush();
+  assert.deepEqual(sink.writes.map((w) => w.length), [4, 64 * 1024]);
+});
+
+Deno.test("FrameWriter gives a Web stream a fresh chunk per batch (streams may keep chunks)", async () => {
+  const kept: Uint8Array[] = [];
+  const writer = new FrameWriter(new WritableStream({ write: (chunk) => void kept.push(chunk) }));
+  const frames = Array.from({ length: 40 }, (_, i) => new Uint8Array(64 * 1024).fill(i));
+  for (const payload of frames) writer.write(payload);
+  await writer.flush();
+  assert.ok(kept.length >= 2, `${kept.length} writes`);
+  const got: Uint8Array[] = [];
+  for await (const payload of new FrameReader(ReadableStream.from(kept))) got.push(payload);
+  assert.deepEqual(got, frames);
+});
