@@ -1,0 +1,95 @@
+import {
+  ErrorCode,
+  isTerminalStatus,
+  type Job,
+  LauncherError,
+  type OutputChunk,
+  type OutputRequest,
+  type PluginContext,
+} from "../../src/sdk/mod.ts";
+
+/** How often output files are checked for new bytes while a job runs (config `output-poll-ms`). */
+const POLL_MS = 250;
+/** Reads at most this much per file per poll, so one chunk stays small. */
+const READ_BYTES = 256 * 1024;
+
+interface Source {
+  readonly path: string;
+  readonly type: OutputChunk["outputType"];
+  offset: number;
+  readonly decoder: TextDecoder;
+}
+
+/**
+ * Follows a job's output files (written by Slurm on the node that runs it) from the start
+ * until the job has ended, like `tail -f`. stdout and stderr that share one file are
+ * reported as `mixed`. Throws JobOutputNotFound when an ended job left no file.
+ */
+export async function* followOutput(
+  ctx: PluginContext,
+  job: Job,
+  wanted: OutputRequest,
+  signal: AbortSignal,
+): AsyncIterable<OutputChunk> {
+  const sources = sourcesFor(job, wanted);
+  const pollMs = Number(ctx.config["output-poll-ms"]) || POLL_MS;
+  while (!signal.aborted) {
+    const ended = isTerminalStatus((await ctx.jobs.get(job.id))?.status ?? "Finished");
+    for (const source of sources) yield* readNew(source);
+    if (ended) {
+      if (sources.every((s) => s.offset === 0) && !(await anyExists(sources))) {
+        throw new LauncherError(
+          ErrorCode.JobOutputNotFound,
+          `Job ${job.id} has no output files (${sources.map((s) => s.path).join(", ")})`,
+        );
+      }
+      return;
+    }
+    await ctx.clock.sleep(pollMs, signal).catch(() => {});
+  }
+}
+
+function sourcesFor(job: Job, wanted: OutputRequest): Source[] {
+  const make = (path: string, type: Source["type"]): Source => ({
+    path,
+    type,
+    offset: 0,
+    decoder: new TextDecoder(),
+  });
+  const stdout = job.stdoutFile ?? "";
+  const stderr = job.stderrFile ?? "";
+  if (wanted === "both" && stdout === stderr) return [make(stdout, "mixed")];
+  const sources: Source[] = [];
+  if (wanted !== "stderr") sources.push(make(stdout, "stdout"));
+  if (wanted !== "stdout") sources.push(make(stderr, "stderr"));
+  return sources;
+}
+
+async function* readNew(source: Source): AsyncIterable<OutputChunk> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(source.path, { read: true });
+  } catch {
+    return;
+  }
+  try {
+    await file.seek(source.offset, Deno.SeekMode.Start);
+    const buffer = new Uint8Array(READ_BYTES);
+    while (true) {
+      const read = await file.read(buffer);
+      if (read === null || read === 0) return;
+      source.offset += read;
+      const output = source.decoder.decode(buffer.subarray(0, read), { stream: true });
+      if (output) yield { output, outputType: source.type };
+    }
+  } finally {
+    file.close();
+  }
+}
+
+async function anyExists(sources: Source[]): Promise<boolean> {
+  for (const source of sources) {
+    if (await Deno.stat(source.path).then(() => true, () => false)) return true;
+  }
+  return false;
+}

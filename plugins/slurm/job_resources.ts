@@ -1,0 +1,94 @@
+import {
+  ErrorCode,
+  isTerminalStatus,
+  type Job,
+  LauncherError,
+  type PluginContext,
+  type ResourceUtil,
+} from "../../src/sdk/mod.ts";
+import type { SlurmCli } from "./slurm_cli.ts";
+import { parseDuration, parseMemoryMiB } from "./slurm_parse.ts";
+
+/** How often a running job is sampled with `sstat` (config `resource-poll-ms`). */
+const SAMPLE_MS = 2_000;
+
+/** The `sstat -o` fields {@linkcode parseSstat} reads (with `--parsable2`). */
+export const SSTAT_FORMAT = "JobID,NTasks,AveCPU,AveRSS,AveVMSize";
+
+/** A job's usage at one moment: CPU seconds so far and memory now, in MiB. */
+export interface Usage {
+  readonly cpuSeconds: number;
+  readonly residentMiB: number;
+  readonly virtualMiB: number;
+}
+
+/**
+ * Sums `sstat -n -P -a -o SSTAT_FORMAT` rows over the job's steps (the batch script and
+ * any `srun` steps), weighting per-task averages by the step's task count. `undefined`
+ * when no step is running yet.
+ */
+export function parseSstat(text: string): Usage | undefined {
+  const rows = text.split("\n").filter((line) => line.trim() !== "");
+  if (rows.length === 0) return undefined;
+  let cpuSeconds = 0, residentMiB = 0, virtualMiB = 0;
+  for (const row of rows) {
+    const [, tasks = "1", cpu = "", rss = "", vsz = ""] = row.split("|");
+    const n = Number(tasks) || 1;
+    cpuSeconds += (parseDuration(cpu.includes(":") ? cpu : `0:${cpu}`) ?? 0) * n;
+    residentMiB += (parseMemoryMiB(rss) ?? 0) * n;
+    virtualMiB += (parseMemoryMiB(vsz) ?? 0) * n;
+  }
+  return { cpuSeconds, residentMiB, virtualMiB };
+}
+
+/** A Launcher sample from two usages `elapsedMs` apart (CPU percent over that time). */
+export function sampleOf(now: Usage, before: Usage | undefined, elapsedMs: number): ResourceUtil {
+  const cpuPercent = before && elapsedMs > 0
+    ? Math.max(0, (now.cpuSeconds - before.cpuSeconds) / (elapsedMs / 1000)) * 100
+    : 0;
+  return {
+    cpuPercent,
+    cpuTime: now.cpuSeconds,
+    residentMemory: now.residentMiB,
+    virtualMemory: now.virtualMiB,
+  };
+}
+
+/**
+ * Streams samples of a running Slurm job from `sstat` (which needs a JobAcctGather
+ * plugin on the cluster) until the job ends or the signal aborts. Throws a LauncherError
+ * naming sstat's complaint when Slurm cannot report usage.
+ */
+export async function* jobResources(
+  { ctx, cli }: { ctx: PluginContext; cli: SlurmCli },
+  job: Job,
+  slurmId: string,
+  signal: AbortSignal,
+): AsyncIterable<ResourceUtil> {
+  const sampleMs = Number(ctx.config["resource-poll-ms"]) || SAMPLE_MS;
+  let before: { usage: Usage; at: number } | undefined;
+  while (!signal.aborted) {
+    const status = (await ctx.jobs.get(job.id))?.status ?? "Finished";
+    if (isTerminalStatus(status)) return;
+    let text: string;
+    try {
+      text = await cli.run("sstat", ["-n", "-P", "-a", "-j", slurmId, "-o", SSTAT_FORMAT], {
+        signal,
+      });
+    } catch (error) {
+      if (signal.aborted) return;
+      throw new LauncherError(
+        ErrorCode.Unknown,
+        `Cannot read resource use of job ${job.id} (Slurm job ${slurmId}): ${error}`,
+        { cause: error },
+      );
+    }
+    const usage = parseSstat(text);
+    const at = ctx.clock.now().getTime();
+    if (usage) {
+      yield sampleOf(usage, before?.usage, at - (before?.at ?? at));
+      before = { usage, at };
+    }
+    await ctx.clock.sleep(sampleMs, signal).catch(() => {});
+  }
+}
