@@ -36,11 +36,18 @@ export async function runnerInstances(): Promise<Figure[]> {
         budget: { op: "<=", value: 40 },
         note: `${rss.count} runners`,
       });
+      const shares = await smapsTotals(rss.pids);
       figures.push({
         name: `proportional memory (PSS) per idle runner, ${sessions}`,
-        value: (await pss(rss.pids)) / rss.count / 1024,
+        value: shares.pss / rss.count / 1024,
         unit: "MiB PSS",
         note: "shared pages of the deno binary counted once",
+      });
+      figures.push({
+        name: `private memory (USS) per idle runner, ${sessions}`,
+        value: shares.private / rss.count / 1024,
+        unit: "MiB USS",
+        note: "what one more session costs: pages no other process shares",
       });
     }
     figures.unshift({
@@ -73,14 +80,16 @@ async function runnerRss(
   return { total, count: pids.length, pids };
 }
 
-/** Summed PSS (KiB) from /proc/<pid>/smaps_rollup, read through cat (the bench may not read /proc). */
-async function pss(pids: number[]): Promise<number> {
+/**
+ * Summed PSS and private (clean + dirty) memory in KiB from /proc/<pid>/smaps_rollup, read
+ * through cat (the bench may not read /proc).
+ */
+async function smapsTotals(pids: number[]): Promise<{ pss: number; private: number }> {
   const files = pids.map((pid) => `/proc/${pid}/smaps_rollup`);
   const out = await new Deno.Command("cat", { args: files, stdout: "piped", stderr: "null" })
     .output();
-  let total = 0;
-  for (const match of new TextDecoder().decode(out.stdout).matchAll(/^Pss:\s+(\d+) kB/gm)) {
-    total += Number(match[1]);
-  }
-  return total;
+  const text = new TextDecoder().decode(out.stdout);
+  const sum = (pattern: RegExp) =>
+    [...text.matchAll(pattern)].reduce((total, match) => total + Number(match[1]), 0);
+  return { pss: sum(/^Pss:\s+(\d+) kB/gm), private: sum(/^Private_(?:Clean|Dirty):\s+(\d+) kB/gm) };
 }
