@@ -1,5 +1,11 @@
 import { FrameReader, FrameWriter } from "../framing/mod.ts";
-import { ErrorCode, type JobsHandle, LauncherError, type Logger } from "../sdk/mod.ts";
+import {
+  ErrorCode,
+  type JobsHandle,
+  LauncherError,
+  type LogFields,
+  type Logger,
+} from "../sdk/mod.ts";
 import { AsyncQueue } from "./_async_queue.ts";
 import { decodeRunnerMessage, encodeRpc, toWireError } from "./codec.ts";
 import { RUNNER_START_TIMEOUT_MS, RUNNER_STOP_GRACE_MS } from "./constants.ts";
@@ -20,6 +26,18 @@ export interface RemotePluginOptions {
 }
 
 const LOG_LEVELS = new Set(["debug", "info", "warn", "error"]);
+/** Log keys the host sets; a plugin's own field of that name is kept as `plugin_<name>`. */
+const HOST_LOG_KEYS = new Set(["time", "level", "msg", "plugin", "instance"]);
+
+/** A plugin's log fields, unable to overwrite what the host says about the line. */
+function pluginFields(fields: LogFields | undefined): LogFields | undefined {
+  if (!fields || !Object.keys(fields).some((key) => HOST_LOG_KEYS.has(key))) return fields;
+  return Object.fromEntries(
+    Object.entries(fields).map((
+      [key, value],
+    ) => [HOST_LOG_KEYS.has(key) ? `plugin_${key}` : key, value]),
+  );
+}
 
 type Pending = { resolve(value: unknown): void; reject(error: unknown): void };
 
@@ -226,7 +244,7 @@ export class RemotePlugin implements AsyncDisposable {
       case "log":
         return this.#log[LOG_LEVELS.has(message.level) ? message.level : "warn"](
           String(message.msg),
-          message.fields,
+          pluginFields(message.fields),
         );
       case "stopped":
         return; // the runner exits next; `exited` reports it

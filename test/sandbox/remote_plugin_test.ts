@@ -64,6 +64,14 @@ Deno.test("Runner log lines and plugin console output reach the host tagged with
     instance: "shared",
     source: "console",
   });
+  const pretending = runner.logs.find((line) => line.msg === "Pretending");
+  assert.deepEqual(pretending?.fields, {
+    plugin: "answers_every_call",
+    instance: "shared",
+    plugin_plugin: "someone-else",
+    plugin_instance: "other",
+    job: "j4",
+  });
 });
 
 Deno.test("RemotePlugin.stop lets the plugin close, then the runner exits by itself", async () => {
