@@ -57,14 +57,16 @@ export function sampleOf(now: Usage, before: Usage | undefined, elapsedMs: numbe
 /**
  * Streams samples of a running Slurm job from `sstat` (which needs a JobAcctGather
  * plugin on the cluster) until the job ends or the signal aborts. Throws a LauncherError
- * naming sstat's complaint when Slurm cannot report usage.
+ * naming sstat's complaint when Slurm cannot report usage, and JobNotRunning for a job
+ * without a Slurm job ID.
  */
 export async function* jobResources(
   { ctx, cli }: { ctx: PluginContext; cli: SlurmCli },
   job: Job,
-  slurmId: string,
+  slurmId: string | undefined,
   signal: AbortSignal,
 ): AsyncIterable<ResourceUtil> {
+  if (!slurmId) throw new LauncherError(ErrorCode.JobNotRunning, `Job ${job.id} has no Slurm job`);
   const sampleMs = Number(ctx.config["resource-poll-ms"]) || SAMPLE_MS;
   let before: { usage: Usage; at: number } | undefined;
   while (!signal.aborted) {

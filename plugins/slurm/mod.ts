@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { definePlugin, ErrorCode, LauncherError } from "../../src/sdk/mod.ts";
+import { definePlugin } from "../../src/sdk/mod.ts";
 import { readClusterInfo } from "./cluster_info.ts";
 import { controlJob } from "./control_job.ts";
 import { followOutput } from "./follow_output.ts";
@@ -27,16 +27,12 @@ export default definePlugin((ctx) => {
   const tracker = new JobTracker(ctx, cli);
   const home = ctx.config["output-dir"] === "home" ? Deno.env.get("HOME") : undefined;
   const filesRoot = jobFilesRoot(ctx.config, ctx.instanceDir, home);
-  const slurmIdOf = (job: { id: string; metadata?: Record<string, unknown> }) => {
-    const id = tracker.slurmId(job.id) ?? recordedSlurmId(job);
-    if (!id) throw new LauncherError(ErrorCode.JobNotRunning, `Job ${job.id} has no Slurm job`);
-    return id;
-  };
   return {
     submitJob: (job, { signal }) => submitJob({ cli, tracker, filesRoot }, job, signal),
     controlJob: (job, operation) => controlJob({ ctx, cli, tracker }, job, operation),
     jobOutput: (job, wanted, { signal }) => followOutput(ctx, job, wanted, signal),
-    jobResourceUtil: (job, { signal }) => jobResources({ ctx, cli }, job, slurmIdOf(job), signal),
+    jobResourceUtil: (job, { signal }) =>
+      jobResources({ ctx, cli }, job, tracker.slurmId(job.id) ?? recordedSlurmId(job), signal),
     jobNetwork: (job, { signal }) => jobNetwork(cli, job, signal),
     clusterInfo: ({ signal }) => readClusterInfo(cli, signal),
     recover: (jobs) => recoverJobs({ ctx, tracker }, jobs),

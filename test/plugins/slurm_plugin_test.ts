@@ -91,18 +91,28 @@ Deno.test(named("slurm stops, kills and cancels jobs through scancel"), opts, as
   });
 });
 
-Deno.test(named("slurm refuses suspend for a user Slurm does not allow it"), opts, async () => {
-  await withHost(slurm, async ({ client }) => {
-    await client.bootstrap();
-    const id = String((await submit(client, ALICE, { command: "sleep 300" })).id);
-    await waitForStatus(client, ALICE, id, "Running", WAIT_MS);
-    const reply = await client.request(jobRequest(client, 5, ALICE, id, { operation: 0 }));
-    assert.equal(reply.errorCode, 9, JSON.stringify(reply));
-    assert.match(String(reply.errorMessage), /only root and operators/);
-    await client.request(jobRequest(client, 5, ALICE, id, { operation: 3 }));
-    await waitForStatus(client, ALICE, id, "Killed", WAIT_MS);
-  });
-});
+Deno.test(
+  named("slurm samples a running job with sstat and refuses suspend to a non-operator"),
+  opts,
+  async () => {
+    await withHost(slurm, async ({ client }) => {
+      await client.bootstrap();
+      const id = String((await submit(client, ALICE, { command: "sleep 300" })).id);
+      await waitForStatus(client, ALICE, id, "Running", WAIT_MS);
+      const usage = jobRequest(client, 7, ALICE, id);
+      const samples = client.openStream(usage)[Symbol.asyncIterator]();
+      const sample = (await samples.next()).value as Record<string, unknown>;
+      client.cancelStream(usage);
+      assert.equal(sample.messageType, 6, JSON.stringify(sample));
+      assert.ok(Number(sample.residentMemory) > 0, JSON.stringify(sample));
+      const reply = await client.request(jobRequest(client, 5, ALICE, id, { operation: 0 }));
+      assert.equal(reply.errorCode, 9, JSON.stringify(reply));
+      assert.match(String(reply.errorMessage), /only root and operators/);
+      await client.request(jobRequest(client, 5, ALICE, id, { operation: 3 }));
+      await waitForStatus(client, ALICE, id, "Killed", WAIT_MS);
+    });
+  },
+);
 
 Deno.test(
   named("slurm cluster info lists the debug partition and the node's limits"),
