@@ -16,6 +16,7 @@ export async function runnerInstances(): Promise<Figure[]> {
     pluginsDir: `${ROOT}bench/fixtures/plugins`,
   });
   const figures: Figure[] = [];
+  let runnerPids: number[] = [];
   try {
     await host.client.bootstrap();
     const starts: number[] = [];
@@ -28,6 +29,7 @@ export async function runnerInstances(): Promise<Figure[]> {
       }
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const rss = await runnerRss(host.child.pid);
+      runnerPids = rss.pids;
       const sessions = `${target} session${target === 1 ? "" : "s"}`;
       figures.push({
         name: `memory per idle session runner, ${sessions}`,
@@ -58,6 +60,8 @@ export async function runnerInstances(): Promise<Figure[]> {
     });
   } finally {
     await host.stop();
+    // 100 runners tear down after their host: let them finish before the next driver times.
+    await waitForExit(runnerPids, 15_000);
   }
   return figures;
 }
@@ -92,4 +96,15 @@ async function smapsTotals(pids: number[]): Promise<{ pss: number; private: numb
   const sum = (pattern: RegExp) =>
     [...text.matchAll(pattern)].reduce((total, match) => total + Number(match[1]), 0);
   return { pss: sum(/^Pss:\s+(\d+) kB/gm), private: sum(/^Private_(?:Clean|Dirty):\s+(\d+) kB/gm) };
+}
+
+/** Waits (bounded) until none of `pids` is alive, asking `ps`: the bench may not read /proc. */
+async function waitForExit(pids: number[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (pids.length > 0 && Date.now() < deadline) {
+    const out = await new Deno.Command("ps", { args: ["-o", "pid=", "-p", pids.join(",")] })
+      .output();
+    if (new TextDecoder().decode(out.stdout).trim() === "") return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
