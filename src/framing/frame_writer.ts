@@ -126,7 +126,7 @@ export class FrameWriter implements AsyncDisposable {
   #takeBatch(): Uint8Array {
     let count = 0;
     let bytes = 0;
-    while (count < this.#queue.length && (bytes < 1024 * 1024 || count % 2 === 1)) {
+    while (count < this.#queue.length && (bytes < WRITE_BATCH_BYTES || count % 2 === 1)) {
       bytes += this.#queue[count]!.length;
       count += 1;
     }
