@@ -46,6 +46,7 @@ export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
       ...(manifest.runAs === "session-user" && user ? { user } : {}),
       ...(manifest.limits.memoryMb ? { memoryMb: manifest.limits.memoryMb } : {}),
       instanceDir,
+      passEnv: manifest.permissions.env,
     });
     const remote = await RemotePlugin.start({
       init: {

@@ -11,6 +11,11 @@ export interface RunnerSpawn {
   memoryMb?: number;
   /** The instance directory: the runner's cwd and, for another user, its Deno cache. */
   instanceDir: string;
+  /**
+   * Variables the plugin may read (its manifest's `env`), passed on from the host's own
+   * environment unless the runner sets them itself (PATH, and HOME/USER for a job user).
+   */
+  passEnv?: readonly string[];
 }
 
 /** The program, arguments and environment that start a runner. */
@@ -86,6 +91,10 @@ function runnerEnv(spawn: RunnerSpawn): Record<string, string> {
     if (home) env.HOME = home;
     const denoDir = Deno.env.get("DENO_DIR");
     if (denoDir) env.DENO_DIR = denoDir;
+  }
+  for (const name of spawn.passEnv ?? []) {
+    const value = Deno.env.get(name);
+    if (value !== undefined && !(name in env)) env[name] = value;
   }
   return env;
 }
