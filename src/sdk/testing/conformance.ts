@@ -187,6 +187,10 @@ function registerTier(
   profile: ResolvedProfile,
   steps: readonly Step[],
 ): void {
+  if (profile.skip !== undefined) {
+    const name = `${profile.name} conformance: ${tier} (skipped: ${profile.skip})`;
+    return Deno.test({ name, ignore: true, fn: () => {} });
+  }
   Deno.test(`${profile.name} conformance: ${tier}`, async (t) => {
     await using host = await createTestHost(definition, {
       config: profile.config,

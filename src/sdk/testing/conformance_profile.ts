@@ -39,6 +39,11 @@ export interface ExpectedEnd {
 export interface ConformanceProfile {
   /** Names the tests: `"<name> conformance: invariants"` and `"… workflows"`. */
   readonly name: string;
+  /**
+   * Why the suite cannot run here (say, the scheduler is not reachable): both tests are
+   * registered as ignored, with the reason in their names. Default: run.
+   */
+  readonly skip?: string;
   /** The plugin's `ctx.config` during the suite; make timings fast here. Default: empty. */
   readonly config?: Readonly<Record<string, string>>;
   /** Who submits the jobs. Default `conformance`. */
@@ -68,7 +73,9 @@ export interface ConformanceProfile {
 }
 
 /** A profile with every default filled in. */
-export type ResolvedProfile = { readonly [K in keyof ConformanceProfile]-?: ConformanceProfile[K] };
+export type ResolvedProfile =
+  & Readonly<Required<Omit<ConformanceProfile, "skip">>>
+  & Pick<ConformanceProfile, "skip">;
 
 /** The defaults of the optional profile fields (the Go SDK's, where it has one). */
 export const PROFILE_DEFAULTS = {
