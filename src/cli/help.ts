@@ -28,6 +28,7 @@ Launcher options (the Launcher passes these; --name=value or --name value):
   --job-expiry-hours N               forget finished jobs after N hours (default 24)
   --enable-debug-logging 0|1         debug log lines
   --metrics-address HOST:PORT        serve /metrics and /health
+  --plugin-metrics-interval-seconds N  Metrics messages every N s to a 3.7+ Launcher (0 disables)
   --server-user, --thread-pool-size, --unprivileged, --launcher-config-file,
-  --plugin-metrics-interval-seconds, --log-level, --max-message-size, --rsandbox-path
+  --log-level, --max-message-size, --rsandbox-path
 `;

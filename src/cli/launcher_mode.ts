@@ -3,9 +3,11 @@ import { EXPIRY_SWEEP_MS, SHUTDOWN_GRACE_MS } from "../host/constants.ts";
 import { InstancePool } from "../host/instance_pool.ts";
 import { JobStore } from "../host/job_store.ts";
 import { jobsHandleFor } from "../host/jobs_handle.ts";
+import { LatencyHistogram } from "../host/latency_histogram.ts";
 import { LauncherService } from "../host/launcher_service.ts";
 import { type Labels, Metrics } from "../host/metrics.ts";
 import { serveMetrics } from "../host/metrics_server.ts";
+import { pluginMetricsSampler } from "../host/plugin_metrics.ts";
 import { systemClock } from "../host/system_clock.ts";
 import { LauncherSession } from "../launcher/session.ts";
 import { createLogger, fileSink, type JsonLogger, type LogSink, stderrSink } from "../log/mod.ts";
@@ -18,6 +20,7 @@ import { UsageError } from "./usage_error.ts";
 
 /** Serves the Launcher Plugin API on stdin/stdout until stdin ends or a signal arrives. */
 export async function runLauncherMode(args: string[]): Promise<number> {
+  const startedAt = performance.now();
   const options = readLauncherOptions(args);
   ensureDirectory(options.scratchPath, options.origin["scratch-path"], "--scratch-path");
   const log = openLog(options);
@@ -40,6 +43,8 @@ export async function runLauncherMode(args: string[]): Promise<number> {
     timeScale: timeScale(),
     level: plugin.manifest.isolation,
   });
+  const metricsIntervalSeconds = options.pluginMetricsIntervalSeconds ?? 0;
+  const latency = metricsIntervalSeconds > 0 ? new LatencyHistogram() : undefined;
   const service = new LauncherService({
     pluginName: plugin.name,
     store,
@@ -47,6 +52,7 @@ export async function runLauncherMode(args: string[]): Promise<number> {
     log,
     clock: systemClock,
     requestTimeoutMs: plugin.requestTimeoutMs,
+    ...(latency ? { onPluginCall: (seconds: number) => latency.observe(seconds) } : {}),
   });
   let sweep: ReturnType<typeof setInterval> | undefined;
   const session = new LauncherSession({
@@ -59,6 +65,14 @@ export async function runLauncherMode(args: string[]): Promise<number> {
     observe: requestObserver(metrics),
     // Its timer waits for the Bootstrap response (see LauncherSessionOptions.onBootstrapped).
     onBootstrapped: () => sweep ??= setInterval(() => expire(service, log), EXPIRY_SWEEP_MS),
+    ...(latency
+      ? {
+        metrics: {
+          intervalMs: metricsIntervalSeconds * 1000,
+          sample: pluginMetricsSampler({ startedAt, latency, runnerPids: () => pool.pids() }),
+        },
+      }
+      : {}),
   });
   metrics.onCollect(() => collectJobs(metrics, store));
   await using _server = options.metricsAddress

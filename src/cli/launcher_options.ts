@@ -16,6 +16,11 @@ export interface LauncherOptions {
   maxMessageSize: number;
   pluginsDir: string | undefined;
   metricsAddress: string | undefined;
+  /**
+   * Send Plugin API 3.7 Metrics messages this often. Set only when given: a 3.7 Launcher
+   * passes it, an older one does not know it. 0 disables.
+   */
+  pluginMetricsIntervalSeconds: number | undefined;
   /** `plugin=` from the config file: which plugin serves this cluster. */
   configuredPlugin: string | undefined;
   /** The config file read, if any. */
@@ -65,6 +70,9 @@ function build(
     maxMessageSize: atLeast(int(raw, "max-message-size"), 1024, "max-message-size"),
     pluginsDir: raw.get("plugins-dir") || undefined,
     metricsAddress: raw.get("metrics-address") || undefined,
+    pluginMetricsIntervalSeconds: raw.has("plugin-metrics-interval-seconds")
+      ? int(raw, "plugin-metrics-interval-seconds")
+      : undefined,
     configuredPlugin: file?.get("plugin") || undefined,
     configFile: file ? configPath : undefined,
     pluginConfig,

@@ -48,6 +48,7 @@ Deno.test("readLauncherOptions gives the documented defaults", async () => {
       maxMessageSize: 5242880,
       pluginsDir: undefined,
       metricsAddress: undefined,
+      pluginMetricsIntervalSeconds: undefined,
       configuredPlugin: undefined,
       configFile: undefined,
       pluginConfig: {},
@@ -154,5 +155,14 @@ Deno.test("readLauncherOptions refuses unknown options and positional words", as
   await inConfigDir({}, () => {
     refuses(["--nope=1", "--nada"], "Unknown options --nope, --nada (see --help)");
     refuses(["run"], 'Unexpected argument "run" (see --help)');
+  });
+});
+
+Deno.test("readLauncherOptions sets the Metrics interval only when it is given", async () => {
+  await inConfigDir({}, () => {
+    const given = readLauncherOptions(["--plugin-metrics-interval-seconds", "30"]);
+    assert.equal(given.pluginMetricsIntervalSeconds, 30);
+    assert.equal(readLauncherOptions([]).pluginMetricsIntervalSeconds, undefined);
+    refuses(["--plugin-metrics-interval-seconds=soon"], /--plugin-metrics-interval-seconds/);
   });
 });

@@ -79,6 +79,12 @@ export class InstancePool implements AsyncDisposable {
     return settled.flatMap((result) => result.status === "fulfilled" ? [result.value] : []);
   }
 
+  /** Process ids of the running instances that are processes (runners). */
+  async pids(): Promise<number[]> {
+    const running = await this.running() as ManagedInstance[];
+    return running.flatMap((instance) => instance.pid === undefined ? [] : [instance.pid]);
+  }
+
   async [Symbol.asyncDispose](): Promise<void> {
     clearInterval(this.#idleSweep);
     const supervisors = [...this.#supervisors.values()];

@@ -11,6 +11,8 @@ export interface ManagedInstance extends PluginInstance {
   ping(timeoutMs: number): Promise<void>;
   /** Settles with a reason once the instance has stopped, by crash or by request. */
   readonly exited: Promise<string>;
+  /** The runner's process id, when the instance is a process. */
+  readonly pid?: number;
 }
 
 /** Where a supervised instance stands, as metrics report it. */

@@ -33,6 +33,8 @@ export interface LauncherServiceOptions {
   requestTimeoutMs: number;
   /** Re-reads the host's own configuration (plugin config file); throws on failure. */
   reloadHostConfig?: () => Promise<void>;
+  /** Told how long each plugin call took, failed or not (cluster interaction latency). */
+  onPluginCall?: (seconds: number) => void;
 }
 
 /**
@@ -211,7 +213,11 @@ export class LauncherService implements LauncherBackend {
     call: (signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
     const label = `Plugin "${this.#o.pluginName}" ${what}`;
-    return withDeadline(call, { signal, timeoutMs: this.#o.requestTimeoutMs, what: label });
+    const called = withDeadline(call, { signal, timeoutMs: this.#o.requestTimeoutMs, what: label });
+    const observe = this.#o.onPluginCall;
+    if (!observe) return called;
+    const started = performance.now();
+    return called.finally(() => observe((performance.now() - started) / 1000));
   }
 }
 

@@ -1,7 +1,7 @@
 import type { JsonLogger } from "../log/mod.ts";
 import { ErrorCode, LAUNCHER_API_VERSION, LauncherError, type OutputChunk } from "../sdk/mod.ts";
 import type { LauncherBackend } from "./backend.ts";
-import type { LauncherRequest, StreamRequest } from "./messages.ts";
+import type { ApiVersion, LauncherRequest, StreamRequest } from "./messages.ts";
 import type { Outbox } from "./outbox.ts";
 import { ProtocolError } from "./protocol_error.ts";
 import * as R from "./responses.ts";
@@ -23,7 +23,8 @@ export interface DispatchContext {
   /** Aborts streams as soon as the session starts shutting down. */
   readonly streamSignal: AbortSignal;
   /** Called once a Bootstrap succeeded (starts the heartbeat timer). */
-  readonly onBootstrapped: () => void;
+  /** Told the Launcher's API version once a Bootstrap has been answered. */
+  readonly onBootstrapped: (launcherVersion: ApiVersion) => void;
   /** Told how each request went, for metrics. */
   readonly observe?: RequestObserver;
 }
@@ -106,7 +107,7 @@ async function bootstrap(
   }
   await ctx.backend.bootstrap(ctx.signal);
   ctx.outbox.send(R.bootstrapResponse(request.requestId, ours));
-  ctx.onBootstrapped();
+  ctx.onBootstrapped(theirs);
 }
 
 function openStatusStream(

@@ -49,6 +49,8 @@ class StreamQueue implements AsyncIterable<Message> {
 export class LauncherClient implements AsyncDisposable {
   readonly received: Message[] = [];
   readonly heartbeats: Message[] = [];
+  /** Plugin API 3.7 Metrics messages (unsolicited, like heartbeats). */
+  readonly metrics: Message[] = [];
   readonly #reader: FrameReader;
   readonly #writer: FrameWriter;
   readonly #waiters = new Map<number, Waiter>();
@@ -108,8 +110,8 @@ export class LauncherClient implements AsyncDisposable {
     this.send({ ...message, cancel: true });
   }
 
-  bootstrap(major = 3): Promise<Message> {
-    const version = { major, minor: 6, patch: 0 };
+  bootstrap(major = 3, minor = 6): Promise<Message> {
+    const version = { major, minor, patch: 0 };
     return this.request({ messageType: RequestType.Bootstrap, requestId: 0, version });
   }
 
@@ -148,6 +150,7 @@ export class LauncherClient implements AsyncDisposable {
   #route(message: Message): void {
     this.received.push(message);
     if (message.messageType === ResponseType.Heartbeat) return void this.heartbeats.push(message);
+    if (message.messageType === ResponseType.Metrics) return void this.metrics.push(message);
     const sequences = message.sequences as { requestId: number }[] | undefined;
     if (Array.isArray(sequences)) {
       for (const { requestId } of sequences) this.#streams.get(requestId)?.push(message);

@@ -30,6 +30,8 @@ export const ResponseType = {
   ClusterInfo: 8,
   SetLoadBalancerNodes: 201,
   ConfigReload: 202,
+  /** Plugin API 3.7: unsolicited, sent on a timer after Bootstrap (see `metricsResponse`). */
+  Metrics: 203,
 } as const;
 
 /** An API version triple. */

@@ -7,7 +7,7 @@ import { errorResponse, type Response } from "./responses.ts";
 
 /**
  * Stamps response IDs and hands responses to the one frame writer. Response IDs count
- * from 0 for every response but Heartbeat and Error, which carry 0. A response too large
+ * from 0 for every response but Heartbeat, Error and Metrics, which carry 0. A response too large
  * for one frame is replaced by an Error for its request instead of ending the channel.
  */
 export class Outbox {
@@ -34,7 +34,8 @@ export class Outbox {
   send(response: Response): void {
     if (!this.open) return;
     const counted = response.messageType !== ResponseType.Heartbeat &&
-      response.messageType !== ResponseType.Error;
+      response.messageType !== ResponseType.Error &&
+      response.messageType !== ResponseType.Metrics;
     const stamped = { ...response, responseId: counted ? this.#nextResponseId++ : 0 };
     const payload = encodeMessage(reorder(stamped));
     if (payload.length > this.#writer.maxFrameBytes) return this.#sendOversize(response, payload);

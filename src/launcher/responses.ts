@@ -21,6 +21,29 @@ export function errorResponse(requestId: number, code: number, message: string):
   return { messageType: ResponseType.Error, requestId, errorCode: code, errorMessage: message };
 }
 
+/**
+ * A Plugin API 3.7 Metrics message's body. Latency buckets are per-bucket counts (not
+ * cumulative) over the bounds the Launcher uses; `memoryUsageBytes` 0 means unknown.
+ */
+export interface PluginMetricsSample {
+  uptimeSeconds: number;
+  memoryUsageBytes: number;
+  clusterInteractionLatencySample?: { buckets: number[]; sum: number };
+}
+
+/** Metrics (203): unsolicited, `requestId` 0; the outbox gives it `responseId` 0. */
+export function metricsResponse(sample: PluginMetricsSample): Response {
+  return {
+    messageType: ResponseType.Metrics,
+    requestId: 0,
+    uptimeSeconds: Math.floor(sample.uptimeSeconds),
+    memoryUsageBytes: Math.floor(sample.memoryUsageBytes),
+    ...(sample.clusterInteractionLatencySample
+      ? { clusterInteractionLatencySample: sample.clusterInteractionLatencySample }
+      : {}),
+  };
+}
+
 export function heartbeatResponse(): Response {
   return { messageType: ResponseType.Heartbeat, requestId: 0 };
 }

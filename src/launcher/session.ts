@@ -3,6 +3,7 @@ import type { JsonLogger } from "../log/mod.ts";
 import type { LauncherBackend } from "./backend.ts";
 import { decodeRequest } from "./codec.ts";
 import { dispatch, type DispatchContext, type RequestObserver, sendError } from "./dispatcher.ts";
+import { MetricsReporter, type MetricsReporting } from "./metrics_reporter.ts";
 import { Outbox } from "./outbox.ts";
 import { heartbeatResponse } from "./responses.ts";
 import { StatusStreams } from "./status_streams.ts";
@@ -24,6 +25,8 @@ export interface LauncherSessionOptions {
    * answer need not wait for, timers above all.
    */
   onBootstrapped?: () => void;
+  /** Plugin API 3.7 Metrics messages, sent when the Launcher announced 3.7 or later. */
+  metrics?: MetricsReporting;
 }
 
 /** Why a session ended: stdin closed, a shutdown was asked for, or the channel broke. */
@@ -41,13 +44,16 @@ export class LauncherSession {
   readonly #abandon = new AbortController();
   readonly #inFlight = new Set<Promise<void>>();
   readonly #ctx: DispatchContext;
+  readonly #metrics: MetricsReporter | undefined;
   #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: LauncherSessionOptions) {
     this.#options = options;
+    const outbox = new Outbox(options.writer, options.log);
+    this.#metrics = options.metrics && new MetricsReporter(options.metrics, outbox, options.log);
     this.#ctx = {
       backend: options.backend,
-      outbox: new Outbox(options.writer, options.log),
+      outbox,
       statusStreams: new StatusStreams(),
       streams: new Map(),
       log: options.log,
@@ -55,9 +61,10 @@ export class LauncherSession {
       streamSignal: this.#shutdown.signal,
       // Timers start once the Bootstrap response is written: the first timer loads Deno's
       // timer implementation (about 8 ms) and would otherwise hold the response back.
-      onBootstrapped: () =>
+      onBootstrapped: (launcherVersion) =>
         void options.writer.flush().then(() => {
           this.#startHeartbeats();
+          this.#metrics?.start(launcherVersion);
           options.onBootstrapped?.();
         }, () => {}),
       ...(options.observe ? { observe: options.observe } : {}),
@@ -129,6 +136,7 @@ export class LauncherSession {
   /** Stops streams, lets requests in flight finish (bounded), and flushes the writer. */
   async #drain(): Promise<void> {
     clearInterval(this.#heartbeatTimer);
+    this.#metrics?.stop();
     this.#ctx.statusStreams.closeAll();
     for (const { controller } of this.#ctx.streams.values()) controller.abort();
     const settled = Promise.allSettled([...this.#inFlight]);
