@@ -16,6 +16,7 @@ import { ensureDirectory } from "./directories.ts";
 import { type LauncherOptions, readLauncherOptions } from "./launcher_options.ts";
 import { instanceFactoryFor } from "./instance_factory.ts";
 import { choosePlugin } from "./plugin_choice.ts";
+import { loadProfiles, profilesPath } from "./profiles_file.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Serves the Launcher Plugin API on stdin/stdout until stdin ends or a signal arrives. */
@@ -43,6 +44,7 @@ export async function runLauncherMode(args: string[]): Promise<number> {
     timeScale: timeScale(),
     level: plugin.manifest.isolation,
   });
+  const profiles = loadProfiles(profilesPath(options, plugin.name), plugin.users);
   const metricsIntervalSeconds = options.pluginMetricsIntervalSeconds ?? 0;
   const latency = metricsIntervalSeconds > 0 ? new LatencyHistogram() : undefined;
   const service = new LauncherService({
@@ -52,6 +54,8 @@ export async function runLauncherMode(args: string[]): Promise<number> {
     log,
     clock: systemClock,
     requestTimeoutMs: plugin.requestTimeoutMs,
+    profileOf: profiles.profileOf,
+    reloadHostConfig: profiles.reload,
     ...(latency ? { onPluginCall: (seconds: number) => latency.observe(seconds) } : {}),
   });
   let sweep: ReturnType<typeof setInterval> | undefined;

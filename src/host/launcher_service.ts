@@ -22,6 +22,8 @@ import type { InstancePool, PluginInstance } from "./instance_pool.ts";
 import type { JobStore } from "./job_store.ts";
 import { JobStreams } from "./job_streams.ts";
 import { localNetwork } from "./local_network.ts";
+import { jobLimitsForProfile, limitsForProfile } from "./profile_limits.ts";
+import type { ResolvedProfile } from "./user_profiles.ts";
 
 /** Options for {@linkcode LauncherService}. */
 export interface LauncherServiceOptions {
@@ -33,6 +35,8 @@ export interface LauncherServiceOptions {
   requestTimeoutMs: number;
   /** Re-reads the host's own configuration (plugin config file); throws on failure. */
   reloadHostConfig?: () => Promise<void>;
+  /** The user profile of a user (launcher.<name>.profiles.conf); none when left out. */
+  profileOf?: (user: string) => ResolvedProfile;
   /** Told how long each plugin call took, failed or not (cluster interaction latency). */
   onPluginCall?: (seconds: number) => void;
 }
@@ -65,6 +69,10 @@ export class LauncherService implements LauncherBackend {
 
   async submitJob(user: string, draft: JobDraft, signal: AbortSignal): Promise<Job> {
     const owner = checkSubmission(user, draft);
+    if (this.#o.profileOf) {
+      const limits = jobLimitsForProfile(draft.resourceLimits, this.#o.profileOf(owner), owner);
+      draft = { ...draft, ...(limits ? { resourceLimits: limits } : {}) };
+    }
     const idempotencyKey = draft.tags?.find((tag) => tag.startsWith(IDEMPOTENCY_TAG_PREFIX))
       ?.slice(IDEMPOTENCY_TAG_PREFIX.length);
     if (idempotencyKey) {
@@ -149,11 +157,14 @@ export class LauncherService implements LauncherBackend {
 
   async clusterInfo(user: string, signal: AbortSignal): Promise<ClusterInfo> {
     const instance = await this.#o.pool.get(this.#o.pool.keyFor(user), user);
-    return await this.#call(
+    const info = await this.#call(
       "clusterInfo",
       signal,
       (s) => instance.clusterInfo({ user, signal: s }),
     );
+    if (!this.#o.profileOf || user === "*") return info;
+    const limits = limitsForProfile(info.resourceLimits, this.#o.profileOf(user));
+    return { ...info, ...(limits ? { resourceLimits: limits } : {}) };
   }
 
   async setLoadBalancerNodes(nodes: LoadBalancerNode[], signal: AbortSignal): Promise<void> {

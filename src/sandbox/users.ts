@@ -14,7 +14,7 @@ export interface SystemUser {
 export class UserDirectory {
   readonly #passwd: string;
   readonly #group: string;
-  #cache: { users: Map<string, SystemUser> } | undefined;
+  #cache: { users: Map<string, SystemUser>; groupNames: Map<number, string> } | undefined;
 
   constructor(files: { passwd?: string; group?: string } = {}) {
     this.#passwd = files.passwd ?? "/etc/passwd";
@@ -29,7 +29,15 @@ export class UserDirectory {
     return this.#load().users.get(name);
   }
 
-  #load(): { users: Map<string, SystemUser> } {
+  /** Names of the groups `name` belongs to (primary first); none for an unknown user. */
+  groupNamesOf(name: string): string[] {
+    const user = this.lookup(name);
+    if (!user) return [];
+    const names = this.#load().groupNames;
+    return user.groups.map((gid) => names.get(gid) ?? String(gid));
+  }
+
+  #load(): { users: Map<string, SystemUser>; groupNames: Map<number, string> } {
     if (this.#cache) return this.#cache;
     const groups = parseGroups(readOrEmpty(this.#group));
     const users = new Map<string, SystemUser>();
@@ -47,7 +55,7 @@ export class UserDirectory {
         groups: [...new Set([primary, ...extra])],
       });
     }
-    this.#cache = { users };
+    this.#cache = { users, groupNames: groups.names };
     return this.#cache;
   }
 }
