@@ -45,7 +45,11 @@ class SupervisorClient implements SupervisorCalls {
 
   async getVariable(key: string): Promise<string | undefined> {
     const local = this.#env(`AIRFLOW_VAR_${key.toUpperCase()}`);
-    if (local !== undefined) return local;
+    if (local !== undefined) {
+      // The supervisor masks what it serves; a value from the environment it never saw.
+      if (isSensitiveName(key)) await this.maskSecret(local, key);
+      return local;
+    }
     const body = found(await this.#ask({ type: "GetVariable", key }), `get variable "${key}"`);
     if (body?.value == null) return undefined;
     return typeof body.value === "string" ? body.value : JSON.stringify(body.value);
@@ -63,7 +67,14 @@ class SupervisorClient implements SupervisorCalls {
 
   async getConnection(connId: string): Promise<Connection | undefined> {
     const local = this.#env(`AIRFLOW_CONN_${connId.toUpperCase()}`);
-    if (local !== undefined) return connectionFromEnv(connId, local);
+    if (local !== undefined) {
+      const connection = connectionFromEnv(connId, local);
+      if (connection.password) await this.maskSecret(connection.password, connId);
+      for (const [key, value] of Object.entries(connection.extra)) {
+        if (isSensitiveName(key) && typeof value === "string") await this.maskSecret(value, key);
+      }
+      return connection;
+    }
     const reply = await this.#ask({ type: "GetConnection", conn_id: connId });
     const body = found(reply, `get connection "${connId}"`);
     return body ? connectionFromResult(body) : undefined;
@@ -84,6 +95,14 @@ class SupervisorClient implements SupervisorCalls {
     return body?.value == null ? undefined : body.value as JsonValue;
   }
 
+  async maskSecret(value: JsonValue, name?: string): Promise<void> {
+    check(await this.#ask({ type: "MaskSecret", value, name: name ?? null }), "mask a secret");
+  }
+
+  async skipDownstream(tasks: (string | [string, number])[]): Promise<void> {
+    check(await this.#ask({ type: "SkipDownstreamTasks", tasks }), "skip downstream tasks");
+  }
+
   async pushXCom(key: string, value: JsonValue): Promise<void> {
     const request = { type: "SetXCom", key, value, ...this.#mine() };
     check(await this.#ask(request), `push XCom "${key}"`);
@@ -98,6 +117,27 @@ class SupervisorClient implements SupervisorCalls {
     const { dagId, runId, taskId, mapIndex } = this.#ti;
     return { dag_id: dagId, run_id: runId, task_id: taskId, map_index: mapIndex ?? null };
   }
+}
+
+/** Airflow's default `sensitive_var_conn_names`: a key containing one of them is masked. */
+const SENSITIVE_NAMES = [
+  "access_token",
+  "api_key",
+  "apikey",
+  "authorization",
+  "passphrase",
+  "passwd",
+  "password",
+  "private_key",
+  "secret",
+  "token",
+  "keyfile_dict",
+  "service_account",
+];
+
+function isSensitiveName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return SENSITIVE_NAMES.some((word) => lower.includes(word));
 }
 
 /** The reply body, or a thrown error when the error slot (or an ErrorResponse body) is set. */

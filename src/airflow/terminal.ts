@@ -3,7 +3,7 @@ import type { Body } from "./codec.ts";
 
 /**
  * The one terminal message for an outcome: `SucceedTask` (with empty outlet lists),
- * `RetryTask` or `TaskState` failed, `TaskState` skipped, or `DeferTask`. Only the fields
+ * `RetryTask` or `TaskState` failed, `TaskState` skipped, `DeferTask` or `RescheduleTask`. Only the fields
  * the supervisor's models allow are sent: several reject unknown keys.
  */
 export function terminalMessage(
@@ -22,6 +22,13 @@ export function terminalMessage(
       };
     case "skipped":
       return { type: "TaskState", state: "skipped", end_date };
+    case "rescheduled":
+      return {
+        type: "RescheduleTask",
+        state: "up_for_reschedule",
+        reschedule_date: outcome.at,
+        end_date,
+      };
     case "deferred": {
       const { classpath, triggerKwargs, nextMethod, nextKwargs, timeout } = outcome.request;
       return {

@@ -20,6 +20,8 @@ export type TaskOutcome =
   | { kind: "failed"; error: { name: string; message: string } }
   | { kind: "skipped"; reason: string }
   | { kind: "deferred"; request: DeferRequest }
+  /** `at`: ISO 8601. */
+  | { kind: "rescheduled"; at: string }
   | { kind: "missing"; available: Record<string, string[]> };
 
 /** Client methods the main thread serves: all but `defer`, which ends the task in the Worker. */

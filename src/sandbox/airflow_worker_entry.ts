@@ -11,7 +11,7 @@ import type {
   TaskClient,
   TaskContext,
 } from "../sdk/airflow/mod.ts";
-import { TaskDeferred, TaskSkipped } from "../sdk/airflow/mod.ts";
+import { TaskDeferred, TaskRescheduled, TaskSkipped } from "../sdk/airflow/mod.ts";
 import type { LogFields, Logger } from "../sdk/mod.ts";
 import type {
   FromTaskWorker,
@@ -110,6 +110,9 @@ async function execute(
   } catch (error) {
     if (error instanceof TaskSkipped) return { kind: "skipped", reason: error.message };
     if (error instanceof TaskDeferred) return { kind: "deferred", request: error.request };
+    if (error instanceof TaskRescheduled) {
+      return { kind: "rescheduled", at: error.at.toISOString() };
+    }
     return { kind: "failed", error: describe(explainRefusal(error, logger)) };
   }
 }
@@ -131,6 +134,8 @@ function context(run: TaskRunContext, debug: boolean): TaskContext {
     getConnection: call("getConnection"),
     pullXCom: call("pullXCom"),
     pushXCom: call("pushXCom"),
+    maskSecret: call("maskSecret"),
+    skipDownstream: call("skipDownstream"),
     defer,
   } as TaskClient;
   return {
@@ -143,6 +148,12 @@ function context(run: TaskRunContext, debug: boolean): TaskContext {
       throw new TaskSkipped(reason);
     },
     defer,
+    reschedule: (at: Date) => {
+      if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
+        throw new TypeError(`reschedule needs a valid Date, got ${String(at)}`);
+      }
+      throw new TaskRescheduled(at);
+    },
   };
 }
 

@@ -6,6 +6,10 @@ export interface Store {
   variables: Record<string, string>;
   connections: Record<string, Body>;
   xcoms: Map<string, unknown>;
+  /** Values registered with MaskSecret, in order. */
+  masked?: unknown[];
+  /** Tasks marked skipped by SkipDownstreamTasks. */
+  skipped?: unknown[];
 }
 
 /** Where an XCom lives: dag/run/task/key. */
@@ -46,6 +50,12 @@ export function answer(body: Body, store: Store): Body | null {
       return null;
     case "DeleteXCom":
       store.xcoms.delete(xcomKey(body));
+      return null;
+    case "MaskSecret":
+      (store.masked ??= []).push(body.value);
+      return null;
+    case "SkipDownstreamTasks":
+      (store.skipped ??= []).push(...(body.tasks as unknown[]));
       return null;
   }
   return null;

@@ -8,6 +8,8 @@ export const REQUIRED: Record<string, string[]> = {
   SetXCom: ["key", "value", "dag_id", "run_id", "task_id"],
   DeleteXCom: ["key", "dag_id", "run_id", "task_id"],
   MaskSecret: ["value"],
+  SkipDownstreamTasks: ["tasks"],
+  RescheduleTask: ["reschedule_date", "end_date"],
   SucceedTask: ["end_date"],
   RetryTask: ["end_date"],
   TaskState: ["state"],
@@ -27,6 +29,8 @@ export const CLOSED: Record<string, string[]> = {
     "retry_delay_seconds",
     "retry_reason",
   ],
+  RescheduleTask: ["type", "state", "reschedule_date", "end_date"],
+  SkipDownstreamTasks: ["type", "tasks"],
   DeferTask: [
     "type",
     "state",
@@ -87,7 +91,7 @@ export function bodyProblem(body: Record<string, unknown>): string | undefined {
   if (type === "TaskState" && !["failed", "skipped", "removed"].includes(String(body.state))) {
     return `TaskState state must be failed, skipped or removed, got ${String(body.state)}`;
   }
-  for (const field of ["end_date"]) {
+  for (const field of ["end_date", "reschedule_date"]) {
     if (
       field in body && !(typeof body[field] === "string" && RFC3339.test(body[field] as string)) &&
       !(body[field] instanceof Date)

@@ -137,6 +137,8 @@ export function finalState(
       return "up_for_retry";
     case "DeferTask":
       return "deferred";
+    case "RescheduleTask":
+      return "up_for_reschedule";
     case "TaskState":
       return String(terminal.state);
   }

@@ -261,3 +261,47 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "ctx.reschedule ends the try with RescheduleTask; an invalid date fails the task",
+  opts,
+  async () => {
+    const result = await runTask("behaviours", "reschedules", { plugins: FIXTURES });
+    assert.deepEqual(types(result), ["RescheduleTask"]);
+    const terminal = result.terminal[0]!;
+    assert.equal(terminal.state, "up_for_reschedule");
+    assert.equal(terminal.reschedule_date, "2026-06-16T12:05:00.000Z");
+    assert.equal(result.finalState, "up_for_reschedule");
+    const bad = await runTask("behaviours", "reschedules_badly", { plugins: FIXTURES });
+    assert.equal(bad.finalState, "failed");
+    assert.ok(
+      events(bad).some((e) => e.includes("reschedule needs a valid Date")),
+      events(bad).join("\n"),
+    );
+  },
+);
+
+Deno.test(
+  "Secrets are registered with MaskSecret, also ones read from the environment; skipDownstream reaches the supervisor",
+  opts,
+  async () => {
+    const result = await runTask("behaviours", "masks_and_skips", {
+      plugins: FIXTURES,
+      env: {
+        AIRFLOW_VAR_API_TOKEN: "tok-123",
+        AIRFLOW_VAR_REGION: "emea",
+        AIRFLOW_CONN_WAREHOUSE: JSON.stringify({
+          conn_type: "postgres",
+          host: "db.internal",
+          password: "s3cret",
+          extra: { private_key: "-----KEY-----", sslmode: "require" },
+        }),
+      },
+    });
+    assert.equal(result.finalState, "success");
+    assert.deepEqual(result.store.masked, ["hunter2", "tok-123", "s3cret", "-----KEY-----"]);
+    assert.deepEqual(result.store.skipped, ["load", ["notify", 2]]);
+    const masks = result.requests.filter((r) => r.type === "MaskSecret");
+    assert.deepEqual(masks[0], { type: "MaskSecret", value: "hunter2", name: "my_password" });
+  },
+);

@@ -74,6 +74,25 @@ export class TaskSkipped extends Error {
 }
 
 /**
+ * Thrown by `ctx.reschedule()`: the task runs again at `at`.
+ *
+ * @example
+ * ```ts
+ * import { TaskRescheduled } from "./bundle.ts";
+ * const isReschedule = (error: unknown) => error instanceof TaskRescheduled;
+ * ```
+ */
+export class TaskRescheduled extends Error {
+  override readonly name = "TaskRescheduled";
+  readonly at: Date;
+
+  constructor(at: Date) {
+    super(`Rescheduled to ${at.toISOString()}`);
+    this.at = at;
+  }
+}
+
+/**
  * Thrown by `ctx.defer()`: the task is handed to a trigger.
  *
  * @example

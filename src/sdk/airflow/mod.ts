@@ -27,6 +27,7 @@ export {
   type DagSpec,
   defineBundle,
   TaskDeferred,
+  TaskRescheduled,
   TaskSkipped,
 } from "./bundle.ts";
 export type {

@@ -118,6 +118,14 @@ export interface TaskClient {
   pullXCom(query: XComQuery): Promise<JsonValue | undefined>;
   /** Pushes an XCom of the running task (a task's return value is pushed as `return_value`). */
   pushXCom(key: string, value: JsonValue): Promise<void>;
+  /**
+   * Registers a secret with Airflow's log masker, so it is redacted from the task log.
+   * Variables with secret-looking keys and connection passwords are registered already,
+   * also when they come from the environment.
+   */
+  maskSecret(value: JsonValue, name?: string): Promise<void>;
+  /** Marks these downstream tasks (ids, or `[id, mapIndex]`) of this run as skipped. */
+  skipDownstream(tasks: (string | [string, number])[]): Promise<void>;
   /** Ends the task by handing it to a trigger (DeferTask); the same as `ctx.defer`. */
   defer(request: DeferRequest): never;
 }
@@ -174,6 +182,8 @@ export interface TaskContext {
   skip(reason?: string): never;
   /** Defers the task to a trigger. */
   defer(request: DeferRequest): never;
+  /** Ends this try to run again at `at` (a sensor in reschedule mode: RescheduleTask). */
+  reschedule(at: Date): never;
 }
 
 /**
