@@ -53,10 +53,7 @@ export async function runTask(body: Body, session: TaskSession): Promise<number>
     say("error", `Cannot run ${ti.dagId}.${ti.taskId}: ${(error as Error).message}`);
     outcome = { kind: "failed", error: describe(error) };
   }
-  if (outcome.kind !== "missing") return await finish(session, outcome, startup.shouldRetry);
-  // A retry would not find the task either.
-  const error = { name: "Error", message: `Task ${ti.dagId}.${ti.taskId} not found` };
-  return await finish(session, { kind: "failed", error }, false);
+  return await finish(session, outcome, startup.shouldRetry);
 }
 
 async function run(
@@ -109,7 +106,7 @@ async function clearXComs(client: SupervisorCalls, keys: string[], say: Say): Pr
 
 async function finish(
   session: TaskSession,
-  outcome: Exclude<TaskOutcome, { kind: "missing" }>,
+  outcome: TaskOutcome,
   shouldRetry: boolean,
 ): Promise<number> {
   const message = terminalMessage(outcome, shouldRetry);

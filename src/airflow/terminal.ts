@@ -3,13 +3,11 @@ import type { Body } from "./codec.ts";
 
 /**
  * The one terminal message for an outcome: `SucceedTask` (with empty outlet lists),
- * `RetryTask` or `TaskState` failed, `TaskState` skipped, `DeferTask` or `RescheduleTask`. Only the fields
+ * `RetryTask` or `TaskState` failed, `TaskState` skipped or removed (no such task), `DeferTask`
+ * or `RescheduleTask`. Only the fields
  * the supervisor's models allow are sent: several reject unknown keys.
  */
-export function terminalMessage(
-  outcome: Exclude<TaskOutcome, { kind: "missing" }>,
-  shouldRetry: boolean,
-): Body {
+export function terminalMessage(outcome: TaskOutcome, shouldRetry: boolean): Body {
   const end_date = new Date().toISOString();
   switch (outcome.kind) {
     case "success":
@@ -22,6 +20,9 @@ export function terminalMessage(
       };
     case "skipped":
       return { type: "TaskState", state: "skipped", end_date };
+    case "missing":
+      // No bundle has the task: removed, as the Go and TypeScript runtimes report it.
+      return { type: "TaskState", state: "removed", end_date };
     case "rescheduled":
       return {
         type: "RescheduleTask",

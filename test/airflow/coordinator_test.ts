@@ -117,16 +117,22 @@ Deno.test(
   },
 );
 
-Deno.test("An unknown task fails with a log line naming what is available", opts, async () => {
-  const result = await runTask("sales_pipeline", "nope");
-  assert.equal(result.finalState, "failed");
-  assert.deepEqual(types(result), ["TaskState"]);
-  assert.ok(
-    events(result).some((e) =>
-      /has task sales_pipeline\.nope; available: .*sales_pipeline: extract, transform, load/.test(e)
-    ),
-  );
-});
+Deno.test(
+  "An unknown task ends as removed with a log line naming what is available",
+  opts,
+  async () => {
+    const result = await runTask("sales_pipeline", "nope", { shouldRetry: true });
+    assert.equal(result.finalState, "removed", "never retried: a retry would not find it either");
+    assert.deepEqual(types(result), ["TaskState"]);
+    assert.ok(
+      events(result).some((e) =>
+        /has task sales_pipeline\.nope; available: .*sales_pipeline: extract, transform, load/.test(
+          e,
+        )
+      ),
+    );
+  },
+);
 
 Deno.test(
   "A task that skips itself ends as skipped; an empty task succeeds without XCom",

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { startupDetails } from "./_startup.ts";
+import { runTask } from "./_launchbox.ts";
 import { supervise } from "./_supervisor.ts";
 
 /** Upstream's TypeScript runtime, installed from npm into .tools/ on first use. */
@@ -81,5 +82,10 @@ Deno.test({
     assert.equal(result.terminal.length, 1);
     assert.equal(result.terminal[0]!.type, "TaskState");
     assert.equal(result.exit.code, 0);
+    const ours = await runTask("upstream_dag", "missing");
+    assert.deepEqual(
+      [ours.terminal[0]!.type, ours.terminal[0]!.state, ours.finalState],
+      [result.terminal[0]!.type, result.terminal[0]!.state, result.finalState],
+    );
   },
 });
