@@ -46,6 +46,8 @@ export class LauncherSession {
   readonly #ctx: DispatchContext;
   readonly #metrics: MetricsReporter | undefined;
   #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  /** Set when the session winds down: no timer may start after that. */
+  #draining = false;
 
   constructor(options: LauncherSessionOptions) {
     this.#options = options;
@@ -63,6 +65,7 @@ export class LauncherSession {
       // timer implementation (about 8 ms) and would otherwise hold the response back.
       onBootstrapped: (launcherVersion) =>
         void options.writer.flush().then(() => {
+          if (this.#draining) return;
           this.#startHeartbeats();
           this.#metrics?.start(launcherVersion);
           options.onBootstrapped?.();
@@ -135,6 +138,7 @@ export class LauncherSession {
 
   /** Stops streams, lets requests in flight finish (bounded), and flushes the writer. */
   async #drain(): Promise<void> {
+    this.#draining = true;
     clearInterval(this.#heartbeatTimer);
     this.#metrics?.stop();
     this.#ctx.statusStreams.closeAll();

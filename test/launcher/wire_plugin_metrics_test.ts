@@ -46,3 +46,20 @@ Deno.test(
     await Promise.all([quiet(EVERY_SECOND, 6), quiet([], 7)]);
   },
 );
+
+Deno.test(
+  "With heartbeats and Metrics on, a Launcher that closes stdin right after Bootstrap sees exit 0",
+  opts,
+  async () => {
+    for (let round = 0; round < 3; round++) {
+      await withHost({
+        args: [...EVERY_SECOND, "--heartbeat-interval-seconds=1"],
+      }, async (host) => {
+        const answered = host.client.bootstrap(3, 7).catch(() => undefined);
+        await host.client.close();
+        await answered;
+        assert.equal((await host.status()).code, 0);
+      });
+    }
+  },
+);
