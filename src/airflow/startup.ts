@@ -1,5 +1,6 @@
 import type { DagRunInfo, JsonValue, TaskInstanceInfo } from "../sdk/airflow/mod.ts";
 import type { TaskRunContext } from "../sandbox/airflow_rpc.ts";
+import { type ArgBinding, readArgBindings } from "./arg_bindings.ts";
 import { asDate, type Body } from "./codec.ts";
 
 /** What the runtime takes from `StartupDetails`; unknown keys are ignored. */
@@ -8,6 +9,8 @@ export interface Startup {
   shouldRetry: boolean;
   /** XComs of this task that Airflow asks the worker to clear before running it again. */
   xcomKeysToClear: string[];
+  /** The task's TaskFlow arguments, resolved into `ctx.args` before it runs. */
+  bindings: ArgBinding[];
 }
 
 /** Reads a `StartupDetails` body; throws `TypeError` naming a missing required field. */
@@ -23,12 +26,14 @@ export function readStartup(body: Body): Startup {
       ti,
       dagRun,
       params: dagRun.conf,
+      args: {},
       resume: nextMethod
         ? { method: nextMethod, kwargs: nextKwargs as Record<string, JsonValue> }
         : undefined,
     },
     shouldRetry: tiContext.should_retry === true,
     xcomKeysToClear: keys.filter((key): key is string => typeof key === "string"),
+    bindings: readArgBindings(tiContext),
   };
 }
 

@@ -4,6 +4,7 @@ import type { Manifest } from "../sandbox/manifest.ts";
 import type { Body } from "./codec.ts";
 import type { CommChannel } from "./comm_channel.ts";
 import type { LogChannel, Say } from "./log_channel.ts";
+import { resolveArgs } from "./arg_bindings.ts";
 import { readStartup, type Startup } from "./startup.ts";
 import { type SupervisorCalls, taskClient } from "./task_client.ts";
 import { runInBundles } from "./task_run.ts";
@@ -45,6 +46,7 @@ export async function runTask(body: Body, session: TaskSession): Promise<number>
   let outcome: TaskOutcome;
   try {
     await clearXComs(client, startup.xcomKeysToClear, say);
+    startup.context.args = await resolveArgs(startup.bindings, client);
     outcome = await run(session, startup, client);
     if (outcome.kind === "success" && outcome.value !== undefined) {
       await client.pushXCom("return_value", outcome.value);

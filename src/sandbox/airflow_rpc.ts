@@ -11,6 +11,8 @@ export interface TaskRunContext {
   ti: TaskInstanceInfo;
   dagRun: DagRunInfo;
   params: Record<string, JsonValue>;
+  /** TaskFlow arguments (literals and upstream XComs), resolved before the task runs. */
+  args: Record<string, JsonValue>;
   resume: { method: string; kwargs: Record<string, JsonValue> } | undefined;
 }
 

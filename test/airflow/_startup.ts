@@ -4,7 +4,14 @@
  * does not know (it must ignore them).
  */
 export function startupDetails(
-  task: { dagId: string; taskId: string; shouldRetry?: boolean; conf?: Record<string, unknown> },
+  task: {
+    dagId: string;
+    taskId: string;
+    shouldRetry?: boolean;
+    conf?: Record<string, unknown>;
+    /** Extra `ti_context` fields (say, `arg_bindings`). */
+    tiContext?: Record<string, unknown>;
+  },
 ) {
   const now = new Date("2026-06-16T12:00:00.123Z");
   const runId = "manual__2026-06-16T12:00:00+00:00";
@@ -56,6 +63,7 @@ export function startupDetails(
       should_retry: task.shouldRetry ?? false,
       start_date: null,
       a_future_field: { added: "later" },
+      ...task.tiContext,
     },
     sentry_integration: "",
     type: "StartupDetails",

@@ -311,3 +311,37 @@ Deno.test(
     assert.deepEqual(masks[0], { type: "MaskSecret", value: "hunter2", name: "my_password" });
   },
 );
+
+Deno.test(
+  "TaskFlow arguments arrive in ctx.args: literals, and upstream XComs pulled first",
+  opts,
+  async () => {
+    const bindings = {
+      arg_bindings: [
+        { kind: "xcom", name: "rows", task_id: "extract", value_schema: null },
+        { kind: "literal", name: "offset", value: 100, from_default: false },
+      ],
+    };
+    const run = (xcoms: Map<string, unknown>) =>
+      runTask("behaviours", "uses_args", {
+        plugins: FIXTURES,
+        startup: startupDetails({ dagId: "behaviours", taskId: "uses_args", tiContext: bindings }),
+        store: { xcoms },
+      });
+    const key = xcomKey({
+      dag_id: "behaviours",
+      run_id: "manual__2026-06-16T12:00:00+00:00",
+      task_id: "extract",
+      key: "return_value",
+    });
+    const result = await run(new Map([[key, [1, 2, 3]]]));
+    assert.deepEqual(types(result), ["GetXCom", "SetXCom", "SucceedTask"]);
+    assert.deepEqual(result.requests[1]!.value, { total: 106 });
+    const missing = await run(new Map());
+    assert.equal(missing.finalState, "failed");
+    assert.ok(
+      events(missing).some((e) => e.includes('Argument "rows" comes from XCom "return_value"')),
+      events(missing).join("\n"),
+    );
+  },
+);

@@ -171,6 +171,11 @@ export interface TaskContext {
   dagRun: DagRunInfo;
   /** The run's `conf`: the parameters it was triggered with. */
   params: Record<string, JsonValue>;
+  /**
+   * TaskFlow arguments Airflow bound to this task (`arg_bindings`): literals, and the XComs
+   * of upstream tasks, already pulled. Empty when Airflow sends none.
+   */
+  args: Record<string, JsonValue>;
   logicalDate: Date | undefined;
   /** Aborts when Airflow stops the task (SIGTERM/SIGINT). */
   signal: AbortSignal;
