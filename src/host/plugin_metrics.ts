@@ -1,4 +1,5 @@
 import type { PluginMetricsSample } from "../launcher/responses.ts";
+import { residentBytes } from "../sandbox/process_memory.ts";
 import type { LatencyHistogram } from "./latency_histogram.ts";
 
 /** Where {@linkcode pluginMetricsSampler} looks. */
@@ -20,7 +21,7 @@ export interface PluginMetricsSources {
 export function pluginMetricsSampler(
   sources: PluginMetricsSources,
 ): () => Promise<PluginMetricsSample> {
-  const resident = sources.residentBytes ?? psResidentBytes;
+  const resident = sources.residentBytes ?? residentBytes;
   return async () => {
     const pids = await sources.runnerPids();
     const memory = Deno.memoryUsage().rss + (pids.length > 0 ? await resident(pids) : 0);
@@ -31,22 +32,4 @@ export function pluginMetricsSampler(
       ...(latency ? { clusterInteractionLatencySample: latency } : {}),
     };
   };
-}
-
-/**
- * Summed RSS from `ps` (Linux and macOS alike); 0 when `ps` fails. Deno lets only
- * `--allow-all` read /proc, which the host does not have.
- */
-async function psResidentBytes(pids: number[]): Promise<number> {
-  try {
-    const { stdout } = await new Deno.Command("ps", {
-      args: ["-o", "rss=", "-p", pids.join(",")],
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    const kib = new TextDecoder().decode(stdout).split("\n").map(Number).filter(Number.isFinite);
-    return kib.reduce((total, value) => total + value, 0) * 1024;
-  } catch {
-    return 0;
-  }
 }
