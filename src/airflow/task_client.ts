@@ -3,6 +3,8 @@ import type {
   JsonValue,
   TaskClient,
   TaskInstanceInfo,
+  TriggeredRun,
+  TriggerOptions,
   XComQuery,
 } from "../sdk/airflow/mod.ts";
 import type { Body } from "./codec.ts";
@@ -101,6 +103,22 @@ class SupervisorClient implements SupervisorCalls {
 
   async skipDownstream(tasks: (string | [string, number])[]): Promise<void> {
     check(await this.#ask({ type: "SkipDownstreamTasks", tasks }), "skip downstream tasks");
+  }
+
+  async triggerDagRun(dagId: string, options: TriggerOptions = {}): Promise<TriggeredRun> {
+    const runId = options.runId ?? `manual__${new Date().toISOString().replace("Z", "+00:00")}`;
+    const reply = await this.#ask({
+      type: "TriggerDagRun",
+      dag_id: dagId,
+      run_id: runId,
+      conf: options.conf ?? null,
+      logical_date: options.logicalDate ?? null,
+      reset_dag_run: options.resetDagRun ?? false,
+    });
+    const problem = reply.error ?? (reply.body?.type === "ErrorResponse" ? reply.body : null);
+    if (problem?.error === "DAGRUN_ALREADY_EXISTS") return { runId, created: false };
+    check(reply, `trigger a run of DAG "${dagId}"`);
+    return { runId, created: true };
   }
 
   async pushXCom(key: string, value: JsonValue): Promise<void> {

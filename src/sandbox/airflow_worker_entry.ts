@@ -136,6 +136,7 @@ function context(run: TaskRunContext, debug: boolean): TaskContext {
     pushXCom: call("pushXCom"),
     maskSecret: call("maskSecret"),
     skipDownstream: call("skipDownstream"),
+    triggerDagRun: call("triggerDagRun"),
     defer,
   } as TaskClient;
   return {

@@ -10,6 +10,8 @@ export interface Store {
   masked?: unknown[];
   /** Tasks marked skipped by SkipDownstreamTasks. */
   skipped?: unknown[];
+  /** Runs started by TriggerDagRun, as `dag_id/run_id`, with their conf. */
+  triggered?: Map<string, unknown>;
 }
 
 /** Where an XCom lives: dag/run/task/key. */
@@ -54,6 +56,15 @@ export function answer(body: Body, store: Store): Body | null {
     case "MaskSecret":
       (store.masked ??= []).push(body.value);
       return null;
+    case "TriggerDagRun": {
+      const run = `${body.dag_id}/${body.run_id}`;
+      store.triggered ??= new Map();
+      if (store.triggered.has(run) && body.reset_dag_run !== true) {
+        return { type: "ErrorResponse", error: "DAGRUN_ALREADY_EXISTS", detail: { run } };
+      }
+      store.triggered.set(run, body.conf);
+      return { ok: true, type: "OKResponse" };
+    }
     case "SkipDownstreamTasks":
       (store.skipped ??= []).push(...(body.tasks as unknown[]));
       return null;

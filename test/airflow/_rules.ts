@@ -9,6 +9,7 @@ export const REQUIRED: Record<string, string[]> = {
   DeleteXCom: ["key", "dag_id", "run_id", "task_id"],
   MaskSecret: ["value"],
   SkipDownstreamTasks: ["tasks"],
+  TriggerDagRun: ["dag_id", "run_id"],
   RescheduleTask: ["reschedule_date", "end_date"],
   SucceedTask: ["end_date"],
   RetryTask: ["end_date"],

@@ -345,3 +345,19 @@ Deno.test(
     );
   },
 );
+
+Deno.test(
+  "triggerDagRun starts a run, reports one that exists, and names manual runs",
+  opts,
+  async () => {
+    const result = await runTask("behaviours", "triggers", { plugins: FIXTURES });
+    assert.equal(result.finalState, "success");
+    const pushed = result.requests.find((r) => r.type === "SetXCom")!;
+    assert.deepEqual(pushed.value, {
+      first: { runId: "nightly", created: true },
+      again: { runId: "nightly", created: false },
+      generated: true,
+    });
+    assert.deepEqual(result.store.triggered?.get("reports/nightly"), { region: "emea" });
+  },
+);

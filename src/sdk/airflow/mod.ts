@@ -39,5 +39,7 @@ export type {
   TaskContext,
   TaskFunction,
   TaskInstanceInfo,
+  TriggeredRun,
+  TriggerOptions,
   XComQuery,
 } from "./types.ts";

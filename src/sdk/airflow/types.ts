@@ -126,8 +126,39 @@ export interface TaskClient {
   maskSecret(value: JsonValue, name?: string): Promise<void>;
   /** Marks these downstream tasks (ids, or `[id, mapIndex]`) of this run as skipped. */
   skipDownstream(tasks: (string | [string, number])[]): Promise<void>;
+  /**
+   * Starts a run of another DAG (TriggerDagRun). `created` is false when a run with that id
+   * already exists (and `resetDagRun` was not asked for).
+   */
+  triggerDagRun(dagId: string, options?: TriggerOptions): Promise<TriggeredRun>;
   /** Ends the task by handing it to a trigger (DeferTask); the same as `ctx.defer`. */
   defer(request: DeferRequest): never;
+}
+
+/**
+ * How to trigger a DAG run.
+ *
+ * @example
+ * ```ts
+ * import type { TriggerOptions } from "./types.ts";
+ * const options: TriggerOptions = { conf: { region: "emea" }, runId: "nightly-emea" };
+ * ```
+ */
+export interface TriggerOptions {
+  /** Default: `manual__<now, ISO 8601>`, as Airflow names manual runs. */
+  runId?: string;
+  /** The run's `conf` (its `params`). */
+  conf?: Record<string, JsonValue>;
+  logicalDate?: Date;
+  /** Clear an existing run with this id and run it again. */
+  resetDagRun?: boolean;
+}
+
+/** The run `triggerDagRun` asked for. */
+export interface TriggeredRun {
+  runId: string;
+  /** False when a run with this id existed already. */
+  created: boolean;
 }
 
 /**
