@@ -132,7 +132,8 @@ export class FrameWriter implements AsyncDisposable {
     }
     const parts = this.#queue.splice(0, count);
     let batch: Uint8Array;
-    if (this.#writer) batch = new Uint8Array(bytes);
+    // A batch with a frame far above the batch size is not worth keeping around.
+    if (this.#writer || bytes > 2 * WRITE_BATCH_BYTES) batch = new Uint8Array(bytes);
     else {
       if (this.#batch.length < bytes) this.#batch = new Uint8Array(bytes);
       batch = this.#batch.subarray(0, bytes);

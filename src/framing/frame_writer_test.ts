@@ -103,3 +103,20 @@ Deno.test("FrameWriter gives a Web stream a fresh chunk per batch (streams may k
   for await (const payload of new FrameReader(ReadableStream.from(kept))) got.push(payload);
   assert.deepEqual(got, frames);
 });
+
+Deno.test("FrameWriter writes mixed small and multi-megabyte frames to a ByteSink intact, in order", async () => {
+  const sink = copyingSink();
+  const writer = new FrameWriter(sink, { maxFrameBytes: 8 * 1024 * 1024 });
+  const sizes = [10, 3 * 1024 * 1024, 7, 64 * 1024, 1_500_000, 0, 2_500_000, 3];
+  const frames = sizes.map((size, i) => new Uint8Array(size).fill(i + 1));
+  for (let round = 0; round < 2; round++) {
+    for (const payload of frames) writer.write(payload);
+    await writer.flush();
+  }
+  const got: Uint8Array[] = [];
+  const reader = new FrameReader(ReadableStream.from(sink.writes), {
+    maxFrameBytes: 8 * 1024 * 1024,
+  });
+  for await (const payload of reader) got.push(payload);
+  assert.deepEqual(got, [...frames, ...frames]);
+});
