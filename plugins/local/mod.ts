@@ -7,9 +7,8 @@
  *
  * @module
  */
-import { definePlugin } from "../../src/sdk/mod.ts";
+import { definePlugin, followOutputFiles } from "../../src/sdk/mod.ts";
 import { JobRunner } from "./job_runner.ts";
-import { followOutput } from "./output.ts";
 import { sampleResources } from "./resources.ts";
 
 export default definePlugin((ctx) => {
@@ -17,7 +16,7 @@ export default definePlugin((ctx) => {
   return {
     submitJob: (job) => runner.submit(job),
     controlJob: (job, operation) => runner.control(job, operation),
-    jobOutput: (job, wanted, { signal }) => followOutput(ctx, job, wanted, signal),
+    jobOutput: (job, wanted, { signal }) => followOutputFiles(ctx, job, wanted, signal),
     jobResourceUtil: (job, { signal }) => sampleResources(ctx, job, signal),
     async clusterInfo() {
       const cpus = String(navigator.hardwareConcurrency);

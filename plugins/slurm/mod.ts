@@ -11,10 +11,9 @@
  *
  * @module
  */
-import { definePlugin } from "../../src/sdk/mod.ts";
+import { definePlugin, followOutputFiles } from "../../src/sdk/mod.ts";
 import { readClusterInfo } from "./cluster_info.ts";
 import { controlJob } from "./control_job.ts";
-import { followOutput } from "./follow_output.ts";
 import { jobFilesRoot } from "./job_files.ts";
 import { jobNetwork } from "./job_network.ts";
 import { jobResources } from "./job_resources.ts";
@@ -27,10 +26,12 @@ export default definePlugin((ctx) => {
   const tracker = new JobTracker(ctx, cli);
   const home = ctx.config["output-dir"] === "home" ? Deno.env.get("HOME") : undefined;
   const filesRoot = jobFilesRoot(ctx.config, ctx.instanceDir, home);
+  const outputPollMs = Number(ctx.config["output-poll-ms"]) || 250;
   return {
     submitJob: (job, { signal }) => submitJob({ cli, tracker, filesRoot }, job, signal),
     controlJob: (job, operation) => controlJob({ ctx, cli, tracker }, job, operation),
-    jobOutput: (job, wanted, { signal }) => followOutput(ctx, job, wanted, signal),
+    jobOutput: (job, wanted, { signal }) =>
+      followOutputFiles(ctx, job, wanted, signal, { pollMs: outputPollMs }),
     jobResourceUtil: (job, { signal }) =>
       jobResources({ ctx, cli }, job, tracker.slurmId(job.id) ?? recordedSlurmId(job), signal),
     jobNetwork: (job, { signal }) => jobNetwork(cli, job, signal),

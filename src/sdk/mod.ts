@@ -69,4 +69,5 @@ export {
   REQUIRED_STATUS,
   type ResourceUtil,
 } from "./streams.ts";
+export { followOutputFiles, OUTPUT_POLL_MS } from "./output_files.ts";
 export { LAUNCHER_API_VERSION, SDK_MAJOR } from "./version.ts";

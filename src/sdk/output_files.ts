@@ -1,51 +1,71 @@
-import {
-  ErrorCode,
-  isTerminalStatus,
-  type Job,
-  LauncherError,
-  type OutputChunk,
-  type OutputRequest,
-  type PluginContext,
-} from "../../src/sdk/mod.ts";
+import type { PluginContext } from "./context.ts";
+import type { Job } from "./job.ts";
+import { isTerminalStatus } from "./job_status.ts";
+import { ErrorCode, LauncherError } from "./launcher_error.ts";
+import type { OutputChunk, OutputRequest } from "./streams.ts";
 
-/** How often output files are checked for new bytes while a job runs. */
-const POLL_MS = 200;
+/** How often output files are checked for new bytes while a job runs, by default. */
+export const OUTPUT_POLL_MS = 200;
 /** Reads at most this much per file per poll, so one chunk stays small. */
 const READ_BYTES = 256 * 1024;
 
 interface Source {
-  path: string;
-  type: OutputChunk["outputType"];
+  readonly path: string;
+  readonly type: OutputChunk["outputType"];
   offset: number;
-  decoder: TextDecoder;
+  readonly decoder: TextDecoder;
 }
 
 /**
- * Follows a job's output files from the start until the job has ended, like `tail -f`.
- * stdout and stderr that share one file are reported as `mixed`.
+ * Follows a job's `stdoutFile`/`stderrFile` from the start until the job has ended, like
+ * `tail -f`, for plugins whose scheduler writes output to files. stdout and stderr that
+ * share one file are reported as `mixed`. Throws JobOutputNotFound when an ended job left
+ * no file at all.
+ *
+ * @example
+ * ```ts
+ * import { definePlugin, followOutputFiles } from "./mod.ts";
+ * export default definePlugin((ctx) => ({
+ *   async submitJob() {
+ *     return { status: "Running", stdoutFile: "/tmp/out.log", stderrFile: "/tmp/err.log" };
+ *   },
+ *   async controlJob() {
+ *     return { statusMessage: "ok", operationComplete: true };
+ *   },
+ *   jobOutput: (job, wanted, { signal }) => followOutputFiles(ctx, job, wanted, signal),
+ *   async clusterInfo() {
+ *     return { queues: ["default"] };
+ *   },
+ * }));
+ * ```
  */
-export async function* followOutput(
-  ctx: PluginContext,
+export async function* followOutputFiles(
+  ctx: Pick<PluginContext, "jobs" | "clock">,
   job: Job,
   wanted: OutputRequest,
   signal: AbortSignal,
+  options: { pollMs?: number } = {},
 ): AsyncIterable<OutputChunk> {
   const sources = sourcesFor(job, wanted);
+  const pollMs = options.pollMs ?? OUTPUT_POLL_MS;
   while (!signal.aborted) {
     const ended = isTerminalStatus((await ctx.jobs.get(job.id))?.status ?? "Finished");
     for (const source of sources) yield* readNew(source);
     if (ended) {
       if (sources.every((s) => s.offset === 0) && !(await anyExists(sources))) {
-        throw new LauncherError(ErrorCode.JobOutputNotFound, `Job ${job.id} has no output files`);
+        throw new LauncherError(
+          ErrorCode.JobOutputNotFound,
+          `Job ${job.id} has no output files (${sources.map((s) => s.path).join(", ")})`,
+        );
       }
       return;
     }
-    await ctx.clock.sleep(POLL_MS, signal).catch(() => {});
+    await ctx.clock.sleep(pollMs, signal).catch(() => {});
   }
 }
 
 function sourcesFor(job: Job, wanted: OutputRequest): Source[] {
-  const make = (path: string, type: Source["type"]) => ({
+  const make = (path: string, type: Source["type"]): Source => ({
     path,
     type,
     offset: 0,

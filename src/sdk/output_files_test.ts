@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import type { Clock, JobsHandle } from "./context.ts";
+import type { Job } from "./job.ts";
+import type { JobStatus } from "./job_status.ts";
+import { LauncherError } from "./launcher_error.ts";
+import { followOutputFiles } from "./output_files.ts";
+import type { OutputChunk } from "./streams.ts";
+
+/** A job whose status the test sets, and a clock whose sleep runs `onSleep` first. */
+function fakes(job: Job, onSleep: () => Promise<void>) {
+  let status: JobStatus = "Running";
+  const jobs = { get: () => Promise.resolve({ ...job, status }) } as unknown as JobsHandle;
+  const clock: Clock = { now: () => new Date(), sleep: () => onSleep() };
+  return { ctx: { jobs, clock }, end: () => status = "Finished" };
+}
+
+async function collect(chunks: AsyncIterable<OutputChunk>): Promise<OutputChunk[]> {
+  const all: OutputChunk[] = [];
+  for await (const chunk of chunks) all.push(chunk);
+  return all;
+}
+
+Deno.test("followOutputFiles follows both files until the job ends, splitting no character", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const job = { id: "7", stdoutFile: `${dir}/out`, stderrFile: `${dir}/err` } as Job;
+    await Deno.writeTextFile(job.stdoutFile!, "first\n");
+    const euro = new TextEncoder().encode("€");
+    let polls = 0;
+    const { ctx, end } = fakes(job, async () => {
+      polls += 1;
+      if (polls === 1) await Deno.writeFile(job.stdoutFile!, euro.subarray(0, 1), { append: true });
+      if (polls === 2) {
+        await Deno.writeFile(job.stdoutFile!, euro.subarray(1), { append: true });
+        await Deno.writeTextFile(job.stderrFile!, "oops\n");
+        end();
+      }
+    });
+    const chunks = await collect(followOutputFiles(ctx, job, "both", new AbortController().signal));
+    assert.deepEqual(chunks, [
+      { output: "first\n", outputType: "stdout" },
+      { output: "€", outputType: "stdout" },
+      { output: "oops\n", outputType: "stderr" },
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("followOutputFiles reports one shared file as mixed, and an ended job without files", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const shared = { id: "8", stdoutFile: `${dir}/all`, stderrFile: `${dir}/all` } as Job;
+    await Deno.writeTextFile(`${dir}/all`, "both\n");
+    const { ctx, end } = fakes(shared, () => Promise.resolve());
+    end();
+    const signal = new AbortController().signal;
+    assert.deepEqual(await collect(followOutputFiles(ctx, shared, "both", signal)), [
+      { output: "both\n", outputType: "mixed" },
+    ]);
+    const gone = { id: "9", stdoutFile: `${dir}/none` } as Job;
+    await assert.rejects(
+      collect(followOutputFiles(ctx, gone, "stdout", signal)),
+      (error) => error instanceof LauncherError && /Job 9 has no output files/.test(error.message),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
