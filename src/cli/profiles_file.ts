@@ -39,7 +39,8 @@ export function loadProfiles(path: string, users: UserDirectory) {
     throw new UsageError((error as Error).message);
   }
   return {
-    profileOf: (user: string): ResolvedProfile => profiles.resolve(user, users.groupNamesOf(user)),
+    profileOf: (user: string): ResolvedProfile =>
+      profiles.resolve(user, () => users.groupNamesOf(user)),
     reload(): Promise<void> {
       try {
         profiles = readProfiles(path);

@@ -8,7 +8,7 @@ const profiles = UserProfiles.parse(
   "[*]\nmax-cpus=4\ndefault-cpus=8\nmax-mem-mb=2048\ndefault-mem-mb=512\n[alice]\nmax-cpus=16\n",
   FILE,
 );
-const bob = profiles.resolve("bob", []);
+const bob = profiles.resolve("bob", () => []);
 
 Deno.test("limitsForProfile lowers the plugin's maximum, sets the default under it, and adds missing types", () => {
   const plugin = [
@@ -21,7 +21,7 @@ Deno.test("limitsForProfile lowers the plugin's maximum, sets the default under 
     { type: "memory", maxValue: "2048", defaultValue: "512" },
   ]);
   assert.deepEqual(
-    limitsForProfile(plugin, profiles.resolve("alice", []))?.[0],
+    limitsForProfile(plugin, profiles.resolve("alice", () => []))?.[0],
     { type: "cpuCount", maxValue: "8", defaultValue: "8" },
     "a profile never raises what the plugin offers",
   );
@@ -30,7 +30,10 @@ Deno.test("limitsForProfile lowers the plugin's maximum, sets the default under 
     { type: "cpuCount", maxValue: "8", defaultValue: "1" },
     "not mutated",
   );
-  assert.equal(limitsForProfile(undefined, UserProfiles.none().resolve("bob", [])), undefined);
+  assert.equal(
+    limitsForProfile(undefined, UserProfiles.none().resolve("bob", () => [])),
+    undefined,
+  );
 });
 
 Deno.test("jobLimitsForProfile refuses more than the maximum and fills in defaults", () => {
@@ -49,7 +52,7 @@ Deno.test("jobLimitsForProfile refuses more than the maximum and fills in defaul
     /Resource limit cpuCount must be a number, got "many"/,
   );
   assert.deepEqual(
-    jobLimitsForProfile([], profiles.resolve("alice", []), "alice"),
+    jobLimitsForProfile([], profiles.resolve("alice", () => []), "alice"),
     [{ type: "cpuCount", value: "8" }, { type: "memory", value: "512" }],
   );
 });

@@ -80,8 +80,11 @@ export class UserProfiles {
     return new UserProfiles(file, sections);
   }
 
-  /** The profile of `user`, a member of `groups` (names). */
-  resolve(user: string, groups: readonly string[]): ResolvedProfile {
+  /**
+   * The profile of `user`. `groupsOf` names the user's groups; it is asked only when the
+   * file has `[@group]` sections (a lookup may read /etc/group).
+   */
+  resolve(user: string, groupsOf: () => readonly string[]): ResolvedProfile {
     const resolved: ResolvedProfile = { values: {}, sources: {} };
     const apply = (section: Section) => {
       for (const [key, value] of Object.entries(section.values) as [ProfileKey, number][]) {
@@ -89,10 +92,13 @@ export class UserProfiles {
         resolved.sources[key] = `${this.file} [${section.target}]`;
       }
     };
-    const memberOf = new Set(groups);
     for (const section of this.#sections) if (section.target === "*") apply(section);
-    for (const section of this.#sections) {
-      if (section.target.startsWith("@") && memberOf.has(section.target.slice(1))) apply(section);
+    const groupSections = this.#sections.filter((section) => section.target.startsWith("@"));
+    if (groupSections.length > 0) {
+      const memberOf = new Set(groupsOf());
+      for (const section of groupSections) {
+        if (memberOf.has(section.target.slice(1))) apply(section);
+      }
     }
     for (const section of this.#sections) if (section.target === user) apply(section);
     return resolved;

@@ -5,20 +5,29 @@ import { jobRequest, submit, userRequest } from "../_support/requests.ts";
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const PROFILES = "[*]\nmax-cpus=2\nmax-mem-mb=2048\ndefault-mem-mb=512\n\n[alice]\nmax-cpus=16\n";
 
-/** A scratch directory whose launcher.inmemory.profiles.conf holds `text`. */
-async function scratchWithProfiles(text: string): Promise<{ scratch: string; file: string }> {
+/**
+ * Runs `body` with a scratch directory whose launcher.inmemory.profiles.conf holds `text`,
+ * then removes the directory.
+ */
+async function withProfiles(
+  text: string,
+  body: (paths: { scratch: string; file: string }) => Promise<void>,
+): Promise<void> {
   const scratch = await Deno.makeTempDir({ prefix: "launchbox-profiles-" });
   const file = `${scratch}/launcher.inmemory.profiles.conf`;
-  await Deno.writeTextFile(file, text);
-  return { scratch, file };
+  try {
+    await Deno.writeTextFile(file, text);
+    await body({ scratch, file });
+  } finally {
+    await Deno.remove(scratch, { recursive: true });
+  }
 }
 
 Deno.test(
   "User profiles bound ClusterInfo, refuse a submit above the maximum and fill in defaults",
   opts,
   async () => {
-    const { scratch, file } = await scratchWithProfiles(PROFILES);
-    try {
+    await withProfiles(PROFILES, async ({ scratch, file }) => {
       await withHost({ scratch }, async ({ client }) => {
         await client.bootstrap();
         const limits = async (user: string) =>
@@ -54,9 +63,7 @@ Deno.test(
           { type: "memory", value: "512" },
         ]);
       });
-    } finally {
-      await Deno.remove(scratch, { recursive: true });
-    }
+    });
   },
 );
 
@@ -64,8 +71,7 @@ Deno.test(
   "ConfigReload re-reads the user profiles; a broken file is refused and the last good one stays",
   opts,
   async () => {
-    const { scratch, file } = await scratchWithProfiles(PROFILES);
-    try {
+    await withProfiles(PROFILES, async ({ scratch, file }) => {
       await withHost({ scratch }, async ({ client }) => {
         await client.bootstrap();
         const reload = () => client.request(userRequest(client, 202, "*"));
@@ -91,15 +97,12 @@ Deno.test(
         );
         assert.equal(await maxCpus(), "6", "the last good profiles stay");
       });
-    } finally {
-      await Deno.remove(scratch, { recursive: true });
-    }
+    });
   },
 );
 
 Deno.test("A broken profiles file stops the start, naming its line", opts, async () => {
-  const { scratch, file } = await scratchWithProfiles("[*]\nmax-gpus=1\n");
-  try {
+  await withProfiles("[*]\nmax-gpus=1\n", async ({ scratch, file }) => {
     await Deno.writeTextFile(`${scratch}/launcher.inmemory.conf`, "");
     const { code, stderr } = await runLaunchbox([
       "--plugin-name=inmemory",
@@ -108,7 +111,5 @@ Deno.test("A broken profiles file stops the start, naming its line", opts, async
     ]);
     assert.equal(code, 2, "a usage error");
     assert.ok(stderr.includes(`${file} line 2: unknown key "max-gpus"`), stderr);
-  } finally {
-    await Deno.remove(scratch, { recursive: true });
-  }
+  });
 });
