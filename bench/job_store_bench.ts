@@ -1,6 +1,6 @@
 // Job store budgets (DESIGN §10): 100 000 jobs, GetJobs with a tag filter ≤ 50 ms; GetJob
 // is on the ≥ 50 000 round trips/s path. Run: deno bench --allow-read bench/job_store_bench.ts
-import { JobStore } from "../src/host/job_store.ts";
+import { JobStore } from "../src/host/job_store/mod.ts";
 
 const JOBS = 100_000;
 const store = JobStore.open(":memory:", { expiryHours: 24 });

@@ -1,4 +1,4 @@
-import { JobStore } from "../../src/host/job_store.ts";
+import { JobStore } from "../../src/host/job_store/mod.ts";
 import { type Figure, median } from "./figure.ts";
 import { request, startHost } from "./host.ts";
 

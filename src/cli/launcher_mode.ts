@@ -1,7 +1,7 @@
 import { FrameReader, FrameWriter } from "../framing/mod.ts";
 import { EXPIRY_SWEEP_MS, SHUTDOWN_GRACE_MS } from "../host/constants.ts";
 import { InstancePool } from "../host/instance_pool.ts";
-import { JobStore } from "../host/job_store.ts";
+import { JobStore } from "../host/job_store/mod.ts";
 import { jobsHandleFor } from "../host/jobs_handle.ts";
 import { LatencyHistogram } from "../host/latency_histogram.ts";
 import { LauncherService } from "../host/launcher_service.ts";

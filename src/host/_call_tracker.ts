@@ -1,4 +1,4 @@
-import type { PluginInstance } from "./instance_pool.ts";
+import type { PluginInstance } from "./plugin_instance.ts";
 
 const STREAMING = new Set(["jobOutput", "jobResourceUtil"]);
 

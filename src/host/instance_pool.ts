@@ -1,5 +1,5 @@
 import type { JsonLogger } from "../log/mod.ts";
-import type { JobsHandle, LauncherPlugin } from "../sdk/mod.ts";
+import type { JobsHandle } from "../sdk/mod.ts";
 import { restartDelayMs } from "./backoff.ts";
 import {
   BREAKER_COOL_DOWN_MS,
@@ -9,9 +9,9 @@ import {
 } from "./constants.ts";
 import { InstanceSupervisor, type ManagedInstance } from "./instance_supervisor.ts";
 import type { Metrics } from "./metrics.ts";
+import type { PluginInstance } from "./plugin_instance.ts";
 
-/** A running plugin instance: the plugin interface plus a way to stop it. */
-export interface PluginInstance extends LauncherPlugin, AsyncDisposable {}
+export type { PluginInstance } from "./plugin_instance.ts";
 
 /** What the factory needs to start one instance. */
 export interface InstanceSpec {

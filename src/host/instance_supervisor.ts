@@ -2,7 +2,7 @@ import type { JsonLogger } from "../log/mod.ts";
 import { ErrorCode, LauncherError } from "../sdk/mod.ts";
 import { restartDelayMs } from "./backoff.ts";
 import { CircuitBreaker } from "./circuit_breaker.ts";
-import type { PluginInstance } from "./instance_pool.ts";
+import type { PluginInstance } from "./plugin_instance.ts";
 import { trackCalls } from "./_call_tracker.ts";
 
 /** An instance the supervisor can watch: health pings and an exit to wait for. */

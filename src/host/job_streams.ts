@@ -7,7 +7,7 @@ import {
   type OutputRequest,
   type ResourceUtil,
 } from "../sdk/mod.ts";
-import type { PluginInstance } from "./instance_pool.ts";
+import type { PluginInstance } from "./plugin_instance.ts";
 import { waitForJob, type WatchableJobs } from "./job_watch.ts";
 
 /** Options for {@linkcode JobStreams}. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Job } from "../sdk/mod.ts";
-import { JobStore } from "./job_store.ts";
+import { JobStore } from "./job_store/mod.ts";
 import { waitForJob } from "./job_watch.ts";
 
 function openWithJob() {

@@ -1,6 +1,6 @@
 import type { JsonLogger } from "../log/mod.ts";
 import type { Job, JobFilter, JobsHandle, JobUpdate } from "../sdk/mod.ts";
-import type { JobStore } from "./job_store.ts";
+import type { JobStore } from "./job_store/mod.ts";
 
 /**
  * The `ctx.jobs` of one plugin instance: it sees and changes only the jobs it owns. A

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { JsonLogger } from "../log/mod.ts";
 import type { Job } from "../sdk/mod.ts";
-import { JobStore } from "./job_store.ts";
+import { JobStore } from "./job_store/mod.ts";
 import { jobsHandleFor } from "./jobs_handle.ts";
 
 /** A store holding jobs 1 and 3 of instance "a" and job 2 of instance "b". */

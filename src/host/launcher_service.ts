@@ -19,7 +19,7 @@ import {
 import { IDEMPOTENCY_TAG_PREFIX } from "./constants.ts";
 import { withDeadline } from "./deadline.ts";
 import type { InstancePool, PluginInstance } from "./instance_pool.ts";
-import type { JobStore } from "./job_store.ts";
+import type { JobStore } from "./job_store/mod.ts";
 import { JobStreams } from "./job_streams.ts";
 import { localNetwork } from "./local_network.ts";
 import { jobLimitsForProfile, limitsForProfile } from "./profile_limits.ts";

@@ -3,7 +3,7 @@ import { createLogger } from "../log/mod.ts";
 import type { LauncherPlugin } from "../sdk/mod.ts";
 import { InstancePool } from "./instance_pool.ts";
 import type { ManagedInstance } from "./instance_supervisor.ts";
-import { JobStore } from "./job_store.ts";
+import { JobStore } from "./job_store/mod.ts";
 import { jobsHandleFor } from "./jobs_handle.ts";
 import { LauncherService } from "./launcher_service.ts";
 import { systemClock } from "./system_clock.ts";

@@ -4,8 +4,8 @@ import {
   JOB_UPDATE_FIELDS,
   type JobUpdate,
   jobUpdateFieldProblem,
-} from "../sdk/mod.ts";
-import { describe } from "./_job_rows.ts";
+} from "../../sdk/mod.ts";
+import { describe } from "./_rows.ts";
 
 /** What merging a change into a job gives. */
 export type Merge =

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { Job, JobUpdate } from "../sdk/mod.ts";
+import type { Job, JobUpdate } from "../../sdk/mod.ts";
 import { type JobMeta, JobStore, type StoredJob } from "./job_store.ts";
 
 const T0 = Date.parse("2024-05-01T12:00:00.000Z");

@@ -1,4 +1,4 @@
-import { deepFreeze } from "./_job_listeners.ts";
+import { deepFreeze } from "./_listeners.ts";
 
 /** How many recently read jobs the store keeps parsed in memory. */
 export const JOB_CACHE_SIZE = 10_000;

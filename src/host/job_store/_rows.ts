@@ -1,4 +1,4 @@
-import { isJobStatus, type Job, type JobStatus } from "../sdk/mod.ts";
+import { isJobStatus, type Job, type JobStatus } from "../../sdk/mod.ts";
 
 /** A `jobs` row as the store's queries select it: the job as JSON (with `id`), and owner. */
 export type JobRow = [body: string, instanceKey: string, plugin: string];

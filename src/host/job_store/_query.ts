@@ -1,7 +1,7 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
-import type { JobFilter, JobStatus } from "../sdk/mod.ts";
-import { boundMs, type JobRow } from "./_job_rows.ts";
-import { returningArrays } from "./_job_statements.ts";
+import type { JobFilter, JobStatus } from "../../sdk/mod.ts";
+import { boundMs, type JobRow } from "./_rows.ts";
+import { returningArrays } from "./_statements.ts";
 
 /** Which jobs a listing may see before the filter applies. */
 export interface JobScope {

@@ -3,7 +3,7 @@ import { DatabaseSync } from "node:sqlite";
 import { JobStore } from "./job_store.ts";
 
 const META = { instanceKey: "shared", plugin: "local" };
-const FIXTURE = new URL("./_job_store_inserts_until_killed.ts", import.meta.url);
+const FIXTURE = new URL("./_inserts_until_killed.ts", import.meta.url);
 
 async function withTempDir(body: (dir: string) => Promise<void> | void): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "job_store_test_" });

@@ -6,10 +6,10 @@ import {
   type JobFilter,
   type JobStatus,
   type JobUpdate,
-} from "../sdk/mod.ts";
-import { JobCache } from "./_job_cache.ts";
-import { deepFreeze, Listeners } from "./_job_listeners.ts";
-import { JobQueries } from "./_job_query.ts";
+} from "../../sdk/mod.ts";
+import { JobCache } from "./_cache.ts";
+import { deepFreeze, Listeners } from "./_listeners.ts";
+import { JobQueries } from "./_query.ts";
 import {
   checkMeta,
   formatTime,
@@ -19,12 +19,12 @@ import {
   pickFields,
   recordOf,
   seqOf,
-} from "./_job_rows.ts";
-import { type JobStoreDurability, openJobDatabase } from "./_job_schema.ts";
-import { mergeUpdate } from "./_job_update.ts";
-import { prepareStatements, type Statements } from "./_job_statements.ts";
+} from "./_rows.ts";
+import { type JobStoreDurability, openJobDatabase } from "./_schema.ts";
+import { mergeUpdate } from "./_update.ts";
+import { prepareStatements, type Statements } from "./_statements.ts";
 
-export type { JobStoreDurability } from "./_job_schema.ts";
+export type { JobStoreDurability } from "./_schema.ts";
 
 /** Options for {@linkcode JobStore.open}. */
 export interface JobStoreOptions {

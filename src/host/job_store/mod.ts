@@ -1,0 +1,9 @@
+/** The host's job store (DESIGN §5): every job of every plugin, durable across restarts. */
+export {
+  type JobMeta,
+  JobStore,
+  type JobStoreDurability,
+  type JobStoreOptions,
+  type JobUpdateResult,
+  type StoredJob,
+} from "./job_store.ts";
