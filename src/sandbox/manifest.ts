@@ -1,7 +1,9 @@
 import { SDK_MAJOR } from "../sdk/mod.ts";
 import { type ManifestDocument, parseManifestYaml } from "./_manifest_yaml.ts";
 import { checkPermissionEntry, PERMISSION_KINDS, type PermissionKind } from "./permission_rules.ts";
+import { type EntryPath, normalizeEntry } from "./entry_path.ts";
 import { PluginLoadError } from "./plugin_load_error.ts";
+import { checkProgram } from "./run_programs.ts";
 
 /** Isolation levels (DESIGN §4). */
 export type IsolationLevel = "none" | "namespace" | "session";
@@ -15,8 +17,13 @@ export interface Manifest {
   sdk: number;
   isolation: IsolationLevel;
   runAs: "host" | "session-user";
-  /** Permission entries as written, placeholders unexpanded. */
+  /** Permission entries normalised (see `normalizeEntry`), placeholders unexpanded. */
   permissions: Record<PermissionKind, string[]>;
+  /**
+   * Run entries the manifest accepts although they run other programs by name (`/bin/sh`):
+   * `allow_trampolines`, normalised. `check` and the host log report each one as a warning.
+   */
+  allowTrampolines: string[];
   limits: { memoryMb: number | undefined; requestTimeoutS: number | undefined };
   health: { intervalS: number | undefined; timeoutS: number | undefined };
   /** The plugin's folder (absolute). */
@@ -38,6 +45,7 @@ const TOP_KEYS = [
   "permissions",
   "limits",
   "health",
+  "allow_trampolines",
 ];
 const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 
@@ -124,6 +132,7 @@ function readFields(reader: FieldReader, dir: string, file: string, text: string
   }
   const version = reader.version(text);
   const entry = reader.string("entry", true)!;
+  const permissions = readPermissions(reader.child("permissions"));
   if (entry.startsWith("/") || entry.split("/").includes("..")) {
     reader.failAt("entry", `must be a path inside the plugin folder, got "${entry}"`);
   }
@@ -135,7 +144,8 @@ function readFields(reader: FieldReader, dir: string, file: string, text: string
     sdk: reader.integer("sdk", true)!,
     isolation: reader.oneOf("isolation", ["none", "namespace", "session"], "session"),
     runAs: reader.oneOf("run_as", ["host", "session-user"], "host"),
-    permissions: readPermissions(reader.child("permissions")),
+    permissions,
+    allowTrampolines: readTrampolines(reader, permissions.run, dir),
     limits: readLimits(reader.child("limits")),
     health: readHealth(reader.child("health")),
     dir,
@@ -161,9 +171,46 @@ function readPermissions(reader: FieldReader | undefined): Record<PermissionKind
         reader.failAt(kind, `entry ${index + 1} "${entry}" ${problem}`, `${kind}[${index}]`);
       }
     });
-    permissions[kind] = entries;
+    permissions[kind] = kind === "env" || kind === "net" ? entries : entries.map(normalized);
   }
   return permissions;
+}
+
+function normalized(entry: string): string {
+  return (normalizeEntry(entry) as EntryPath).normal;
+}
+
+/**
+ * `allow_trampolines`: run entries accepted although they run other programs by name.
+ * Each must also be in `permissions.run`; every other run entry that can be resolved now
+ * (absolute, or inside the plugin folder) is checked with `checkProgram`.
+ */
+function readTrampolines(reader: FieldReader, run: string[], dir: string): string[] {
+  const allowed = reader.stringList("allow_trampolines").map((entry, index) => {
+    const parsed = normalizeEntry(entry);
+    const normal = typeof parsed === "string" ? entry : parsed.normal;
+    if (!run.includes(normal)) {
+      reader.failAt(
+        "allow_trampolines",
+        `entry ${index + 1} "${entry}" is not in permissions.run`,
+        `allow_trampolines[${index}]`,
+      );
+    }
+    return normal;
+  });
+  run.forEach((entry, index) => {
+    if (entry.startsWith("${") && !entry.startsWith("${plugin_dir}")) return;
+    const path = entry.replace("${plugin_dir}", dir);
+    const { problem } = checkProgram(path, allowed.includes(entry));
+    if (problem) {
+      reader.child("permissions")!.failAt(
+        "run",
+        `entry ${index + 1} "${entry}" ${problem}`,
+        `run[${index}]`,
+      );
+    }
+  });
+  return allowed;
 }
 
 function readLimits(reader: FieldReader | undefined): Manifest["limits"] {

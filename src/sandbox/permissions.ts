@@ -1,5 +1,8 @@
+import { canonicalPath } from "./canonical_path.ts";
+import { isWithin } from "./entry_path.ts";
 import type { Manifest } from "./manifest.ts";
-import type { PermissionKind } from "./permission_rules.ts";
+import { checkAbsolute, type PermissionKind } from "./permission_rules.ts";
+import { checkProgram } from "./run_programs.ts";
 
 /** The absolute paths placeholders stand for, for one instance. */
 export interface Placeholders {
@@ -15,40 +18,61 @@ export interface Placeholders {
 
 /**
  * The Worker permissions of one instance: the manifest's entries with placeholders
- * expanded to absolute paths, plus read of the plugin folder and read/write of the
- * instance directory. Kinds left empty are denied; sys, ffi and import are always denied.
- * Throws `RangeError` when an expanded read path would expose the scratch root, or when
- * a program to run is the host's own binary.
+ * expanded, plus read of the plugin folder and read/write of the instance directory.
+ * Read and write grants are canonical paths (links resolved), because Deno compares
+ * permission paths as strings and follows links inside a granted folder; the rules run
+ * again on the canonical paths. A program is granted as written and as its canonical
+ * path, after both pass `checkProgram`. Kinds left empty are denied; sys, ffi and import
+ * are always denied. Throws `RangeError` naming the plugin, the entry and the reason when
+ * an expanded grant would escape.
  */
 export function expandPermissions(
   manifest: Manifest,
   places: Placeholders,
 ): Deno.PermissionOptionsObject {
+  const real = canonicalPlaces(places);
+  const refuse = (kind: string, path: string, why: string): never => {
+    throw new RangeError(`Cannot grant plugin "${manifest.name}" ${kind} of "${path}": ${why}`);
+  };
   const expand = (kind: PermissionKind) =>
-    manifest.permissions[kind].flatMap((entry) => expandEntry(entry, places));
+    manifest.permissions[kind].flatMap((entry) => expandEntry(entry, real));
   const read = unique([
-    places.pluginDir,
-    places.instanceDir,
-    ...(places.importDirs ?? []),
-    ...expand("read"),
+    real.pluginDir,
+    real.instanceDir,
+    ...(real.importDirs ?? []),
+    ...expand("read").map(canonicalPath),
   ]);
   for (const path of read) {
-    if (contains(path, places.scratch) && path !== places.instanceDir) {
-      throw new RangeError(
-        `Cannot grant plugin "${manifest.name}" read of "${path}": it contains the scratch path ${places.scratch}`,
+    const problem = checkAbsolute("read", path);
+    if (problem) refuse("read", path, problem);
+    if (isWithin(real.scratch, path) && path !== real.instanceDir) {
+      refuse("read", path, `it contains the scratch path ${real.scratch}`);
+    }
+    if (isWithin(path, real.scratch) && !isWithin(path, real.instanceDir)) {
+      refuse(
+        "read",
+        path,
+        `it is inside the scratch path ${real.scratch}, outside the instance directory`,
       );
     }
   }
-  const run = expand("run");
-  if (run.includes(Deno.execPath())) {
-    throw new RangeError(
-      `Cannot grant plugin "${manifest.name}" run of "${Deno.execPath()}": it is the host's own binary, which would run with the whole permission ceiling`,
-    );
+  const write = unique([real.instanceDir, ...expand("write").map(canonicalPath)]);
+  for (const path of write) {
+    const home = real.userHome;
+    if (!isWithin(path, real.instanceDir) && !(home && isWithin(path, home))) {
+      refuse("write", path, "it resolves outside the instance directory and the user's home");
+    }
   }
+  const optedIn = new Set(manifest.allowTrampolines.flatMap((entry) => expandEntry(entry, real)));
+  const run = expand("run").flatMap((path) => {
+    const checked = checkProgram(path, optedIn.has(path));
+    if (checked.problem) refuse("run", path, checked.problem);
+    return [path, checked.canonical];
+  });
   const orFalse = (list: string[]) => list.length > 0 ? unique(list) : false;
   return {
     read,
-    write: unique([places.instanceDir, ...expand("write")]),
+    write,
     run: orFalse(run),
     env: orFalse(expand("env")),
     net: orFalse(expand("net")),
@@ -58,19 +82,27 @@ export function expandPermissions(
   };
 }
 
-function expandEntry(entry: string, places: Placeholders): string[] {
-  if (entry.startsWith("${user_home}") && places.userHome === undefined) return [];
-  const path = entry
-    .replace("${plugin_dir}", places.pluginDir)
-    .replace("${instance_dir}", places.instanceDir)
-    .replace("${user_home}", places.userHome ?? "");
-  return [path.length > 1 ? path.replace(/\/+$/, "") : path];
+function canonicalPlaces(places: Placeholders): Placeholders {
+  return {
+    pluginDir: canonicalPath(places.pluginDir),
+    instanceDir: canonicalPath(places.instanceDir),
+    userHome: places.userHome === undefined ? undefined : canonicalPath(places.userHome),
+    scratch: canonicalPath(places.scratch),
+    ...(places.importDirs ? { importDirs: places.importDirs.map(canonicalPath) } : {}),
+  };
 }
 
-/** Whether `outer` is `inner` or one of its parent directories. */
-function contains(outer: string, inner: string): boolean {
-  const o = outer.replace(/\/+$/, "") || "/";
-  return inner === o || inner.startsWith(o === "/" ? "/" : `${o}/`);
+/** Expands one normalised entry (see `normalizeEntry`); placeholders are followed by `/` or end it. */
+function expandEntry(entry: string, places: Placeholders): string[] {
+  if (entry.startsWith("${user_home}") && places.userHome === undefined) return [];
+  const swap = (placeholder: string, value: string) =>
+    entry.startsWith(placeholder) ? value + entry.slice(placeholder.length) : undefined;
+  return [
+    swap("${plugin_dir}", places.pluginDir) ??
+      swap("${instance_dir}", places.instanceDir) ??
+      swap("${user_home}", places.userHome ?? "") ??
+      entry,
+  ];
 }
 
 function unique(list: string[]): string[] {
