@@ -2,15 +2,15 @@ import type { Manifest } from "../sandbox/manifest.ts";
 
 /** Something a manifest allows that an administrator should know before installing it. */
 export interface Risk {
-  /** What it is about: `isolation`, `run_as`, `run`, `allow_trampolines`, `${user_home}`. */
+  /** What it is about: `isolation`, `run_as`, `run`, `allow_trampolines`. */
   field: string;
   message: string;
 }
 
 /**
  * What is risky about a plugin even though its manifest is valid: `none` isolation, the
- * host's uid, every program it may run (those run outside the Deno sandbox), every
- * trampoline it opted into, and users' homes at the host's uid. `launchbox check` prints
+ * host's uid, every program it may run (those run outside the Deno sandbox), and every
+ * trampoline it opted into. `launchbox check` prints
  * them per plugin and the host logs them as warnings when it starts the plugin.
  */
 export function pluginRisks(manifest: Manifest): Risk[] {
@@ -51,14 +51,6 @@ export function pluginRisks(manifest: Manifest): Risk[] {
       field: "allow_trampolines",
       message: `allow_trampolines ${entry}: starts any program it is told to, Deno included, ` +
         `with ${uid}; the plugin can do through it anything that uid can`,
-    });
-  }
-  const { read, write } = manifest.permissions;
-  if (manifest.runAs === "host" && [...read, ...write].some((e) => e.startsWith("${user_home}"))) {
-    risks.push({
-      field: "${user_home}",
-      message:
-        "${user_home} at run_as host: users' homes are read and written with the host's uid; a link a user makes there is followed with it",
     });
   }
   return risks;

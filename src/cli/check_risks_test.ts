@@ -25,17 +25,16 @@ Deno.test("pluginRisks says granted programs run outside the sandbox with the ru
   );
 });
 
-Deno.test("pluginRisks reports every trampoline opt-in and users' homes at the host's uid", async () => {
+Deno.test("pluginRisks reports every trampoline opt-in", async () => {
   const risks = pluginRisks(
     await manifest(
-      'isolation: session\nrun_as: host\npermissions:\n  read: ["${user_home}"]\n  run: ["/bin/sh"]\nallow_trampolines: ["/bin/sh"]\n',
+      'isolation: session\nrun_as: host\npermissions:\n  run: ["/bin/sh"]\nallow_trampolines: ["/bin/sh"]\n',
     ),
   );
   assert.deepEqual(risks.map((r) => r.field), [
     "run_as",
     "run",
     "allow_trampolines",
-    "${user_home}",
   ]);
   assert.match(
     risks[2]!.message,

@@ -129,6 +129,15 @@ export function selectPlugin(
   }
   const byName = candidates.find((plugin) => plugin.name === choice.pluginName);
   if (byName) return byName;
+  const refused = choice.pluginName
+    ? found.errors.find((error) => error.file.includes(`/${choice.pluginName}/`))
+    : undefined;
+  if (refused) {
+    throw new PluginLoadError(`plugin "${choice.pluginName}" was refused: ${refused.message}`, {
+      file: refused.file,
+      field: "plugin",
+    });
+  }
   if (candidates.length === 1) return candidates[0]!;
   throw new PluginLoadError(
     `cannot choose a ${choice.kind} plugin in ${found.dir} (${available}); set plugin=<name> in the config file ` +

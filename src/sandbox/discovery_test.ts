@@ -146,3 +146,14 @@ Deno.test("discoverPlugins refuses a plugin tree too deep to check, never checki
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("selectPlugin names why the plugin --plugin-name asks for was refused, never picking another", () => {
+  const refused = new PluginLoadError('link "/p/leaks/secret" points outside the plugin folder', {
+    file: "/p/leaks/secret",
+  });
+  const found = { dir: "/p", plugins: [], errors: [refused] };
+  assert.throws(
+    () => selectPlugin(found, { kind: "launcher", pluginName: "leaks" }),
+    /plugin "leaks" was refused: \/p\/leaks\/secret: link "\/p\/leaks\/secret" points outside/,
+  );
+});

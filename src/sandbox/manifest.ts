@@ -77,6 +77,16 @@ export async function parseManifest(text: string, file: string): Promise<Manifes
       `is session-user, which needs isolation: session (one user per instance), got "${manifest.isolation}"`,
     );
   }
+  const homeEntry = PERMISSION_KINDS.find((kind) =>
+    manifest.permissions[kind].some((entry) => entry.startsWith("${user_home}"))
+  );
+  if (manifest.runAs === "host" && homeEntry) {
+    reader.child("permissions")!.failAt(
+      homeEntry,
+      "grants ${user_home} at run_as: host; a user's home holds links the user made, which the " +
+        "runner would follow with the host's uid: use run_as: session-user",
+    );
+  }
   if (manifest.sdk !== SDK_MAJOR) {
     reader.failAt(
       "sdk",

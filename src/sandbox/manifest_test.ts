@@ -51,6 +51,15 @@ const BROKEN: [string, string, RegExp, number | undefined][] = [
     11,
   ],
   [
+    "${user_home} at run_as host",
+    GOOD.replace("run_as: session-user", "run_as: host").replace(
+      'write: ["\${instance_dir}"]',
+      'write: ["\${instance_dir}", "\${user_home}/out"]',
+    ),
+    /field "permissions\.write" grants \$\{user_home\} at run_as: host; .* use run_as: session-user/,
+    10,
+  ],
+  [
     "opt-in for a program not granted",
     GOOD.replace('allow_trampolines: ["/bin/sh"]', 'allow_trampolines: ["/usr/bin/env"]'),
     /field "allow_trampolines\[0\]" entry 1 "\/usr\/bin\/env" is not in permissions\.run/,

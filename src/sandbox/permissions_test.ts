@@ -8,6 +8,8 @@ const manifest = await parseManifest(
 version: "1"
 entry: mod.ts
 sdk: 1
+isolation: session
+run_as: session-user
 permissions:
   read: ["\${plugin_dir}/data", "\${user_home}/.config", "/usr/share"]
   write: ["\${instance_dir}/out", "\${user_home}"]
