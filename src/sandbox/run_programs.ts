@@ -82,10 +82,23 @@ function hostProblem(written: string, real: string): string | undefined {
   if (real === "/proc" || real.startsWith("/proc/") || written.startsWith("/proc/")) {
     return "is under /proc, which can name the runner's own binary (Deno)";
   }
-  if (real === hostBinary() || isHostProgramName(real) || isHostProgramName(written)) {
+  if (
+    real === hostBinary() || sameFile(real, hostBinary()) || isHostProgramName(real) ||
+    isHostProgramName(written)
+  ) {
     return `is Launchbox or Deno itself (${real}), which would run with the whole permission ceiling`;
   }
   return undefined;
+}
+
+/** Whether two paths name one file (a hard link to Deno has another name, not another inode). */
+function sameFile(a: string, b: string): boolean {
+  try {
+    const [x, y] = [Deno.statSync(a), Deno.statSync(b)];
+    return x.dev === y.dev && x.ino !== null && x.ino === y.ino;
+  } catch {
+    return false;
+  }
 }
 
 let host: string | undefined;

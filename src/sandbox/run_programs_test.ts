@@ -72,3 +72,14 @@ Deno.test("checkProgram follows a script's #! line to its interpreter", async ()
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("checkProgram refuses a hard link to the host's binary under another name", async () => {
+  // Beside the binary: a hard link needs the same file system.
+  const dir = await Deno.makeTempDir({ dir: Deno.execPath().replace(/\/[^/]*$/, "") });
+  try {
+    await Deno.link(Deno.execPath(), `${dir}/helper`);
+    assert.match(checkProgram(`${dir}/helper`, false).problem ?? "", /is Launchbox or Deno itself/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
