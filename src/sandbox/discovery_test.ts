@@ -157,3 +157,32 @@ Deno.test("selectPlugin names why the plugin --plugin-name asks for was refused,
     /plugin "leaks" was refused: \/p\/leaks\/secret: link "\/p\/leaks\/secret" points outside/,
   );
 });
+
+Deno.test("discoverPlugins refuses a plugin folder others could add links to after the check", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    for (const name of ["open", "foreign"]) {
+      await Deno.mkdir(`${dir}/${name}/lib`, { recursive: true });
+      await Deno.writeTextFile(`${dir}/${name}/plugin.yaml`, manifest(name));
+      await Deno.writeTextFile(`${dir}/${name}/mod.ts`, "export default {};\n");
+    }
+    await Deno.chmod(`${dir}/open/lib`, 0o777);
+    const owned = Deno.uid() === 0;
+    if (owned) await Deno.chown(`${dir}/foreign/lib`, 4242, 4242);
+    const found = await discoverPlugins(dir);
+    const messages = found.errors.map((e) => e.message);
+    assert.match(
+      messages.find((m) => m.includes("/open/lib"))!,
+      /directory ".*\/open\/lib" is writable by group or others \(mode 777\): they could add links/,
+    );
+    if (owned) {
+      assert.match(
+        messages.find((m) => m.includes("/foreign/lib"))!,
+        /directory ".*\/foreign\/lib" is owned by uid 4242, not by root or the host's user/,
+      );
+    }
+    assert.deepEqual(found.plugins.map((p) => p.name), owned ? [] : ["foreign"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
