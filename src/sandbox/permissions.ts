@@ -3,6 +3,7 @@ import { isWithin } from "./entry_path.ts";
 import type { Manifest } from "./manifest.ts";
 import { checkAbsolute, type PermissionKind } from "./permission_rules.ts";
 import { checkProgram } from "./run_programs.ts";
+import { swappableBy } from "./trusted_path.ts";
 
 /** The absolute paths placeholders stand for, for one instance. */
 export interface Placeholders {
@@ -56,6 +57,7 @@ export function expandPermissions(
       );
     }
   }
+  if (manifest.runAs === "host") refuseSwappable(read, real, refuse);
   const write = unique([real.instanceDir, ...expand("write").map(canonicalPath)]);
   for (const path of write) {
     const home = real.userHome;
@@ -80,6 +82,31 @@ export function expandPermissions(
     ffi: false,
     import: false,
   };
+}
+
+/**
+ * At `run_as: host` the runner has the host's uid: a link another user plants in (or
+ * swaps for) a granted path would be followed with it. Grants outside the plugin folder
+ * (checked at discovery) and the instance directory (the host's own) must be paths no
+ * other user can change.
+ */
+function refuseSwappable(
+  paths: string[],
+  real: Placeholders,
+  refuse: (kind: string, path: string, why: string) => never,
+): void {
+  for (const path of paths) {
+    if (isWithin(path, real.pluginDir) || isWithin(path, real.instanceDir)) continue;
+    if ((real.importDirs ?? []).some((dir) => isWithin(path, dir))) continue;
+    const swap = swappableBy(path);
+    if (swap) {
+      refuse(
+        "read",
+        path,
+        `${swap}; at run_as: host the runner would follow it with the host's uid`,
+      );
+    }
+  }
 }
 
 function canonicalPlaces(places: Placeholders): Placeholders {

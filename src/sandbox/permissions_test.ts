@@ -218,3 +218,27 @@ Deno.test("expandPermissions refuses a run grant that is a link to the host's bi
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("expandPermissions refuses at run_as host a read grant another user could plant links in", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    await Deno.mkdir(`${dir}/shared`);
+    await Deno.chmod(`${dir}/shared`, 0o777);
+    const reads = (runAs: "host" | "session-user") => ({
+      ...manifest,
+      runAs,
+      permissions: { ...manifest.permissions, read: [`${dir}/shared`] },
+    });
+    assert.throws(
+      () => expandPermissions(reads("host"), places),
+      /read of ".*\/shared": ".*\/shared" is writable by group or others \(mode 777\), who could swap it after the check; at run_as: host/,
+    );
+    const asUser = expandPermissions(reads("session-user"), places);
+    assert.ok(
+      (asUser.read as string[]).includes(`${dir}/shared`),
+      "the job user's own rights hold",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

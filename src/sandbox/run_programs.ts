@@ -1,4 +1,5 @@
 import { canonicalPath } from "./canonical_path.ts";
+import { swappableBy } from "./trusted_path.ts";
 
 /**
  * Programs whose purpose is to run another program named in their arguments, input or
@@ -47,11 +48,14 @@ export function isTrampoline(path: string): boolean {
  * Checks one absolute program path after resolving it: refused when it is under `/proc`
  * (`/proc/self/exe` is the runner, i.e. Deno), when it is Deno or Launchbox (by canonical
  * path, compared with the host's own binary, or by name), or when it or the interpreter
- * of its `#!` line is a trampoline. Trampolines are reported, not refused, when the
- * manifest opted in (`optedIn`).
+ * of its `#!` line is a trampoline, or when another user could swap it (or a folder above
+ * it) after this check (see `swappableBy`). Trampolines are reported, not refused, when
+ * the manifest opted in (`optedIn`).
  */
 export function checkProgram(path: string, optedIn: boolean): ProgramCheck {
   const canonical = canonicalPath(path);
+  const swap = swappableBy(path) ?? swappableBy(canonical);
+  if (swap) return { canonical, problem: `can be replaced by another user: ${swap}` };
   let current = path;
   let real = canonical;
   for (let depth = 0; depth <= MAX_INTERPRETERS; depth++) {

@@ -83,3 +83,17 @@ Deno.test("checkProgram refuses a hard link to the host's binary under another n
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("checkProgram refuses a program in a folder another user could swap it in", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    await Deno.chmod(dir, 0o777);
+    await Deno.writeTextFile(`${dir}/tool`, "", { mode: 0o755 });
+    assert.match(
+      checkProgram(`${dir}/tool`, false).problem ?? "",
+      /^can be replaced by another user: ".*" is writable by group or others \(mode 777\)/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -25,6 +25,9 @@ const OUTSIDE = await Deno.realPath(await Deno.makeTempDir({ prefix: "launchbox-
 await Deno.chmod(OUTSIDE, 0o755);
 await Deno.symlink(DENO, `${OUTSIDE}/helper`);
 await Deno.symlink("/usr/bin/env", `${OUTSIDE}/tool`);
+await Deno.mkdir(`${OUTSIDE}/open`, { mode: 0o777 });
+await Deno.chmod(`${OUTSIDE}/open`, 0o777);
+await Deno.symlink("/usr/bin/ls", `${OUTSIDE}/open/ls`);
 addEventListener("unload", () => Deno.removeSync(OUTSIDE, { recursive: true }));
 
 const runs = (entry: string, extra: Probe = {}): Probe => ({
@@ -63,6 +66,12 @@ const PROBES: [string, Probe, string[], RegExp][] = [
     runs(`${OUTSIDE}/tool`),
     [`program=${OUTSIDE}/tool`, `args=${DENO}|${EVAL}`],
     /"[^"]*\/tool" is a program that runs other programs by name/,
+  ],
+  [
+    "runs_program_others_can_swap",
+    runs(`${OUTSIDE}/open/ls`),
+    [`program=${OUTSIDE}/open/ls`, "args=/"],
+    /can be replaced by another user: "[^"]*\/open" is writable by group or others \(mode 777\)/,
   ],
   [
     "runs_shell_script_deno",

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { runLaunchbox, withHost } from "../_support/host_process.ts";
-import { submit } from "../_support/requests.ts";
+import { submit, userRequest } from "../_support/requests.ts";
 import {
   installPlugin,
   LEVELS,
@@ -111,6 +111,49 @@ Deno.test(
           `${root.dir}/${name}/lib/rootfs: link "${root.dir}/${name}/lib/rootfs" points outside the plugin folder, to "/"`,
         ),
         stdout,
+      );
+    }
+  },
+);
+
+Deno.test(
+  "Host at run_as host refuses a read grant others can plant links in; session-user is served",
+  opts,
+  async () => {
+    await using root = await pluginsRoot();
+    const open = `${root.dir}/open`;
+    await Deno.mkdir(open);
+    await Deno.chmod(open, 0o777);
+    await Deno.symlink("/etc/shadow", `${open}/planted`);
+    const READ = 'read: ["${plugin_dir}", "${instance_dir}"]';
+    const probe = {
+      manifest: { [READ]: `read: ["\${plugin_dir}", "\${instance_dir}", "${open}"]` },
+    };
+    for (const level of LEVELS) {
+      if (await levelSkip(level)) continue;
+      const name = `plants_links_${level.label.replace(/\W/g, "_")}`;
+      await installPlugin(root.dir, "reads_granted_path", { name, level, probe });
+      await withHost(
+        { pluginsDir: root.dir, pluginName: name, config: [`target=${open}/planted`] },
+        async ({ client }) => {
+          await client.bootstrap();
+          const ask = (user: string, job: string) =>
+            client.request(userRequest(client, 2, user, { job: { command: "x", name: job } }));
+          const alice = await ask("lbtest_alice", "escape");
+          const bob = await ask("lbtest_bob", "fine");
+          if (level.runAs === "host") {
+            const refusal = new RegExp(
+              `Cannot grant plugin "${name}" read of "${open}": "${open}" is writable by group or others`,
+            );
+            assert.equal(alice.messageType, -1, `${level.label}: ${JSON.stringify(alice)}`);
+            assert.match(String(alice.errorMessage), refusal);
+            assert.match(String(bob.errorMessage), refusal, "no instance gets the grant");
+          } else {
+            assert.equal(alice.messageType, -1, "lbtest_alice's runner cannot read /etc/shadow");
+            assert.match(String(alice.errorMessage), /denied/i);
+            assert.equal(bob.messageType, 2, "the session-user plugin serves other users");
+          }
+        },
       );
     }
   },
