@@ -23,25 +23,48 @@ export interface Placeholders {
  * Read and write grants are canonical paths (links resolved), because Deno compares
  * permission paths as strings and follows links inside a granted folder; the rules run
  * again on the canonical paths. A program is granted as written and as its canonical
- * path, after both pass `checkProgram`. Kinds left empty are denied; sys, ffi and import
- * are always denied. Throws `RangeError` naming the plugin, the entry and the reason when
- * an expanded grant would escape.
+ * path, once `checkProgram` has passed both and found no other user able to swap either.
+ * Kinds left empty are denied; sys, ffi and import are always denied. Throws `RangeError`
+ * naming the plugin, the entry and the reason when an expanded grant would escape.
  */
 export function expandPermissions(
   manifest: Manifest,
   places: Placeholders,
 ): Deno.PermissionOptionsObject {
   const real = canonicalPlaces(places);
-  const refuse = (kind: string, path: string, why: string): never => {
+  const refuse: Refuse = (kind, path, why) => {
     throw new RangeError(`Cannot grant plugin "${manifest.name}" ${kind} of "${path}": ${why}`);
   };
   const expand = (kind: PermissionKind) =>
     manifest.permissions[kind].flatMap((entry) => expandEntry(entry, real));
+  const orFalse = (list: string[]) => list.length > 0 ? unique(list) : false;
+  const optedIn = new Set(manifest.allowTrampolines.flatMap((entry) => expandEntry(entry, real)));
+  return {
+    read: reads(expand("read"), real, manifest.runAs === "host", refuse),
+    write: writes(expand("write"), real, refuse),
+    run: orFalse(
+      expand("run").flatMap((path) => {
+        const checked = checkProgram(path, optedIn.has(path));
+        if (checked.problem) refuse("run", path, checked.problem);
+        return [path, checked.canonical];
+      }),
+    ),
+    env: orFalse(expand("env")),
+    net: orFalse(expand("net")),
+    sys: false,
+    ffi: false,
+    import: false,
+  };
+}
+
+type Refuse = (kind: string, path: string, why: string) => never;
+
+function reads(entries: string[], real: Placeholders, asHost: boolean, refuse: Refuse): string[] {
   const read = unique([
     real.pluginDir,
     real.instanceDir,
     ...(real.importDirs ?? []),
-    ...expand("read").map(canonicalPath),
+    ...entries.map(canonicalPath),
   ]);
   for (const path of read) {
     const problem = checkAbsolute("read", path);
@@ -57,31 +80,19 @@ export function expandPermissions(
       );
     }
   }
-  if (manifest.runAs === "host") refuseSwappable(read, real, refuse);
-  const write = unique([real.instanceDir, ...expand("write").map(canonicalPath)]);
+  if (asHost) refuseSwappable(read, real, refuse);
+  return read;
+}
+
+function writes(entries: string[], real: Placeholders, refuse: Refuse): string[] {
+  const write = unique([real.instanceDir, ...entries.map(canonicalPath)]);
   for (const path of write) {
     const home = real.userHome;
     if (!isWithin(path, real.instanceDir) && !(home && isWithin(path, home))) {
       refuse("write", path, "it resolves outside the instance directory and the user's home");
     }
   }
-  const optedIn = new Set(manifest.allowTrampolines.flatMap((entry) => expandEntry(entry, real)));
-  const run = expand("run").flatMap((path) => {
-    const checked = checkProgram(path, optedIn.has(path));
-    if (checked.problem) refuse("run", path, checked.problem);
-    return [path, checked.canonical];
-  });
-  const orFalse = (list: string[]) => list.length > 0 ? unique(list) : false;
-  return {
-    read,
-    write,
-    run: orFalse(run),
-    env: orFalse(expand("env")),
-    net: orFalse(expand("net")),
-    sys: false,
-    ffi: false,
-    import: false,
-  };
+  return write;
 }
 
 /**
@@ -93,7 +104,7 @@ export function expandPermissions(
 function refuseSwappable(
   paths: string[],
   real: Placeholders,
-  refuse: (kind: string, path: string, why: string) => never,
+  refuse: Refuse,
 ): void {
   for (const path of paths) {
     if (isWithin(path, real.pluginDir) || isWithin(path, real.instanceDir)) continue;
