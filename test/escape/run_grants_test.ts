@@ -170,5 +170,11 @@ Deno.test(
       /^ {2}risk {2}run \/usr\/bin\/ls: this program runs outside the Deno sandbox with the host's uid \(root when the host runs as root\)/m,
     );
     assert.match(stdout, /^ {2}risk {2}run_as host: /m);
+    const json = JSON.parse(
+      (await runLaunchbox(["check", `--plugins-dir=${root.dir}`, "--json"])).stdout,
+    ) as { plugins: { name: string; risks: { field: string; message: string }[] }[] };
+    const ls = json.plugins.find((plugin) => plugin.name === "runs_ls")!;
+    assert.deepEqual(ls.risks.map((risk) => risk.field), ["run_as", "run"]);
+    assert.match(ls.risks[1]!.message, /runs outside the Deno sandbox with the host's uid/);
   },
 );
