@@ -2,6 +2,7 @@ import { discoverPlugins } from "../sandbox/discovery.ts";
 import { prepareInstanceDir } from "../sandbox/instance_directory.ts";
 import { airflowInstanceKey } from "../sandbox/isolation.ts";
 import type { Manifest } from "../sandbox/manifest.ts";
+import { canonicalPath } from "../sandbox/canonical_path.ts";
 import { expandPermissions } from "../sandbox/permissions.ts";
 
 const SDK_DIR = new URL("../sdk", import.meta.url).pathname;
@@ -28,8 +29,9 @@ export async function bundlePermissions(
   task: { dagId: string; runId: string },
 ): Promise<{ permissions: Deno.PermissionOptionsObject; instanceDir: string }> {
   const root = `${scratch}/airflow`;
-  const instanceDir = `${root}/${instanceKey(bundle, task)}`;
-  await prepareInstanceDir(root, instanceDir);
+  await prepareInstanceDir(root, `${root}/${instanceKey(bundle, task)}`);
+  // The task sees the path it is granted: Deno compares permission paths as strings.
+  const instanceDir = canonicalPath(`${root}/${instanceKey(bundle, task)}`);
   const permissions = expandPermissions(bundle, {
     pluginDir: bundle.dir,
     instanceDir,

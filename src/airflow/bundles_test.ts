@@ -25,6 +25,7 @@ Deno.test("bundlePermissions grants read and write of a private instance directo
       isolation: "session",
       dir: "/opt/bundles/b",
       permissions: { read: [], write: [], run: [], env: [], net: [] },
+      allowTrampolines: [],
     } as unknown as Manifest;
     const { permissions, instanceDir } = await bundlePermissions(manifest, scratch, task);
     assert.equal(instanceDir, `${scratch}/airflow/sales/manual__2026-06-16T12_00_00+00_00`);

@@ -4,6 +4,7 @@ import { airflowInstanceKey, instanceDirFor, instanceKeyFor } from "../sandbox/i
 import type { Manifest } from "../sandbox/manifest.ts";
 import { expandPermissions } from "../sandbox/permissions.ts";
 import { PluginLoadError } from "../sandbox/plugin_load_error.ts";
+import { pluginRisks } from "./check_risks.ts";
 import { writeStdout } from "./exit.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -31,10 +32,15 @@ export async function runCheck(args: string[]): Promise<number> {
     if (error instanceof PluginLoadError) throw new UsageError(error.message);
     throw error;
   }
-  const plugins = found.plugins.map((manifest) => ({
-    manifest,
-    permissions: examplePermissions(manifest),
-  }));
+  const plugins = found.plugins.flatMap((manifest) => {
+    try {
+      return [{ manifest, permissions: examplePermissions(manifest) }];
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      found.errors.push(new PluginLoadError(error.message, { file: manifest.file }));
+      return [];
+    }
+  });
   if (values.json) {
     const errors = found.errors.map((e) => ({
       file: e.file,
@@ -97,6 +103,7 @@ function toJson(
     limits,
     health,
     permissions,
+    risks: pluginRisks(manifest),
   };
 }
 
@@ -123,9 +130,7 @@ function render(
       const granted = permissions[kind];
       lines.push(`  ${kind.padEnd(5)} ${Array.isArray(granted) ? granted.join(", ") : "nothing"}`);
     }
-    if (manifest.permissions.run.length > 0 && manifest.runAs === "host") {
-      lines.push("  note  programs it runs are not sandboxed and run as the host's user");
-    }
+    for (const risk of pluginRisks(manifest)) lines.push(`  risk  ${risk.message}`);
   }
   if (errors.length > 0) {
     lines.push("", `${errors.length} invalid manifest${errors.length === 1 ? "" : "s"}:`);

@@ -10,6 +10,7 @@ import type { Manifest } from "../sandbox/manifest.ts";
 import { PluginLoadError } from "../sandbox/plugin_load_error.ts";
 import { UserDirectory } from "../sandbox/users.ts";
 import type { LauncherOptions } from "./launcher_options.ts";
+import { pluginRisks } from "./check_risks.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** The plugin serving this Launcher cluster, with what the host needs to run it. */
@@ -48,6 +49,15 @@ export async function choosePlugin(
   } catch (error) {
     if (error instanceof PluginLoadError) throw new UsageError(error.message);
     throw error;
+  }
+  for (const risk of pluginRisks(manifest)) {
+    const loud = risk.field === "allow_trampolines" || risk.field === "run";
+    if (loud) {
+      log.warn("Plugin may run programs outside the sandbox", {
+        plugin: manifest.name,
+        risk: risk.message,
+      });
+    }
   }
   const users = new UserDirectory();
   const tenants = tenantMapping(options.pluginConfig);

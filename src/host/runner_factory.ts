@@ -1,9 +1,11 @@
 import type { Manifest } from "../sandbox/manifest.ts";
 import { prepareInstanceDir } from "../sandbox/instance_directory.ts";
+import { canonicalPath } from "../sandbox/canonical_path.ts";
 import { expandPermissions } from "../sandbox/permissions.ts";
 import { remoteInstance } from "../sandbox/remote_instance.ts";
 import { RemotePlugin } from "../sandbox/remote_plugin.ts";
 import { runnerCommand } from "../sandbox/runner_command.ts";
+import { checkedUserHome, usesUserHome } from "../sandbox/user_home.ts";
 import type { SystemUser, UserDirectory } from "../sandbox/users.ts";
 import type { InstanceFactory } from "./instance_pool.ts";
 
@@ -29,17 +31,20 @@ export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
   const { manifest } = options;
   return async (spec) => {
     const user = userFor(options, spec.user);
-    const instanceDir = options.instanceDir(spec.instanceKey);
+    const userHome = homeFor(manifest, user);
     await prepareInstanceDir(
       options.instancesRoot,
-      instanceDir,
+      options.instanceDir(spec.instanceKey),
       manifest.runAs === "session-user" ? user : undefined,
     );
+    // The plugin sees the path it is granted: Deno compares permission paths as strings.
+    const instanceDir = canonicalPath(options.instanceDir(spec.instanceKey));
     const permissions = expandPermissions(manifest, {
       pluginDir: manifest.dir,
       instanceDir,
-      userHome: manifest.isolation === "session" ? user?.home : undefined,
-      scratch: options.instancesRoot,
+      userHome,
+      // The whole scratch path (job store included), not only the instances under it.
+      scratch: options.instancesRoot.slice(0, options.instancesRoot.lastIndexOf("/")) || "/",
       importDirs: Deno.build.standalone ? [] : [SDK_DIR],
     });
     const command = runnerCommand({
@@ -65,6 +70,14 @@ export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
     spec.log.info("Runner started", { pid: remote.pid, user: user?.name ?? "host" });
     return remoteInstance(remote);
   };
+}
+
+/** The job user's checked, canonical home when the manifest grants `${user_home}`. */
+function homeFor(manifest: Manifest, user: SystemUser | undefined): string | undefined {
+  if (manifest.isolation !== "session" || !user) return undefined;
+  const { read, write, run } = manifest.permissions;
+  if (!usesUserHome([...read, ...write, ...run])) return undefined;
+  return checkedUserHome(manifest.name, user);
 }
 
 function userFor(options: RunnerFactoryOptions, name: string): SystemUser | undefined {

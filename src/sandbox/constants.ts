@@ -14,3 +14,10 @@ export const RUNNER_MIN_MEMORY_MB = 1536;
 /** Where util-linux keeps the helpers that set the parent-death signal, ids and limits. */
 export const SETPRIV = "/usr/bin/setpriv";
 export const PRLIMIT = "/usr/bin/prlimit";
+
+/**
+ * Discovery walks every plugin folder for links that leave it; deeper or larger trees are
+ * refused rather than walked in part (a plugin is source files, not a data set).
+ */
+export const PLUGIN_TREE_MAX_DEPTH = 32;
+export const PLUGIN_TREE_MAX_ENTRIES = 20_000;

@@ -10,3 +10,8 @@ Deno.test("runner memory floor stays above what Deno needs to start under RLIMIT
   assert.ok(C.RUNNER_MIN_MEMORY_MB >= 1280, "a runner with a Worker does not start below 1280 MiB");
   assert.ok(C.SETPRIV.startsWith("/") && C.PRLIMIT.startsWith("/"));
 });
+
+Deno.test("plugin tree bounds leave room for vendored dependencies and still end the walk", () => {
+  assert.ok(C.PLUGIN_TREE_MAX_DEPTH >= 16 && C.PLUGIN_TREE_MAX_DEPTH <= 64);
+  assert.ok(C.PLUGIN_TREE_MAX_ENTRIES >= 5_000 && C.PLUGIN_TREE_MAX_ENTRIES <= 100_000);
+});

@@ -1,5 +1,7 @@
 import { type Manifest, parseManifest } from "./manifest.ts";
+import { canonicalPath } from "./canonical_path.ts";
 import { PluginLoadError } from "./plugin_load_error.ts";
+import { checkPluginTree } from "./plugin_tree.ts";
 
 /** What a plugins directory holds: valid plugins by name, and every broken manifest. */
 export interface Discovered {
@@ -18,8 +20,10 @@ export function defaultPluginsDir(): string {
 }
 
 /**
- * Reads every `<dir>/<folder>/plugin.yaml`. A broken manifest, a missing entry module or
- * a duplicate name is reported and skipped; it never hides the other plugins.
+ * Reads every `<dir>/<folder>/plugin.yaml`. A broken manifest, a missing entry module, a
+ * duplicate name or a link that leads out of the plugin's folder is reported and skipped;
+ * it never hides the other plugins. A folder that is itself a link is read at its
+ * canonical path, which becomes the plugin's `${plugin_dir}`.
  */
 export async function discoverPlugins(dir: string): Promise<Discovered> {
   const root = realDirectory(dir);
@@ -28,9 +32,13 @@ export async function discoverPlugins(dir: string): Promise<Discovered> {
   const folders: string[] = [];
   // Synchronous reads: a host reads its plugins once, before serving, and each
   // asynchronous call would cost a trip through Deno's blocking thread pool.
-  for (const entry of Deno.readDirSync(root)) if (entry.isDirectory) folders.push(entry.name);
+  for (const entry of Deno.readDirSync(root)) {
+    if (entry.isDirectory || entry.isSymlink) folders.push(entry.name);
+  }
   for (const folder of folders.sort()) {
-    const file = `${root}/${folder}/plugin.yaml`;
+    const real = canonicalPath(`${root}/${folder}`);
+    if (!isDirectory(real)) continue;
+    const file = `${real}/plugin.yaml`;
     let text: string;
     try {
       text = Deno.readTextFileSync(file);
@@ -38,6 +46,7 @@ export async function discoverPlugins(dir: string): Promise<Discovered> {
       continue;
     }
     try {
+      checkPluginTree(real);
       plugins.push(checked(await parseManifest(text, file), plugins));
     } catch (error) {
       if (error instanceof PluginLoadError) errors.push(error);
@@ -63,6 +72,14 @@ function checked(manifest: Manifest, seen: Manifest[]): Manifest {
     });
   }
   return manifest;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
 }
 
 function isFile(path: string): boolean {
@@ -112,6 +129,15 @@ export function selectPlugin(
   }
   const byName = candidates.find((plugin) => plugin.name === choice.pluginName);
   if (byName) return byName;
+  const refused = choice.pluginName
+    ? found.errors.find((error) => error.file.includes(`/${choice.pluginName}/`))
+    : undefined;
+  if (refused) {
+    throw new PluginLoadError(`plugin "${choice.pluginName}" was refused: ${refused.message}`, {
+      file: refused.file,
+      field: "plugin",
+    });
+  }
   if (candidates.length === 1) return candidates[0]!;
   throw new PluginLoadError(
     `cannot choose a ${choice.kind} plugin in ${found.dir} (${available}); set plugin=<name> in the config file ` +

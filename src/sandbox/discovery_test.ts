@@ -74,3 +74,115 @@ Deno.test("selectPlugin prefers plugin= from the config, then --plugin-name, the
 Deno.test("defaultPluginsDir is plugins/ beside the checkout under deno run", () => {
   assert.equal(defaultPluginsDir(), new URL("../../plugins", import.meta.url).pathname);
 });
+
+Deno.test("discoverPlugins refuses a plugin whose folder holds a link leading outside it, naming link and target", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    const plugin = async (folder: string) => {
+      await Deno.mkdir(`${dir}/${folder}/lib`, { recursive: true });
+      await Deno.writeTextFile(`${dir}/${folder}/plugin.yaml`, manifest(folder));
+      await Deno.writeTextFile(`${dir}/${folder}/mod.ts`, "export default {};\n");
+    };
+    await plugin("shadow");
+    await Deno.symlink("/etc/shadow", `${dir}/shadow/lib/secret`);
+    await plugin("rootfs");
+    await Deno.symlink("../../..", `${dir}/rootfs/lib/up`);
+    await plugin("inside");
+    await Deno.symlink("../mod.ts", `${dir}/inside/lib/entry.ts`);
+    await plugin("entry_out");
+    await Deno.remove(`${dir}/entry_out/mod.ts`);
+    await Deno.symlink("/etc/passwd", `${dir}/entry_out/mod.ts`);
+    const found = await discoverPlugins(dir);
+    assert.deepEqual(found.plugins.map((p) => p.name), ["inside"]);
+    const messages = found.errors.map((e) => e.message);
+    assert.deepEqual(found.errors.map((e) => e.file.slice(dir.length)), [
+      "/entry_out/mod.ts",
+      "/rootfs/lib/up",
+      "/shadow/lib/secret",
+    ]);
+    assert.match(
+      messages[0]!,
+      /link ".*\/entry_out\/mod\.ts" points outside the plugin folder, to "\/etc\/passwd"/,
+    );
+    assert.match(
+      messages[1]!,
+      /link ".*\/rootfs\/lib\/up" points outside the plugin folder, to ".*" \(written "\.\.\/\.\.\/\.\."\)/,
+    );
+    assert.match(
+      messages[2]!,
+      /link ".*\/shadow\/lib\/secret" points outside the plugin folder, to "\/etc\/shadow"/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("discoverPlugins reads a plugin folder that is a link at its canonical path", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  const elsewhere = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    await Deno.writeTextFile(`${elsewhere}/plugin.yaml`, manifest("linked"));
+    await Deno.writeTextFile(`${elsewhere}/mod.ts`, "export default {};\n");
+    await Deno.symlink(elsewhere, `${dir}/linked`);
+    const found = await discoverPlugins(dir);
+    assert.deepEqual(found.plugins.map((p) => [p.name, p.dir]), [["linked", elsewhere]]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await Deno.remove(elsewhere, { recursive: true });
+  }
+});
+
+Deno.test("discoverPlugins refuses a plugin tree too deep to check, never checking it in part", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    await Deno.mkdir(`${dir}/deep`);
+    await Deno.writeTextFile(`${dir}/deep/plugin.yaml`, manifest("deep"));
+    await Deno.writeTextFile(`${dir}/deep/mod.ts`, "export default {};\n");
+    await Deno.mkdir(`${dir}/deep/${Array(40).fill("d").join("/")}`, { recursive: true });
+    const found = await discoverPlugins(dir);
+    assert.deepEqual(found.plugins, []);
+    assert.match(found.errors[0]!.message, /nested deeper than 32 levels/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("selectPlugin names why the plugin --plugin-name asks for was refused, never picking another", () => {
+  const refused = new PluginLoadError('link "/p/leaks/secret" points outside the plugin folder', {
+    file: "/p/leaks/secret",
+  });
+  const found = { dir: "/p", plugins: [], errors: [refused] };
+  assert.throws(
+    () => selectPlugin(found, { kind: "launcher", pluginName: "leaks" }),
+    /plugin "leaks" was refused: \/p\/leaks\/secret: link "\/p\/leaks\/secret" points outside/,
+  );
+});
+
+Deno.test("discoverPlugins refuses a plugin folder others could add links to after the check", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    for (const name of ["open", "foreign"]) {
+      await Deno.mkdir(`${dir}/${name}/lib`, { recursive: true });
+      await Deno.writeTextFile(`${dir}/${name}/plugin.yaml`, manifest(name));
+      await Deno.writeTextFile(`${dir}/${name}/mod.ts`, "export default {};\n");
+    }
+    await Deno.chmod(`${dir}/open/lib`, 0o777);
+    const owned = Deno.uid() === 0;
+    if (owned) await Deno.chown(`${dir}/foreign/lib`, 4242, 4242);
+    const found = await discoverPlugins(dir);
+    const messages = found.errors.map((e) => e.message);
+    assert.match(
+      messages.find((m) => m.includes("/open/lib"))!,
+      /directory ".*\/open\/lib" is writable by group or others \(mode 777\): they could add links/,
+    );
+    if (owned) {
+      assert.match(
+        messages.find((m) => m.includes("/foreign/lib"))!,
+        /directory ".*\/foreign\/lib" is owned by uid 4242, not by root or the host's user/,
+      );
+    }
+    assert.deepEqual(found.plugins.map((p) => p.name), owned ? [] : ["foreign"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

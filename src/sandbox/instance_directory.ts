@@ -1,3 +1,4 @@
+import { refuseLinksBelow } from "./link_free.ts";
 import type { SystemUser } from "./users.ts";
 
 /**
@@ -15,6 +16,7 @@ export async function prepareInstanceDir(
   if (!dir.startsWith(`${root}/`)) {
     throw new RangeError(`Cannot prepare instance directory "${dir}": it is not inside "${root}"`);
   }
+  await refuseLinksBelow(root, dir);
   await Deno.mkdir(dir, { recursive: true, mode: 0o711 });
   for (let parent = dir; parent.startsWith(root); parent = dirname(parent)) {
     await Deno.chmod(parent, parent === dir ? 0o700 : 0o711);

@@ -1,7 +1,10 @@
 import { SDK_MAJOR } from "../sdk/mod.ts";
 import { type ManifestDocument, parseManifestYaml } from "./_manifest_yaml.ts";
 import { checkPermissionEntry, PERMISSION_KINDS, type PermissionKind } from "./permission_rules.ts";
+import { type EntryPath, normalizeEntry } from "./entry_path.ts";
+import { type Fail, FieldReader } from "./_field_reader.ts";
 import { PluginLoadError } from "./plugin_load_error.ts";
+import { checkProgram } from "./run_programs.ts";
 
 /** Isolation levels (DESIGN §4). */
 export type IsolationLevel = "none" | "namespace" | "session";
@@ -15,8 +18,13 @@ export interface Manifest {
   sdk: number;
   isolation: IsolationLevel;
   runAs: "host" | "session-user";
-  /** Permission entries as written, placeholders unexpanded. */
+  /** Permission entries normalised (see `normalizeEntry`), placeholders unexpanded. */
   permissions: Record<PermissionKind, string[]>;
+  /**
+   * Run entries the manifest accepts although they run other programs by name (`/bin/sh`):
+   * `allow_trampolines`, normalised. `check` and the host log report each one as a warning.
+   */
+  allowTrampolines: string[];
   limits: { memoryMb: number | undefined; requestTimeoutS: number | undefined };
   health: { intervalS: number | undefined; timeoutS: number | undefined };
   /** The plugin's folder (absolute). */
@@ -38,10 +46,9 @@ const TOP_KEYS = [
   "permissions",
   "limits",
   "health",
+  "allow_trampolines",
 ];
 const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
-
-type Fail = (message: string, field?: string, line?: number) => never;
 
 /**
  * Parses and validates a manifest. Every problem is a `PluginLoadError` naming the file,
@@ -67,6 +74,16 @@ export async function parseManifest(text: string, file: string): Promise<Manifes
     reader.failAt(
       "run_as",
       `is session-user, which needs isolation: session (one user per instance), got "${manifest.isolation}"`,
+    );
+  }
+  const homeEntry = PERMISSION_KINDS.find((kind) =>
+    manifest.permissions[kind].some((entry) => entry.startsWith("${user_home}"))
+  );
+  if (manifest.runAs === "host" && homeEntry) {
+    reader.child("permissions")!.failAt(
+      homeEntry,
+      "grants ${user_home} at run_as: host; a user's home holds links the user made, which the " +
+        "runner would follow with the host's uid: use run_as: session-user",
     );
   }
   if (manifest.sdk !== SDK_MAJOR) {
@@ -124,6 +141,7 @@ function readFields(reader: FieldReader, dir: string, file: string, text: string
   }
   const version = reader.version(text);
   const entry = reader.string("entry", true)!;
+  const permissions = readPermissions(reader.child("permissions"));
   if (entry.startsWith("/") || entry.split("/").includes("..")) {
     reader.failAt("entry", `must be a path inside the plugin folder, got "${entry}"`);
   }
@@ -135,7 +153,8 @@ function readFields(reader: FieldReader, dir: string, file: string, text: string
     sdk: reader.integer("sdk", true)!,
     isolation: reader.oneOf("isolation", ["none", "namespace", "session"], "session"),
     runAs: reader.oneOf("run_as", ["host", "session-user"], "host"),
-    permissions: readPermissions(reader.child("permissions")),
+    permissions,
+    allowTrampolines: readTrampolines(reader, permissions.run, dir),
     limits: readLimits(reader.child("limits")),
     health: readHealth(reader.child("health")),
     dir,
@@ -161,9 +180,46 @@ function readPermissions(reader: FieldReader | undefined): Record<PermissionKind
         reader.failAt(kind, `entry ${index + 1} "${entry}" ${problem}`, `${kind}[${index}]`);
       }
     });
-    permissions[kind] = entries;
+    permissions[kind] = kind === "env" || kind === "net" ? entries : entries.map(normalized);
   }
   return permissions;
+}
+
+function normalized(entry: string): string {
+  return (normalizeEntry(entry) as EntryPath).normal;
+}
+
+/**
+ * `allow_trampolines`: run entries accepted although they run other programs by name.
+ * Each must also be in `permissions.run`; every other run entry that can be resolved now
+ * (absolute, or inside the plugin folder) is checked with `checkProgram`.
+ */
+function readTrampolines(reader: FieldReader, run: string[], dir: string): string[] {
+  const allowed = reader.stringList("allow_trampolines").map((entry, index) => {
+    const parsed = normalizeEntry(entry);
+    const normal = typeof parsed === "string" ? entry : parsed.normal;
+    if (!run.includes(normal)) {
+      reader.failAt(
+        "allow_trampolines",
+        `entry ${index + 1} "${entry}" is not in permissions.run`,
+        `allow_trampolines[${index}]`,
+      );
+    }
+    return normal;
+  });
+  run.forEach((entry, index) => {
+    if (entry.startsWith("${") && !entry.startsWith("${plugin_dir}")) return;
+    const path = entry.replace("${plugin_dir}", dir);
+    const { problem } = checkProgram(path, allowed.includes(entry));
+    if (problem) {
+      reader.child("permissions")!.failAt(
+        "run",
+        `entry ${index + 1} "${entry}" ${problem}`,
+        `run[${index}]`,
+      );
+    }
+  });
+  return allowed;
 }
 
 function readLimits(reader: FieldReader | undefined): Manifest["limits"] {
@@ -187,95 +243,4 @@ function readHealth(reader: FieldReader | undefined): Manifest["health"] {
     reader!.failAt("timeout_s", `must be shorter than interval_s (${health.intervalS})`);
   }
   return health;
-}
-
-/** Typed reads of one mapping, failing with the field's path and line. */
-class FieldReader {
-  constructor(
-    readonly map: Record<string, unknown>,
-    readonly path: string,
-    readonly lineOf: (path: string) => number | undefined,
-    readonly fail: Fail,
-  ) {}
-
-  failAt(key: string, message: string, field = key): never {
-    const full = `${this.path}${field}`;
-    return this.fail(`field "${full}" ${message}`, full, this.lineOf(`${this.path}${key}`));
-  }
-
-  refuseUnknown(known: readonly string[]): void {
-    for (const key of Object.keys(this.map)) {
-      if (!known.includes(key)) {
-        const full = `${this.path}${key}`;
-        this.fail(`unknown field "${full}" (known: ${known.join(", ")})`, full, this.lineOf(full));
-      }
-    }
-  }
-
-  string(key: string, required: boolean): string | undefined {
-    const value = this.map[key];
-    if (value === undefined || value === null) {
-      return required ? this.failAt(key, "is required") : undefined;
-    }
-    if (typeof value !== "string") {
-      this.failAt(key, `must be a string, got ${JSON.stringify(value)}`);
-    }
-    return value as string;
-  }
-
-  /** The version, refused when YAML read it as a number (`1.10` becomes 1.1). */
-  version(text: string): string {
-    const value = this.map.version;
-    if (typeof value === "number") {
-      const line = text.split(/\r?\n/)[(this.lineOf("version") ?? 0) - 1] ?? "";
-      const written = /^version:\s*([^\s#]+)/.exec(line)?.[1] ?? String(value);
-      this.failAt(
-        "version",
-        `must be a quoted string: YAML reads ${written} as the number ${value}; write version: "${written}"`,
-      );
-    }
-    return this.string("version", true)!;
-  }
-
-  integer(key: string, required: boolean, min = 0): number | undefined {
-    const value = this.map[key];
-    if (value === undefined || value === null) {
-      return required ? this.failAt(key, "is required") : undefined;
-    }
-    if (!Number.isInteger(value) || (value as number) < min) {
-      this.failAt(key, `must be a whole number >= ${min}, got ${JSON.stringify(value)}`);
-    }
-    return value as number;
-  }
-
-  oneOf<T extends string>(key: string, allowed: readonly T[], fallback: T): T {
-    const value = this.string(key, false) ?? fallback;
-    if (!allowed.includes(value as T)) {
-      this.failAt(key, `must be one of ${allowed.join(", ")}, got "${value}"`);
-    }
-    return value as T;
-  }
-
-  stringList(key: string): string[] {
-    const value = this.map[key];
-    if (value === undefined || value === null) return [];
-    if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) {
-      return this.failAt(key, "must be a list of strings");
-    }
-    return value;
-  }
-
-  child(key: string): FieldReader | undefined {
-    const value = this.map[key];
-    if (value === undefined || value === null) return undefined;
-    if (typeof value !== "object" || Array.isArray(value)) {
-      return this.failAt(key, "must be a mapping");
-    }
-    return new FieldReader(
-      value as Record<string, unknown>,
-      `${this.path}${key}.`,
-      this.lineOf,
-      this.fail,
-    );
-  }
 }

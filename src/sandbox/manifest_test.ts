@@ -16,6 +16,7 @@ permissions:
   run: ["/bin/sh"]
   env: ["PATH"]
   net: ["127.0.0.1:8080"]
+allow_trampolines: ["/bin/sh"]
 limits: { memory_mb: 512, request_timeout_s: 30 }
 health: { interval_s: 5, timeout_s: 2 }
 `;
@@ -27,6 +28,7 @@ Deno.test("parseManifest reads every field with absolute paths", async () => {
   assert.equal(manifest.isolation, "session");
   assert.equal(manifest.runAs, "session-user");
   assert.deepEqual(manifest.permissions.run, ["/bin/sh"]);
+  assert.deepEqual(manifest.allowTrampolines, ["/bin/sh"]);
   assert.deepEqual(manifest.limits, { memoryMb: 512, requestTimeoutS: 30 });
   assert.deepEqual(manifest.health, { intervalS: 5, timeoutS: 2 });
   assert.equal(manifest.dir, "/plugins/demo");
@@ -42,6 +44,33 @@ Deno.test("parseManifest defaults isolation to session and run_as to host", asyn
 });
 
 const BROKEN: [string, string, RegExp, number | undefined][] = [
+  [
+    "trampoline without opt-in",
+    GOOD.replace('allow_trampolines: ["/bin/sh"]\n', ""),
+    /field "permissions\.run\[0\]" entry 1 "\/bin\/sh" is a program that runs other programs by name \(Deno included\); list it under allow_trampolines/,
+    11,
+  ],
+  [
+    "${user_home} at run_as host",
+    GOOD.replace("run_as: session-user", "run_as: host").replace(
+      'write: ["\${instance_dir}"]',
+      'write: ["\${instance_dir}", "\${user_home}/out"]',
+    ),
+    /field "permissions\.write" grants \$\{user_home\} at run_as: host; .* use run_as: session-user/,
+    10,
+  ],
+  [
+    "opt-in for a program not granted",
+    GOOD.replace('allow_trampolines: ["/bin/sh"]', 'allow_trampolines: ["/usr/bin/env"]'),
+    /field "allow_trampolines\[0\]" entry 1 "\/usr\/bin\/env" is not in permissions\.run/,
+    14,
+  ],
+  [
+    "env as a program",
+    GOOD.replace('run: ["/bin/sh"]', 'run: ["/bin/sh", "/usr/bin/env"]'),
+    /entry 2 "\/usr\/bin\/env" is a program that runs other programs by name/,
+    11,
+  ],
   ["unknown key", GOOD.replace("kind: launcher", "knid: launcher"), /unknown field "knid"/, 3],
   ["wrong type", GOOD.replace("sdk: 1", "sdk: one"), /field "sdk" must be a whole number/, 5],
   [
@@ -111,7 +140,7 @@ const BROKEN: [string, string, RegExp, number | undefined][] = [
     "health order",
     GOOD.replace("timeout_s: 2", "timeout_s: 9"),
     /"health\.timeout_s" must be shorter than interval_s/,
-    15,
+    16,
   ],
 ];
 

@@ -1,34 +1,36 @@
+import { isWithin, normalizeEntry } from "./entry_path.ts";
+import { isHostProgramName } from "./run_programs.ts";
+
+export { PLACEHOLDERS } from "./entry_path.ts";
+
 /** The permission kinds a manifest may grant (DESIGN §3). */
 export const PERMISSION_KINDS = ["read", "write", "run", "env", "net"] as const;
 
 /** One of {@linkcode PERMISSION_KINDS}. */
 export type PermissionKind = typeof PERMISSION_KINDS[number];
 
-/** Placeholders expanded per instance. `${scratch}` is not one: it would reach other instances. */
-export const PLACEHOLDERS = ["${plugin_dir}", "${instance_dir}", "${user_home}"] as const;
-
 const WRITABLE = ["${instance_dir}", "${user_home}"];
 /**
  * Host files no plugin may read, whatever user its runner has: password hashes, root's
- * files, and /proc (another process's environment and memory maps).
+ * files, and /proc (another process's environment and memory maps, and the runner's own
+ * binary as /proc/self/exe).
  */
 const SECRETS = ["/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/ssh", "/root", "/proc"];
-/** Programs that would start a process with the whole permission ceiling. */
-const HOST_PROGRAMS = ["deno", "launchbox"];
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const NET_ENTRY = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
 
 /**
  * Why a manifest permission entry would escape the sandbox, or `undefined` when it is
- * fine. The rules:
- * - paths are absolute or start with `${plugin_dir}`, `${instance_dir}` or `${user_home}`,
- *   and never contain `..`; `${scratch}` is refused (it holds every instance's files);
+ * fine. Path entries are normalised first (see `normalizeEntry`), then:
+ * - paths are absolute or start with `${plugin_dir}`, `${instance_dir}` or `${user_home}`
+ *   followed by `/` or nothing, and never contain `..`; `${scratch}` is refused;
  * - writes stay inside `${instance_dir}` or `${user_home}`;
  * - reads never take the whole file system nor reach the host's secrets (`/etc/shadow`,
  *   `/root`, `/proc`, …); other absolute paths may be read when listed;
- * - programs are absolute paths (or inside `${plugin_dir}`) and never `deno` or
- *   `launchbox` itself, which would run with the whole permission ceiling;
+ * - programs are absolute paths (or inside `${plugin_dir}`), never under `/proc` and never
+ *   `deno` or `launchbox` itself, which would run with the whole permission ceiling;
  * - no wildcards anywhere; network entries name a host (and port), never `0.0.0.0`.
+ * The same rules run again on the canonical (realpath) form of every expanded grant.
  */
 export function checkPermissionEntry(kind: PermissionKind, entry: string): string | undefined {
   if (entry === "" || entry === "*" || entry === "true") {
@@ -48,36 +50,36 @@ export function checkPermissionEntry(kind: PermissionKind, entry: string): strin
 }
 
 function checkPath(kind: PermissionKind, entry: string): string | undefined {
-  const placeholder = /^\$\{[^}]*\}/.exec(entry)?.[0];
-  if (placeholder && !(PLACEHOLDERS as readonly string[]).includes(placeholder)) {
-    return placeholder === "${scratch}"
-      ? "reaches every instance's files; use ${instance_dir}"
-      : `uses an unknown placeholder (known: ${PLACEHOLDERS.join(", ")})`;
-  }
-  if (!placeholder && !entry.startsWith("/")) {
-    return "must be an absolute path or start with a placeholder";
-  }
-  if (entry.split("/").includes("..")) return 'must not contain ".."';
+  const parsed = normalizeEntry(entry);
+  if (typeof parsed === "string") return parsed;
+  const { placeholder, normal } = parsed;
+  if (normal.split("/").includes("..")) return 'must not contain ".."';
   if (kind === "write" && !WRITABLE.includes(placeholder ?? "")) {
     return "writes outside the instance directory; only ${instance_dir} and ${user_home} may be written";
-  }
-  if (kind === "read" && entry.replace(/\/+$/, "") === "") return "reads the whole file system";
-  if (kind === "read" && !placeholder) {
-    const secret = SECRETS.find((path) => within(path, entry) || within(entry, path));
-    if (secret) return `reaches the host's secrets ("${secret}")`;
-  }
-  if (kind === "run" && HOST_PROGRAMS.includes(entry.slice(entry.lastIndexOf("/") + 1))) {
-    return "runs Launchbox or Deno itself, which would escape the sandbox";
   }
   if (kind === "run" && placeholder && placeholder !== "${plugin_dir}") {
     return "must be an absolute program path or inside ${plugin_dir}";
   }
-  return undefined;
+  if (kind === "run" && isHostProgramName(normal)) {
+    return "runs Launchbox or Deno itself, which would escape the sandbox";
+  }
+  if (placeholder) return undefined;
+  return checkAbsolute(kind, normal);
 }
 
-/** Whether `inner` is `outer` or lies inside it. */
-function within(inner: string, outer: string): boolean {
-  const o = outer.replace(/\/+$/, "");
-  const i = inner.replace(/\/+$/, "");
-  return i === o || i.startsWith(`${o}/`);
+/**
+ * The rules for an absolute, normalised path (as written, or canonical after expansion):
+ * a read never takes `/` nor reaches a secret; a program is never under `/proc`. The
+ * checks that need the file system (Deno by realpath, trampolines) are in `run_programs.ts`.
+ */
+export function checkAbsolute(kind: PermissionKind, path: string): string | undefined {
+  if (kind === "read" && path === "/") return "reads the whole file system";
+  if (kind === "read") {
+    const secret = SECRETS.find((s) => isWithin(path, s) || isWithin(s, path));
+    if (secret) return `reaches the host's secrets ("${secret}")`;
+  }
+  if (kind === "run" && isWithin(path, "/proc")) {
+    return "is under /proc, which can name the runner's own binary (Deno)";
+  }
+  return undefined;
 }

@@ -10,6 +10,7 @@ export const OUTPUT_POLL_MS = 200;
 const READ_BYTES = 256 * 1024;
 
 interface Source {
+  readonly jobId: string;
   readonly path: string;
   readonly type: OutputChunk["outputType"];
   offset: number;
@@ -20,7 +21,9 @@ interface Source {
  * Follows a job's `stdoutFile`/`stderrFile` from the start until the job has ended, like
  * `tail -f`, for plugins whose scheduler writes output to files. stdout and stderr that
  * share one file are reported as `mixed`. Throws JobOutputNotFound when an ended job left
- * no file at all.
+ * no file at all, and when an output file is not a regular file: a link, FIFO or device
+ * put in its place (by the job's user, say) is refused, as is a file swapped between the
+ * check and the open, so a runner never reads another file on a job's behalf.
  *
  * @example
  * ```ts
@@ -66,6 +69,7 @@ export async function* followOutputFiles(
 
 function sourcesFor(job: Job, wanted: OutputRequest): Source[] {
   const make = (path: string, type: Source["type"]): Source => ({
+    jobId: job.id,
     path,
     type,
     offset: 0,
@@ -81,12 +85,8 @@ function sourcesFor(job: Job, wanted: OutputRequest): Source[] {
 }
 
 async function* readNew(source: Source): AsyncIterable<OutputChunk> {
-  let file: Deno.FsFile;
-  try {
-    file = await Deno.open(source.path, { read: true });
-  } catch {
-    return;
-  }
+  const file = await openChecked(source);
+  if (!file) return;
   try {
     await file.seek(source.offset, Deno.SeekMode.Start);
     const buffer = new Uint8Array(READ_BYTES);
@@ -100,6 +100,38 @@ async function* readNew(source: Source): AsyncIterable<OutputChunk> {
   } finally {
     file.close();
   }
+}
+
+/**
+ * Opens an output file only if it is a regular file, not a link, and is still the same
+ * file (device and inode) once open; `undefined` while it does not exist.
+ */
+async function openChecked(source: Source): Promise<Deno.FsFile | undefined> {
+  let before: Deno.FileInfo;
+  try {
+    before = await Deno.lstat(source.path);
+  } catch {
+    return undefined;
+  }
+  const refuse = (why: string): never => {
+    throw new LauncherError(
+      ErrorCode.JobOutputNotFound,
+      `Cannot read output of job ${source.jobId}: "${source.path}" ${why}`,
+    );
+  };
+  if (!before.isFile) refuse(before.isSymlink ? "is a link" : "is not a regular file");
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(source.path, { read: true });
+  } catch {
+    return undefined;
+  }
+  const after = await file.stat();
+  if (after.dev !== before.dev || after.ino !== before.ino || !after.isFile) {
+    file.close();
+    refuse("was replaced while it was being opened");
+  }
+  return file;
 }
 
 async function anyExists(sources: Source[]): Promise<boolean> {

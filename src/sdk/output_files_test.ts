@@ -67,3 +67,34 @@ Deno.test("followOutputFiles reports one shared file as mixed, and an ended job 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("followOutputFiles refuses an output file that is a link or a FIFO, naming the job and file", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/elsewhere`, "another user's secret\n");
+    await Deno.symlink(`${dir}/elsewhere`, `${dir}/out`);
+    const linked = { id: "8", stdoutFile: `${dir}/out`, stderrFile: `${dir}/out` } as Job;
+    const { ctx } = fakes(linked, () => Promise.resolve());
+    await assert.rejects(
+      collect(followOutputFiles(ctx, linked, "both", new AbortController().signal)),
+      (error: unknown) =>
+        error instanceof LauncherError &&
+        error.message === `Cannot read output of job 8: "${dir}/out" is a link`,
+    );
+    await new Deno.Command("mkfifo", { args: [`${dir}/fifo`] }).output();
+    const fifo = { id: "9", stdoutFile: `${dir}/fifo`, stderrFile: `${dir}/fifo` } as Job;
+    await assert.rejects(
+      collect(
+        followOutputFiles(
+          fakes(fifo, () => Promise.resolve()).ctx,
+          fifo,
+          "both",
+          new AbortController().signal,
+        ),
+      ),
+      /Cannot read output of job 9: ".*\/fifo" is not a regular file/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -10,7 +10,7 @@ Deno.test("check lists the bundled plugins with their effective permissions and 
   assert.equal(code, 0);
   assert.match(stdout, /^NAME\s+VERSION\s+KIND\s+ISOLATION\s+RUN AS$/m);
   assert.match(stdout, /^local\s+1\.0\.0\s+launcher\s+session\s+session-user$/m);
-  assert.match(stdout, /^ {2}run {3}\/bin\/sh$/m);
+  assert.match(stdout, /^ {2}run {3}\/bin\/sh(, \/\S+)?$/m, "as written and as its canonical path");
   assert.match(stdout, /^ {2}write <scratch>\/instances\/ns\/staff\/alice, \/home\/alice$/m);
 });
 
