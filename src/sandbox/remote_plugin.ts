@@ -62,6 +62,8 @@ export class RemotePlugin implements AsyncDisposable {
   #nextId = 1;
   #ended: string | undefined;
   #lost: LauncherError | undefined;
+  /** Why the runner's stdout stopped being frames, when it did. */
+  #broken: string | undefined;
 
   private constructor(options: RemotePluginOptions) {
     this.#o = options;
@@ -210,11 +212,20 @@ export class RemotePlugin implements AsyncDisposable {
 
   async #readFrames(reader: FrameReader): Promise<void> {
     try {
-      for await (const frame of reader) this.#receive(decodeRunnerMessage(frame));
+      for await (const frame of reader) {
+        let message: RunnerMessage;
+        try {
+          message = decodeRunnerMessage(frame);
+        } catch (error) {
+          if (!(error instanceof TypeError)) throw error;
+          this.#log.warn("Refused a message from the runner", { error: error.message });
+          continue;
+        }
+        this.#receive(message);
+      }
     } catch (error) {
-      this.#log.error("The runner broke its channel; stopping it", {
-        error: (error as Error).message,
-      });
+      this.#broken = (error as Error).message;
+      this.#log.error("The runner broke its channel; stopping it", { error: this.#broken });
       this.#kill();
     }
   }
@@ -222,6 +233,7 @@ export class RemotePlugin implements AsyncDisposable {
   #receive(message: RunnerMessage): void {
     switch (message.t) {
       case "ready":
+        if (this.methods.size > 0) return; // loaded already: a forged frame
         this.methods = new Set(message.methods);
         return this.#ready?.resolve(undefined);
       case "fatal":
@@ -281,9 +293,12 @@ export class RemotePlugin implements AsyncDisposable {
   #onExit(status: Deno.CommandStatus): string {
     this.#ended = status.signal ? `signal ${status.signal}` : `exit code ${status.code}`;
     const { pluginName, instanceKey } = this.#o.init;
+    const instance = `Plugin "${pluginName}" instance "${instanceKey}"`;
     const lost = this.#lost = new LauncherError(
       ErrorCode.PluginRestarted,
-      `Plugin "${pluginName}" instance "${instanceKey}" stopped (${this.#ended}) before answering`,
+      this.#broken
+        ? `${instance} wrote to its runner's stdout, which carries only frames (${this.#broken}); the runner was stopped`
+        : `${instance} stopped (${this.#ended}) before answering`,
     );
     for (const pending of this.#pending.values()) pending.reject(lost);
     for (const stream of this.#streams.values()) stream.fail(lost);
