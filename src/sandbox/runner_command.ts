@@ -38,6 +38,10 @@ export function runnerCommand(
     Deno.execPath(),
     "run",
     ...ceilingFlags(),
+    // A plugin's import of a jsr:, https: or npm: module would have the runner download it,
+    // whatever the Worker's own import and net permissions say.
+    "--no-remote",
+    "--no-npm",
     "--config",
     `${ROOT}deno.json`,
     `${ROOT}src/sandbox/runner_main.ts`,
