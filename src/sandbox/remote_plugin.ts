@@ -85,7 +85,8 @@ export class RemotePlugin implements AsyncDisposable {
     void this.#readStderr();
     // Frames the runner wrote before exiting (a "fatal" with the reason) are read first; a
     // child holding the pipe open cannot delay this by more than a second.
-    const status = this.#child.status;
+    // However the runner ended, what is left of its process group goes with it.
+    const status = this.#child.status.finally(() => this.#kill());
     const drained = Promise.race([
       framesRead,
       status.then(() => new Promise((r) => setTimeout(r, 1_000))),

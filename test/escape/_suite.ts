@@ -95,7 +95,8 @@ function instanceKey(run: Run, user: string): string {
 function fill(run: Run, pattern: RegExp): RegExp {
   const instance = instanceKey(run, run.attacker).replaceAll("/", "\\/");
   return new RegExp(
-    pattern.source.replaceAll("<plugin>", run.plugin).replaceAll("<instance>", instance),
+    pattern.source.replaceAll("<plugin>", run.plugin).replaceAll("<instance>", instance)
+      .replaceAll("<attacker>", run.attacker),
   );
 }
 
@@ -105,7 +106,7 @@ function checkReply(run: Run, probe: Probe, reply: Message): string | undefined 
   if (probe.answers) {
     assert.equal(reply.messageType, 2, `${probe.name} should have answered: ${text}`);
     const job = (reply.jobs as { statusMessage?: string }[])[0];
-    assert.match(String(job?.statusMessage), probe.answers, `${probe.name}: ${text}`);
+    assert.match(String(job?.statusMessage), fill(run, probe.answers), `${probe.name}: ${text}`);
     return job?.statusMessage;
   }
   assert.equal(reply.messageType, -1, `${probe.name} got through: ${text}`);
@@ -116,7 +117,8 @@ function checkReply(run: Run, probe: Probe, reply: Message): string | undefined 
     );
     assert.match(message, refused, `${probe.name}: ${message}`);
   } else {
-    assert.match(message, fill(run, probe.replaced!), `${probe.name}: ${message}`);
+    const pattern = fill(run, (probe.replaced ?? probe.fails)!);
+    assert.match(message, pattern, `${probe.name}: ${message}`);
   }
   return undefined;
 }
@@ -133,6 +135,13 @@ function pluginLog(run: Run, stderr: string): string[] {
     }
   }
   return lines;
+}
+
+/** The pid a probe answered, or wrote to its pid file. */
+async function pidOf(run: Run, probe: Probe, answer: string | undefined): Promise<number> {
+  if (!probe.pidFile) return Number(answer);
+  const dir = instanceDirFor(`${run.host.scratch}/instances`, instanceKey(run, run.attacker));
+  return Number(await Deno.readTextFile(`${dir}/${probe.pidFile}`));
 }
 
 /** Whether a process runs (a zombie waiting for init to reap it does not). */
@@ -161,7 +170,13 @@ export async function hostileSuite(level: Level): Promise<void> {
       const plugins = await pluginsFor(level);
       try {
         await withHost(
-          { pluginsDir: plugins.dir, pluginName: plugins.name, config: [] },
+          {
+            pluginsDir: plugins.dir,
+            pluginName: plugins.name,
+            config: [],
+            // restarts after the probes that cost one wait 100 ms, and an open breaker 6 s
+            env: { LAUNCHBOX_TIME_SCALE: "0.1" },
+          },
           async (host) => {
             const run: Run = {
               host,
@@ -191,6 +206,7 @@ async function runProbes(t: Deno.TestContext, run: Run): Promise<void> {
   await Deno.chmod(secret, 0o644);
   run.env = {
     VICTIM_JOB: victimJob[0]!.id,
+    VICTIM_USER: run.victim,
     VICTIM_DIR: instanceDirFor(`${host.scratch}/instances`, instanceKey(run, run.victim)),
     SCRATCH: host.scratch,
     SECRET_JSON: secret,
@@ -204,14 +220,10 @@ async function runProbes(t: Deno.TestContext, run: Run): Promise<void> {
       ignore: why !== undefined,
       fn: async () => {
         const answer = checkReply(run, probe, await submit(run, run.attacker, probe.name));
-        if (probe.afterStop) pids.set(Number(answer), probe);
         ran.push(probe);
         await servesAgain(run, run.victim);
         await servesAgain(run, run.attacker);
-        // the breaker counts restarts until a health check passes (every 2 s here)
-        if (probe.replaced || probe.restarts) {
-          await new Promise((resolve) => setTimeout(resolve, 2_500));
-        }
+        if (probe.afterStop) pids.set(await pidOf(run, probe, answer), probe);
       },
     });
   }

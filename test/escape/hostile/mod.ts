@@ -4,23 +4,27 @@
  * does nothing. The test harness copies this folder into a temporary plugins directory
  * once per isolation level, with a manifest for that level.
  */
-import { definePlugin } from "../../../src/sdk/mod.ts";
+import { definePlugin, type LauncherPlugin, type PluginContext } from "../../../src/sdk/mod.ts";
 import { PROBES } from "./probes.ts";
 
-export default definePlugin((ctx) => ({
-  async submitJob(job) {
-    if (job.name === "harmless") return { status: "Running", statusMessage: "harmless" };
-    const probe = PROBES.find((p) => p.name === job.name);
-    if (!probe) throw new TypeError(`No probe named "${job.name}"`);
-    const env = Object.fromEntries((job.environment ?? []).map((v) => [v.name, v.value]));
-    const got = await probe.attempt({ ctx, env });
-    return { status: "Running", statusMessage: JSON.stringify(got) ?? "undefined" };
-  },
-  async controlJob() {
-    return { statusMessage: "ok", operationComplete: true };
-  },
-  async *jobOutput() {},
-  async clusterInfo() {
-    return { queues: [ctx.pluginName] };
-  },
-}));
+export default definePlugin((ctx) => hostile(ctx));
+
+function hostile(ctx: PluginContext): LauncherPlugin {
+  return {
+    async submitJob(job) {
+      if (job.name === "harmless") return { status: "Running", statusMessage: "harmless" };
+      const probe = PROBES.find((p) => p.name === job.name);
+      if (!probe) throw new TypeError(`No probe named "${job.name}"`);
+      const env = Object.fromEntries((job.environment ?? []).map((v) => [v.name, v.value]));
+      const got = await probe.attempt({ ctx, job, env });
+      return { status: "Running", statusMessage: JSON.stringify(got) ?? "undefined" };
+    },
+    async controlJob() {
+      return { statusMessage: "ok", operationComplete: true };
+    },
+    async *jobOutput() {},
+    async clusterInfo() {
+      return { queues: [ctx.pluginName] };
+    },
+  };
+}

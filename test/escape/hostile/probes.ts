@@ -6,12 +6,15 @@
  * Expectations (exactly one):
  * - `refused`: the submit fails with `Plugin "<plugin>" is not permitted to <refused>`;
  * - `answers`: the submit succeeds and what `attempt` returned, as JSON, matches;
- * - `replaced`: the submit fails because the runner was replaced, with this message
- *   (`<plugin>` and `<instance>` stand for the plugin's name and instance key).
+ * - `replaced`: the submit fails because the runner was replaced, with this message;
+ * - `fails`: the submit fails with this message (the instance carries on).
+ *
+ * In every pattern `<plugin>`, `<instance>` and `<attacker>` stand for the plugin's name,
+ * the attacking user's instance key and user name.
  *
  * @module
  */
-import type { PluginContext } from "../../../src/sdk/mod.ts";
+import type { Job, PluginContext } from "../../../src/sdk/mod.ts";
 
 /** The isolation levels the suite runs at; `session-user` is `session` with `run_as: session-user`. */
 export type Level = "none" | "namespace" | "session" | "session-user";
@@ -19,7 +22,9 @@ export type Level = "none" | "namespace" | "session" | "session-user";
 /** What a probe gets: the plugin's context and values the harness passes in the job's environment. */
 export interface ProbeInput {
   ctx: PluginContext;
-  /** `VICTIM_JOB`, `VICTIM_DIR`, `SCRATCH`, `SECRET_JSON` (see `../_suite.ts`). */
+  /** The job the probe runs for (its own). */
+  job: Job;
+  /** `VICTIM_JOB`, `VICTIM_USER`, `VICTIM_DIR`, `SCRATCH`, `SECRET_JSON` (see `../_suite.ts`). */
   env: Record<string, string>;
 }
 
@@ -30,12 +35,15 @@ export interface Probe {
   refused?: RegExp;
   answers?: RegExp;
   replaced?: RegExp;
+  fails?: RegExp;
   /** A log line of the host about this plugin must match (a refused message, say). */
   logs?: RegExp;
-  /** The probe answers a pid: whether that process is gone or survives once the host stopped. */
+  /**
+   * The probe starts a process and answers its pid (or writes it to `pidFile` in its
+   * instance directory): whether that process is gone or survives once the host stopped.
+   */
   afterStop?: "gone" | "survives";
-  /** The probe may cost the instance a restart: the harness lets a health check pass after it. */
-  restarts?: boolean;
+  pidFile?: string;
   /** Levels where the probe means nothing, with the reason. */
   skip?: Partial<Record<Level, string>>;
 }
@@ -165,6 +173,42 @@ export const PROBES: Probe[] = [
     skip: { none: SHARED },
   },
   { name: "chdir_root", attempt: async () => Deno.chdir("/"), refused: /read "\/"/ },
+  {
+    name: "stat_outside",
+    attempt: () => Deno.stat("/etc/shadow"),
+    refused: /read "\/etc\/shadow"$/,
+  },
+  { name: "real_path_outside", attempt: () => Deno.realPath("/etc"), refused: /read "\/etc"$/ },
+  {
+    name: "watch_outside",
+    attempt: async () => Deno.watchFs("/etc").close(),
+    refused: /read "\/etc"$/,
+  },
+  // writes outside the instance: the plugin's own code (which every instance loads), /tmp,
+  // a path climbing out of the instance directory
+  {
+    name: "write_plugin_code",
+    attempt: () =>
+      Deno.writeTextFile(`${new URL(".", import.meta.url).pathname}mod.ts`, "export default 1"),
+    refused: /write ".*\/mod\.ts"$/,
+  },
+  {
+    name: "hard_link_plugin_code",
+    attempt: ({ ctx }) =>
+      Deno.link(new URL("./mod.ts", import.meta.url).pathname, `${ctx.instanceDir}/mod.ts`),
+    refused: /write ".*\/mod\.ts"$/,
+  },
+  {
+    name: "write_dot_dot",
+    attempt: ({ ctx }) => Deno.writeTextFile(`${ctx.instanceDir}/../escaped.txt`, "x"),
+    refused: /write "[^"]*\/escaped\.txt"$/,
+  },
+  { name: "make_temp_file", attempt: () => Deno.makeTempFile(), refused: /write "[^"]+"$/ },
+  {
+    name: "utime_outside",
+    attempt: () => Deno.utime("/etc/passwd", 0, 0),
+    refused: /write "\/etc\/passwd"$/,
+  },
   // imports outside the grants: local files, remote modules, and code from data: and blob: URLs
   {
     name: "import_etc_shadow",
@@ -329,6 +373,26 @@ export const PROBES: Probe[] = [
     refused: /connect to "unix:\/.*\/sock"$/,
   },
   {
+    name: "connect_unix",
+    attempt: () => Deno.connect({ transport: "unix", path: "/run/systemd/private" }),
+    refused: /(connect to "unix:\/run\/systemd\/private"|read "\/run\/systemd\/private")$/,
+  },
+  {
+    name: "websocket_loopback",
+    attempt: () =>
+      new Promise((resolve, reject) => {
+        const socket = new WebSocket("ws://127.0.0.1:80/");
+        socket.onopen = () => resolve("open");
+        socket.onerror = (event) => reject((event as ErrorEvent).error ?? new Error("error"));
+      }),
+    refused: /connect to "127\.0\.0\.1:80"$/,
+  },
+  {
+    name: "resolve_dns",
+    attempt: () => Deno.resolveDns("example.com", "A"),
+    refused: /connect to "[^"]+"$/,
+  },
+  {
     name: "fetch_loopback",
     attempt: () => fetch("http://127.0.0.1:80/"),
     refused: /connect to "127\.0\.0\.1:80"/,
@@ -401,6 +465,21 @@ export const PROBES: Probe[] = [
       (await ctx.jobs.list()).filter((job) => job.id === env.VICTIM_JOB),
     answers: /^\[\]$/,
     skip: { none: SHARED },
+  },
+  {
+    name: "jobs_update_own_owner",
+    attempt: async ({ ctx, job, env }) => {
+      const change = { user: env.VICTIM_USER, id: env.VICTIM_JOB, instanceKey: "x" };
+      return (await ctx.jobs.update(job.id, change as never))?.user;
+    },
+    answers: /^"<attacker>"$/,
+  },
+  {
+    name: "answer_too_large",
+    attempt: async () => "x".repeat(6 * 1024 * 1024),
+    fails:
+      /^Plugin "<plugin>" answered with "result" of \d+ bytes, more than the 5242880 a frame may hold$/,
+    logs: /^Refused a message from plugin "<plugin>": "result" of \d+ bytes/,
   },
   // forged messages to the runner and the host
   {
@@ -502,15 +581,7 @@ export const PROBES: Probe[] = [
     answers: /^"written"$/,
     logs: /^forged on stdout$/,
   },
-  {
-    name: "stdin_steal",
-    attempt: async () => {
-      void Deno.stdin.read(new Uint8Array(64)).catch(() => {});
-      return "reading";
-    },
-    answers: /^"reading"$/,
-    restarts: true,
-  },
+
   // processes the plugin starts through its run grant
   {
     name: "child_in_runner_group",
@@ -518,6 +589,23 @@ export const PROBES: Probe[] = [
     answers: /^\d+$/,
     afterStop: "gone",
   },
+  {
+    name: "child_of_crashed_runner",
+    attempt: async ({ ctx }) => {
+      await Deno.writeTextFile(`${ctx.instanceDir}/child.pid`, String(spawnSleep(false)));
+      // The bootstrap keeps uncaught errors from ending the Worker with preventDefault;
+      // disarmed, the next one reaches the runner, which exits by itself (no kill from the host).
+      Event.prototype.preventDefault = () => {};
+      setTimeout(() => {
+        throw new Error("crashing on purpose");
+      });
+      return await new Promise(() => {});
+    },
+    replaced: /^Plugin "<plugin>" instance "<instance>" stopped \(exit code 1\) before answering$/,
+    afterStop: "gone",
+    pidFile: "child.pid",
+  },
+
   {
     name: "child_detached",
     attempt: async () => spawnSleep(true),
@@ -532,5 +620,15 @@ export const PROBES: Probe[] = [
       return JSON.parse('{"__proto__": {"user": "*"}, "constructor": {"prototype": {"x": 1}}}');
     },
     answers: /^\{"__proto__":\{"user":"\*"\},"constructor":\{"prototype":\{"x":1\}\}\}$/,
+  },
+  // last: a read left pending takes bytes of whichever frame comes next to this runner, and
+  // the instance is restarted when that breaks its channel or costs it a health check
+  {
+    name: "stdin_steal",
+    attempt: async () => {
+      void Deno.stdin.read(new Uint8Array(64)).catch(() => {});
+      return "reading";
+    },
+    answers: /^"reading"$/,
   },
 ];
