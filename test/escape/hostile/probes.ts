@@ -216,6 +216,11 @@ export const PROBES: Probe[] = [
     refused: /read "\/etc\/shadow"/,
   },
   {
+    name: "import_computed",
+    attempt: () => import(dynamic("file:///etc/shadow")),
+    refused: /read "\/etc\/shadow"/,
+  },
+  {
     name: "import_json_outside",
     attempt: ({ env }) => import(`file://${env.SECRET_JSON}`, { with: { type: "json" } }),
     refused: /read ".*\/secret\.json"/,
