@@ -14,3 +14,11 @@ export const RUNNER_MIN_MEMORY_MB = 1536;
 /** Where util-linux keeps the helpers that set the parent-death signal, ids and limits. */
 export const SETPRIV = "/usr/bin/setpriv";
 export const PRLIMIT = "/usr/bin/prlimit";
+
+/**
+ * Log lines one runner may send the host: a burst of this many, refilled at the rate below.
+ * Beyond it lines are dropped and counted, so a plugin cannot fill the host's disk or keep
+ * the host busy writing its logs while other users wait.
+ */
+export const PLUGIN_LOG_BURST = 1_000;
+export const PLUGIN_LOG_LINES_PER_SECOND = 200;

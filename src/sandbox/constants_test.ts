@@ -10,3 +10,8 @@ Deno.test("runner memory floor stays above what Deno needs to start under RLIMIT
   assert.ok(C.RUNNER_MIN_MEMORY_MB >= 1280, "a runner with a Worker does not start below 1280 MiB");
   assert.ok(C.SETPRIV.startsWith("/") && C.PRLIMIT.startsWith("/"));
 });
+
+Deno.test("plugin log budget: a burst of 1000 lines, then 200 a second", () => {
+  assert.equal(C.PLUGIN_LOG_BURST, 1_000);
+  assert.equal(C.PLUGIN_LOG_LINES_PER_SECOND, 200);
+});

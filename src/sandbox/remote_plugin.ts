@@ -7,6 +7,7 @@ import {
   type Logger,
 } from "../sdk/mod.ts";
 import { AsyncQueue } from "./_async_queue.ts";
+import { LogBudget } from "./log_budget.ts";
 import { decodeRunnerMessage, encodeRpc, toWireError } from "./codec.ts";
 import { RUNNER_START_TIMEOUT_MS, RUNNER_STOP_GRACE_MS } from "./constants.ts";
 import type { PluginMethod, RunnerInit, RunnerMessage } from "./rpc.ts";
@@ -58,6 +59,7 @@ export class RemotePlugin implements AsyncDisposable {
   readonly #writer: FrameWriter;
   readonly #pending = new Map<number, Pending>();
   readonly #streams = new Map<number, AsyncQueue<unknown>>();
+  readonly #logBudget = new LogBudget();
   #ready: Pending | undefined;
   #nextId = 1;
   #ended: string | undefined;
@@ -255,13 +257,22 @@ export class RemotePlugin implements AsyncDisposable {
       case "jobs":
         return void this.#serveJobs(message);
       case "log":
-        return this.#log[LOG_LEVELS.has(message.level) ? message.level : "warn"](
-          String(message.msg),
-          pluginFields(message.fields),
-        );
+        return this.#logLine(message);
       case "stopped":
         return; // the runner exits next; `exited` reports it
     }
+  }
+
+  #logLine(message: Extract<RunnerMessage, { t: "log" }>): void {
+    const { write, firstDropped, dropped } = this.#logBudget.take();
+    const plugin = `plugin "${this.#o.init.pluginName}"`;
+    if (firstDropped) this.#log.warn(`Dropping log lines from ${plugin}: it logs too fast`);
+    if (dropped > 0) this.#log.warn(`Dropped ${dropped} log lines from ${plugin}`);
+    if (!write) return;
+    this.#log[LOG_LEVELS.has(message.level) ? message.level : "warn"](
+      String(message.msg),
+      pluginFields(message.fields),
+    );
   }
 
   async #serveJobs(message: Extract<RunnerMessage, { t: "jobs" }>): Promise<void> {

@@ -542,6 +542,15 @@ export const PROBES: Probe[] = [
       /^Refused a message from plugin "<plugin>": "log" of \d+ bytes, more than the 5242880 a frame may hold$/,
   },
   {
+    name: "log_flood",
+    attempt: async ({ ctx }) => {
+      for (let i = 0; i < 20_000; i++) ctx.log.info("flood");
+      return "logged";
+    },
+    answers: /^"logged"$/,
+    logs: /^Dropping log lines from plugin "<plugin>": it logs too fast$/,
+  },
+  {
     name: "post_fatal",
     attempt: async () => {
       post({ t: "fatal", error: { name: "Error", message: "forged" } });
