@@ -139,6 +139,16 @@ export const PROBES: Probe[] = [
   },
   // files outside the grants, through every API that reads
   {
+    name: "read_outside",
+    attempt: () => Deno.readTextFile("/etc/shadow"),
+    refused: /read "\/etc\/shadow"$/,
+  },
+  {
+    name: "write_outside",
+    attempt: () => Deno.writeTextFile("/tmp/launchbox-escape-1.txt", "x"),
+    refused: /write "\/tmp\/launchbox-escape-1\.txt"$/,
+  },
+  {
     name: "node_fs_read",
     attempt: async () => (await import("node:fs")).readFileSync("/etc/shadow"),
     refused: /read "\/etc\/shadow"/,
@@ -376,6 +386,11 @@ export const PROBES: Probe[] = [
     name: "listen_unix",
     attempt: async ({ ctx }) => Deno.listen({ transport: "unix", path: `${ctx.instanceDir}/sock` }),
     refused: /connect to "unix:\/.*\/sock"$/,
+  },
+  {
+    name: "connect_tcp",
+    attempt: () => Deno.connect({ hostname: "127.0.0.1", port: 9 }),
+    refused: /connect to "127\.0\.0\.1:9"$/,
   },
   {
     name: "connect_unix",
