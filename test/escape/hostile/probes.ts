@@ -432,6 +432,12 @@ export const PROBES: Probe[] = [
     refused: /read "\/etc\/shadow"/,
   },
   {
+    name: "nested_worker_prints",
+    // A Worker the plugin starts has no bootstrap: its console writes the runner's stdout.
+    attempt: () => workerReply("console.log('hello from a nested worker')", {}),
+    replaced: /^Plugin "<plugin>" instance "<instance>" wrote to its runner's stdout.*/,
+  },
+  {
     name: "node_worker_reads",
     attempt: async () => {
       const { Worker } = await import("node:worker_threads");
