@@ -15,6 +15,7 @@ import { type Level, type Probe, PROBES } from "./hostile/probes.ts";
 
 const HOSTILE = new URL("./hostile/", import.meta.url).pathname;
 const SDK = new URL("../../src/sdk/mod.ts", import.meta.url).href;
+const LOCKFILE = new URL("../../deno.lock", import.meta.url).pathname;
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
 /** The manifest lines that make a level. */
@@ -211,6 +212,7 @@ async function runProbes(t: Deno.TestContext, run: Run): Promise<void> {
     SCRATCH: host.scratch,
     SECRET_JSON: secret,
   };
+  const lock = await Deno.readTextFile(LOCKFILE);
   const pids = new Map<number, Probe>();
   const ran: Probe[] = [];
   for (const probe of PROBES) {
@@ -234,6 +236,9 @@ async function runProbes(t: Deno.TestContext, run: Run): Promise<void> {
     assert.equal((reply.jobs as { status: string }[])[0]?.status, "Running");
     assert.equal((await host.stop()).code, 0);
     assert.equal(client.readError, undefined);
+  });
+  await t.step("the plugin's imports left the project's lockfile alone", async () => {
+    assert.equal(await Deno.readTextFile(LOCKFILE), lock);
   });
   await t.step("refused messages are logged with the plugin's name", async () => {
     const log = pluginLog(run, await host.stderr());
