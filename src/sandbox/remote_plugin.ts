@@ -61,6 +61,7 @@ export class RemotePlugin implements AsyncDisposable {
   readonly #streams = new Map<number, AsyncQueue<unknown>>();
   readonly #logBudget = new LogBudget();
   #ready: Pending | undefined;
+  #loaded = false;
   #nextId = 1;
   #ended: string | undefined;
   #lost: LauncherError | undefined;
@@ -236,7 +237,8 @@ export class RemotePlugin implements AsyncDisposable {
   #receive(message: RunnerMessage): void {
     switch (message.t) {
       case "ready":
-        if (this.methods.size > 0) return; // loaded already: a forged frame
+        if (this.#loaded) return; // a forged frame
+        this.#loaded = true;
         this.methods = new Set(message.methods);
         return this.#ready?.resolve(undefined);
       case "fatal":
