@@ -1,4 +1,5 @@
 import type { HostMessage, RunnerMessage, WireError } from "./rpc.ts";
+import { runnerMessageProblem } from "./runner_message_check.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -8,9 +9,15 @@ export function encodeRpc(message: HostMessage | RunnerMessage): Uint8Array {
   return encoder.encode(JSON.stringify(message));
 }
 
-/** Decodes a frame from the runner; throws `SyntaxError` naming what was wrong. */
+/**
+ * Decodes a frame from the runner; throws `SyntaxError` when it is not a JSON message
+ * object, `TypeError` naming the field when the message has the wrong shape.
+ */
 export function decodeRunnerMessage(payload: Uint8Array): RunnerMessage {
-  return decode(payload, "runner") as RunnerMessage;
+  const message = decode(payload, "runner");
+  const problem = runnerMessageProblem(message);
+  if (problem) throw new TypeError(`Cannot accept a message from the runner: ${problem}`);
+  return message as RunnerMessage;
 }
 
 /** Decodes a frame from the host. */

@@ -21,3 +21,11 @@ export const PRLIMIT = "/usr/bin/prlimit";
  */
 export const PLUGIN_TREE_MAX_DEPTH = 32;
 export const PLUGIN_TREE_MAX_ENTRIES = 20_000;
+
+/**
+ * Log lines one runner may send the host: a burst of this many, refilled at the rate below.
+ * Beyond it lines are dropped and counted, so a plugin cannot fill the host's disk or keep
+ * the host busy writing its logs while other users wait.
+ */
+export const PLUGIN_LOG_BURST = 1_000;
+export const PLUGIN_LOG_LINES_PER_SECOND = 200;

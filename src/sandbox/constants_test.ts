@@ -15,3 +15,8 @@ Deno.test("plugin tree bounds leave room for vendored dependencies and still end
   assert.ok(C.PLUGIN_TREE_MAX_DEPTH >= 16 && C.PLUGIN_TREE_MAX_DEPTH <= 64);
   assert.ok(C.PLUGIN_TREE_MAX_ENTRIES >= 5_000 && C.PLUGIN_TREE_MAX_ENTRIES <= 100_000);
 });
+
+Deno.test("plugin log budget: a burst of 1000 lines, then 200 a second", () => {
+  assert.equal(C.PLUGIN_LOG_BURST, 1_000);
+  assert.equal(C.PLUGIN_LOG_LINES_PER_SECOND, 200);
+});

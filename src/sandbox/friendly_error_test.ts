@@ -24,7 +24,27 @@ const REFUSALS: [string, string][] = [
   ],
   [
     "Requires env access, run again with the --allow-env flag",
-    'Plugin "x" is not permitted to read the environment variable',
+    'Plugin "x" is not permitted to read the whole environment',
+  ],
+  [
+    "Requires run access, run again with the --allow-run flag",
+    'Plugin "x" is not permitted to signal processes or run any program',
+  ],
+  [
+    "Deno.symlinkSync() requires unscoped --allow-read and --allow-write permissions; path-scoped grants (e.g. --allow-write=<path>) are not supported",
+    'Plugin "x" is not permitted to create a symbolic link',
+  ],
+  [
+    "Can't escalate parent thread permissions",
+    'Plugin "x" is not permitted to start a Worker with more permissions than its own',
+  ],
+  [
+    "JSR package manifest for '@std/fmt' failed to load. A remote specifier was requested: \"https://jsr.io/@std/fmt/meta.json\", but --no-remote is specified.",
+    'Plugin "x" is not permitted to import "https://jsr.io/@std/fmt/meta.json"',
+  ],
+  [
+    "npm specifiers were requested; but --no-npm is specified",
+    'Plugin "x" is not permitted to import npm packages',
   ],
 ];
 

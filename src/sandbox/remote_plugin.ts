@@ -7,6 +7,7 @@ import {
   type Logger,
 } from "../sdk/mod.ts";
 import { AsyncQueue } from "./_async_queue.ts";
+import { LogBudget } from "./log_budget.ts";
 import { decodeRunnerMessage, encodeRpc, toWireError } from "./codec.ts";
 import { RUNNER_START_TIMEOUT_MS, RUNNER_STOP_GRACE_MS } from "./constants.ts";
 import type { PluginMethod, RunnerInit, RunnerMessage } from "./rpc.ts";
@@ -58,10 +59,14 @@ export class RemotePlugin implements AsyncDisposable {
   readonly #writer: FrameWriter;
   readonly #pending = new Map<number, Pending>();
   readonly #streams = new Map<number, AsyncQueue<unknown>>();
+  readonly #logBudget = new LogBudget();
   #ready: Pending | undefined;
+  #loaded = false;
   #nextId = 1;
   #ended: string | undefined;
   #lost: LauncherError | undefined;
+  /** Why the runner's stdout stopped being frames, when it did. */
+  #broken: string | undefined;
 
   private constructor(options: RemotePluginOptions) {
     this.#o = options;
@@ -83,7 +88,8 @@ export class RemotePlugin implements AsyncDisposable {
     void this.#readStderr();
     // Frames the runner wrote before exiting (a "fatal" with the reason) are read first; a
     // child holding the pipe open cannot delay this by more than a second.
-    const status = this.#child.status;
+    // However the runner ended, what is left of its process group goes with it.
+    const status = this.#child.status.finally(() => this.#kill());
     const drained = Promise.race([
       framesRead,
       status.then(() => new Promise((r) => setTimeout(r, 1_000))),
@@ -210,11 +216,20 @@ export class RemotePlugin implements AsyncDisposable {
 
   async #readFrames(reader: FrameReader): Promise<void> {
     try {
-      for await (const frame of reader) this.#receive(decodeRunnerMessage(frame));
+      for await (const frame of reader) {
+        let message: RunnerMessage;
+        try {
+          message = decodeRunnerMessage(frame);
+        } catch (error) {
+          if (!(error instanceof TypeError)) throw error;
+          this.#log.warn("Refused a message from the runner", { error: error.message });
+          continue;
+        }
+        this.#receive(message);
+      }
     } catch (error) {
-      this.#log.error("The runner broke its channel; stopping it", {
-        error: (error as Error).message,
-      });
+      this.#broken = (error as Error).message;
+      this.#log.error("The runner broke its channel; stopping it", { error: this.#broken });
       this.#kill();
     }
   }
@@ -222,6 +237,8 @@ export class RemotePlugin implements AsyncDisposable {
   #receive(message: RunnerMessage): void {
     switch (message.t) {
       case "ready":
+        if (this.#loaded) return; // a forged frame
+        this.#loaded = true;
         this.methods = new Set(message.methods);
         return this.#ready?.resolve(undefined);
       case "fatal":
@@ -242,13 +259,22 @@ export class RemotePlugin implements AsyncDisposable {
       case "jobs":
         return void this.#serveJobs(message);
       case "log":
-        return this.#log[LOG_LEVELS.has(message.level) ? message.level : "warn"](
-          String(message.msg),
-          pluginFields(message.fields),
-        );
+        return this.#logLine(message);
       case "stopped":
         return; // the runner exits next; `exited` reports it
     }
+  }
+
+  #logLine(message: Extract<RunnerMessage, { t: "log" }>): void {
+    const { write, firstDropped, dropped } = this.#logBudget.take();
+    const plugin = `plugin "${this.#o.init.pluginName}"`;
+    if (firstDropped) this.#log.warn(`Dropping log lines from ${plugin}: it logs too fast`);
+    if (dropped > 0) this.#log.warn(`Dropped ${dropped} log lines from ${plugin}`);
+    if (!write) return;
+    this.#log[LOG_LEVELS.has(message.level) ? message.level : "warn"](
+      String(message.msg),
+      pluginFields(message.fields),
+    );
   }
 
   async #serveJobs(message: Extract<RunnerMessage, { t: "jobs" }>): Promise<void> {
@@ -281,9 +307,12 @@ export class RemotePlugin implements AsyncDisposable {
   #onExit(status: Deno.CommandStatus): string {
     this.#ended = status.signal ? `signal ${status.signal}` : `exit code ${status.code}`;
     const { pluginName, instanceKey } = this.#o.init;
+    const instance = `Plugin "${pluginName}" instance "${instanceKey}"`;
     const lost = this.#lost = new LauncherError(
       ErrorCode.PluginRestarted,
-      `Plugin "${pluginName}" instance "${instanceKey}" stopped (${this.#ended}) before answering`,
+      this.#broken
+        ? `${instance} wrote to its runner's stdout, which carries only frames (${this.#broken}); the runner was stopped`
+        : `${instance} stopped (${this.#ended}) before answering`,
     );
     for (const pending of this.#pending.values()) pending.reject(lost);
     for (const stream of this.#streams.values()) stream.fail(lost);

@@ -38,6 +38,12 @@ export function runnerCommand(
     Deno.execPath(),
     "run",
     ...ceilingFlags(),
+    // A plugin's import of a jsr:, https: or npm: module would have the runner download it,
+    // whatever the Worker's own import and net permissions say, and write what it resolved
+    // into the project's deno.lock; the runner needs neither.
+    "--no-remote",
+    "--no-npm",
+    "--no-lock",
     "--config",
     `${ROOT}deno.json`,
     `${ROOT}src/sandbox/runner_main.ts`,

@@ -1,6 +1,7 @@
 import { FrameReader, FrameWriter } from "../framing/mod.ts";
 import { decodeHostMessage, encodeRpc, toWireError } from "./codec.ts";
 import type { RunnerInit, RunnerMessage } from "./rpc.ts";
+import { relayWorker, type WorkerRelay } from "./worker_relay.ts";
 
 /**
  * `launchbox runner`: one sandboxed plugin instance. The host sends an init frame; the
@@ -28,9 +29,9 @@ export async function runRunner(_args: string[]): Promise<number> {
     await writer.flush();
     return 1;
   }
-  const done = relayWorker(worker, send);
+  const relay = relayWorker(worker, (frame) => writer.write(frame), init.init.pluginName);
   worker.postMessage(init);
-  const code = await Promise.race([relayHost(reader, worker), done]);
+  const code = await Promise.race([relayHost(reader, worker, relay), relay.done]);
   await writer.flush().catch(() => {});
   return code;
 }
@@ -43,29 +44,18 @@ function startWorker(init: RunnerInit): Worker {
   });
 }
 
-/** Worker → host. Resolves with an exit code when the Worker fails or has stopped. */
-function relayWorker(worker: Worker, send: (message: RunnerMessage) => void): Promise<number> {
-  return new Promise((resolve) => {
-    worker.onmessage = (event: MessageEvent<RunnerMessage>) => {
-      send(event.data);
-      if (event.data.t === "fatal") resolve(1);
-      if (event.data.t === "stopped") resolve(0);
-    };
-    worker.onerror = (event) => {
-      event.preventDefault();
-      send({
-        t: "fatal",
-        error: { name: "Error", message: `Plugin worker failed: ${event.message}` },
-      });
-      resolve(1);
-    };
-  });
-}
-
 /** Host → Worker, until stdin ends (exit 0) or a frame breaks the channel (exit 1). */
-async function relayHost(reader: FrameReader, worker: Worker): Promise<number> {
+async function relayHost(
+  reader: FrameReader,
+  worker: Worker,
+  relay: WorkerRelay,
+): Promise<number> {
   try {
-    for await (const frame of reader) worker.postMessage(decodeHostMessage(frame));
+    for await (const frame of reader) {
+      const message = decodeHostMessage(frame);
+      if (message.t === "stop") relay.stopping();
+      worker.postMessage(message);
+    }
     return 0;
   } catch {
     return 1;

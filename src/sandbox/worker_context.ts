@@ -26,7 +26,7 @@ export function workerContext(
     waiting.delete(reply.id);
     if (reply.error) {
       waiter?.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
-    } else waiter?.resolve(reply.value);
+    } else waiter?.resolve(reply.value ?? undefined); // JSON carries "no job" as null
   };
   const ctx: PluginContext = {
     pluginName: init.pluginName,

@@ -74,6 +74,10 @@ self.onmessage = (event: MessageEvent<HostMessage>) => {
 async function start(init: RunnerInit): Promise<void> {
   pluginName = init.pluginName;
   try {
+    // This module is loaded with the runner's permissions, and so is every module graph it
+    // starts with a literal specifier, the literal dynamic imports inside that graph
+    // included. The plugin's graph starts here from a computed URL, so Deno loads and
+    // checks it with the Worker's permissions (hostile probes import_etc_shadow, …).
     const module = await import(new URL(`file://${init.entryPath}`).href);
     const definition = module.default as Partial<LauncherPluginDefinition> | undefined;
     if (definition?.kind !== "launcher" || typeof definition.create !== "function") {

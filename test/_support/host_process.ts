@@ -136,7 +136,11 @@ export async function withHost(
   try {
     await body(host);
   } catch (error) {
-    host.kill("SIGKILL");
+    try {
+      host.kill("SIGKILL");
+    } catch {
+      // exited already
+    }
     const stderr = await host.stderr().catch(() => "");
     if (error instanceof Error) error.message += `\n--- host stderr ---\n${stderr.slice(-4000)}`;
     throw error;

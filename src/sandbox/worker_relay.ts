@@ -1,0 +1,89 @@
+import { DEFAULT_MAX_FRAME_BYTES } from "../framing/mod.ts";
+import { encodeRpc } from "./codec.ts";
+import type { RunnerMessage } from "./rpc.ts";
+import { runnerMessageProblem } from "./runner_message_check.ts";
+
+/** What the runner relays from its Worker, and when it is done. */
+export interface WorkerRelay {
+  /** Resolves with the runner's exit code once the plugin failed to load or has stopped. */
+  done: Promise<number>;
+  /** The host asked the plugin to stop: a `stopped` from the Worker is expected now. */
+  stopping(): void;
+}
+
+/**
+ * Worker → host. The plugin shares the Worker with its bootstrap, so anything the
+ * bootstrap may post the plugin may post too: every message is checked before it becomes
+ * a frame. A message of the wrong shape, one that JSON cannot carry, one larger than a
+ * frame, or one out of turn (`ready` or `fatal` once loaded, `stopped` unasked) is not
+ * sent; the host gets a log line naming the plugin and why instead. An answer too large to
+ * send fails its call.
+ */
+export function relayWorker(
+  worker: Worker,
+  send: (frame: Uint8Array) => void,
+  pluginName: string,
+): WorkerRelay {
+  let loaded = false;
+  let stopping = false;
+  let finish: (code: number) => void = () => {};
+  const done = new Promise<number>((resolve) => finish = resolve);
+  const refuse = (why: string) =>
+    send(encodeRpc({
+      t: "log",
+      level: "warn",
+      msg: `Refused a message from plugin "${pluginName}": ${why}`,
+    }));
+  worker.onmessage = (event: MessageEvent<unknown>) => {
+    const message = event.data;
+    const problem = runnerMessageProblem(message) ?? outOfTurn(message as RunnerMessage);
+    if (problem) return refuse(problem);
+    const frame = encodeOrWhy(message as RunnerMessage);
+    if (typeof frame === "string") return tooLarge(message as RunnerMessage, frame);
+    send(frame);
+    const t = (message as RunnerMessage).t;
+    if (t === "ready") loaded = true;
+    if (t === "fatal") finish(1);
+    if (t === "stopped") finish(0);
+  };
+  worker.onerror = (event) => {
+    event.preventDefault();
+    send(encodeRpc({
+      t: "fatal",
+      error: { name: "Error", message: `Plugin worker failed: ${event.message}` },
+    }));
+    finish(1);
+  };
+  const outOfTurn = (message: RunnerMessage): string | undefined => {
+    if ((message.t === "ready" || message.t === "fatal") && loaded) {
+      return `"${message.t}" after the plugin was loaded`;
+    }
+    if (message.t === "stopped" && !stopping) return '"stopped" before the host asked it to stop';
+    return undefined;
+  };
+  const tooLarge = (message: RunnerMessage, why: string) => {
+    refuse(why);
+    if (message.t === "result" || message.t === "item") {
+      send(encodeRpc({
+        t: "error",
+        id: message.id,
+        error: { name: "RangeError", message: `Plugin "${pluginName}" answered with ${why}` },
+      }));
+    }
+  };
+  return { done, stopping: () => void (stopping = true) };
+}
+
+/** The frame of a message, or why it cannot be one. */
+function encodeOrWhy(message: RunnerMessage): Uint8Array | string {
+  let frame: Uint8Array;
+  try {
+    frame = encodeRpc(message);
+  } catch (error) {
+    return `"${message.t}" cannot be sent as JSON (${(error as Error).message})`;
+  }
+  if (frame.length > DEFAULT_MAX_FRAME_BYTES) {
+    return `"${message.t}" of ${frame.length} bytes, more than the ${DEFAULT_MAX_FRAME_BYTES} a frame may hold`;
+  }
+  return frame;
+}

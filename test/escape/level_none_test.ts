@@ -1,0 +1,3 @@
+import { hostileSuite } from "./_suite.ts";
+
+await hostileSuite("none");
