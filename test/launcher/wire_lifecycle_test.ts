@@ -154,7 +154,12 @@ Deno.test("A plugin printing to stdout cannot break the protocol", opts, async (
 
 Deno.test("A host started only with Launcher test-tool flags still serves", opts, async () => {
   const scratch = await Deno.makeTempDir();
-  await Deno.writeTextFile(`${scratch}/launcher.launchbox.conf`, "plugin=inmemory\n");
+  // The scratch path comes from the config file, so the test never writes the Launcher's
+  // default /var/lib/rstudio-launcher on the machine that runs it.
+  await Deno.writeTextFile(
+    `${scratch}/launcher.launchbox.conf`,
+    `plugin=inmemory\nscratch-path=${scratch}/scratch\n`,
+  );
   const child = new Deno.Command(new URL("../../bin/launchbox", import.meta.url).pathname, {
     args: ["--heartbeat-interval-seconds=0", "--enable-debug-logging=1"],
     stdin: "piped",
