@@ -30,6 +30,7 @@ export async function runLauncherMode(args: string[]): Promise<number> {
   const metrics = new Metrics();
   using store = JobStore.open(`${options.scratchPath}/jobs.sqlite`, {
     expiryHours: options.jobExpiryHours,
+    rekey: plugin.keyFor,
     onListenerError: (error) => log.error("A job listener failed", { error }),
   });
   await using pool = new InstancePool({

@@ -14,3 +14,10 @@ export const RUNNER_MIN_MEMORY_MB = 1536;
 /** Where util-linux keeps the helpers that set the parent-death signal, ids and limits. */
 export const SETPRIV = "/usr/bin/setpriv";
 export const PRLIMIT = "/usr/bin/prlimit";
+
+/**
+ * Longest encoded user, tenant, DAG or run name kept whole in an instance key and
+ * directory name; longer ones are cut and hashed. Well under NAME_MAX (255 bytes), with
+ * room for the `%%` and the 64 hex digits of the hash after a 96-byte prefix.
+ */
+export const MAX_KEY_SEGMENT_BYTES = 200;
