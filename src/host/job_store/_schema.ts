@@ -1,4 +1,5 @@
 import { DatabaseSync } from "node:sqlite";
+import { makeStorePrivate } from "./_private_file.ts";
 
 /**
  * The schema version this code writes, kept in `PRAGMA user_version`. Version 2 has the
@@ -46,7 +47,7 @@ END;
 `;
 
 /**
- * Opens (creating if needed) the job database at `path` and brings its schema to
+ * Opens (creating if needed, mode 0600) the job database at `path` and brings its schema to
  * {@linkcode JOB_SCHEMA_VERSION}; refuses a file written by a newer version.
  *
  * Durability: WAL always. `"process"` uses `synchronous=NORMAL`: a commit has reached the
@@ -60,6 +61,7 @@ export function openJobDatabase(
   durability: JobStoreDurability,
   rekey?: Rekey,
 ): DatabaseSync {
+  makeStorePrivate(path);
   let db: DatabaseSync;
   try {
     db = new DatabaseSync(path);
