@@ -40,7 +40,7 @@ export async function runLauncherMode(args: string[]): Promise<number> {
   });
   await using pool = new InstancePool({
     pluginName: plugin.name,
-    factory: instanceFactoryFor(plugin, options),
+    factory: instanceFactoryFor(plugin, options, metrics),
     keyFor: plugin.keyFor,
     jobsFor: (key) => jobsHandleFor(store, key, log.with({ instance: key })),
     hasLiveJobs: (key) => store.liveJobs(key).length > 0,

@@ -6,6 +6,8 @@ import { RemotePlugin } from "../sandbox/remote_plugin.ts";
 import { runnerCommand } from "../sandbox/runner_command.ts";
 import type { SystemUser, UserDirectory } from "../sandbox/users.ts";
 import type { InstanceFactory } from "./instance_pool.ts";
+import type { Metrics } from "./metrics.ts";
+import type { PluginLogCounters } from "../sandbox/plugin_log.ts";
 
 /** Options for {@linkcode runnerFactory}. */
 export interface RunnerFactoryOptions {
@@ -16,6 +18,8 @@ export interface RunnerFactoryOptions {
   instanceDir: (instanceKey: string) => string;
   users: UserDirectory;
   debug: boolean;
+  /** Where dropped plugin log lines and cut bytes are counted (`/metrics`). */
+  metrics?: Metrics;
 }
 
 const SDK_DIR = new URL("../sdk", import.meta.url).pathname;
@@ -27,6 +31,7 @@ const SDK_DIR = new URL("../sdk", import.meta.url).pathname;
  */
 export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
   const { manifest } = options;
+  const logCounters = options.metrics ? logCountersFor(options.metrics, manifest.name) : undefined;
   return async (spec) => {
     const user = userFor(options, spec.user);
     const instanceDir = options.instanceDir(spec.instanceKey);
@@ -61,9 +66,31 @@ export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
       command,
       jobs: spec.jobs,
       log: spec.log,
+      ...(logCounters ? { logCounters } : {}),
     });
     spec.log.info("Runner started", { pid: remote.pid, user: user?.name ?? "host" });
     return remoteInstance(remote);
+  };
+}
+
+/** `launchbox_plugin_log_dropped_lines_total` and `launchbox_plugin_log_cut_bytes_total`. */
+function logCountersFor(metrics: Metrics, plugin: string): PluginLogCounters {
+  const labels = { plugin };
+  return {
+    dropped: (lines) =>
+      metrics.inc(
+        "launchbox_plugin_log_dropped_lines_total",
+        "Plugin log lines dropped by the per-instance rate limit",
+        labels,
+        lines,
+      ),
+    cut: (bytes) =>
+      metrics.inc(
+        "launchbox_plugin_log_cut_bytes_total",
+        "Bytes cut from plugin log lines longer than the line limit",
+        labels,
+        bytes,
+      ),
   };
 }
 

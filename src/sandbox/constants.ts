@@ -21,3 +21,28 @@ export const PRLIMIT = "/usr/bin/prlimit";
  * room for the `%%` and the 64 hex digits of the hash after a 96-byte prefix.
  */
 export const MAX_KEY_SEGMENT_BYTES = 200;
+
+/**
+ * A plugin log line (runner stderr, `ctx.log`, `console`) longer than this many bytes is
+ * cut, with `… [cut N bytes]` after it: the host holds at most this much of a line that
+ * has not ended, whatever a plugin writes without a newline.
+ */
+export const PLUGIN_LOG_MAX_LINE_BYTES = 16 * 1024;
+
+/**
+ * Each instance may log this many lines per second on average, in bursts of up to
+ * {@linkcode PLUGIN_LOG_BURST_LINES}; lines beyond are dropped, counted in `/metrics`
+ * (`launchbox_plugin_log_dropped_lines_total`) and reported in one line once logging
+ * is allowed again.
+ */
+export const PLUGIN_LOG_LINES_PER_SECOND = 200;
+export const PLUGIN_LOG_BURST_LINES = 2_000;
+
+/**
+ * Bytes of stream items (`jobOutput`, `jobStatus`…) the host keeps for one stream that
+ * its reader has not taken yet; a plugin that runs further ahead has its stream failed.
+ */
+export const RUNNER_STREAM_MAX_QUEUED_BYTES = 16 * 1024 * 1024;
+
+/** `ctx.jobs` requests of one instance the host serves at once; more are refused. */
+export const RUNNER_MAX_JOBS_REQUESTS = 64;

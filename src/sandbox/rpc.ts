@@ -59,6 +59,8 @@ export type RunnerMessage =
     level: "debug" | "info" | "warn" | "error";
     msg: string;
     fields?: Record<string, unknown>;
+    /** Bytes the runner cut from the end of `msg` (see `cutText`). */
+    cut?: number;
   }
   | { t: "pong"; id: number }
   | { t: "stopped" };

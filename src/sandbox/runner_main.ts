@@ -1,6 +1,7 @@
 import { FrameReader, FrameWriter } from "../framing/mod.ts";
 import { decodeHostMessage, encodeRpc, toWireError } from "./codec.ts";
 import type { RunnerInit, RunnerMessage } from "./rpc.ts";
+import { cutText } from "./stderr_lines.ts";
 
 /**
  * `launchbox runner`: one sandboxed plugin instance. The host sends an init frame; the
@@ -43,11 +44,20 @@ function startWorker(init: RunnerInit): Worker {
   });
 }
 
-/** Worker → host. Resolves with an exit code when the Worker fails or has stopped. */
+/**
+ * Worker → host. Resolves with an exit code when the Worker fails or has stopped. A log
+ * message is cut to the line limit here, before it costs a frame; a message too large for
+ * a frame is answered with an error instead of ending the runner.
+ */
 function relayWorker(worker: Worker, send: (message: RunnerMessage) => void): Promise<number> {
   return new Promise((resolve) => {
     worker.onmessage = (event: MessageEvent<RunnerMessage>) => {
-      send(event.data);
+      const message = event.data.t === "log" ? cutLog(event.data) : event.data;
+      try {
+        send(message);
+      } catch (error) {
+        refuse(message, error as Error, worker, send);
+      }
       if (event.data.t === "fatal") resolve(1);
       if (event.data.t === "stopped") resolve(0);
     };
@@ -60,6 +70,27 @@ function relayWorker(worker: Worker, send: (message: RunnerMessage) => void): Pr
       resolve(1);
     };
   });
+}
+
+function cutLog(message: Extract<RunnerMessage, { t: "log" }>): RunnerMessage {
+  const { text, cut } = cutText(String(message.msg));
+  return cut === 0 ? message : { ...message, msg: text, cut };
+}
+
+function refuse(
+  message: RunnerMessage,
+  error: Error,
+  worker: Worker,
+  send: (message: RunnerMessage) => void,
+): void {
+  const refused = new RangeError(`Cannot send the plugin's "${message.t}": ${error.message}`);
+  if (message.t === "jobs") {
+    worker.postMessage({ t: "jobsReply", id: message.id, error: toWireError(refused) });
+  } else if ("id" in message) {
+    send({ t: "error", id: message.id, error: toWireError(refused) });
+  } else {
+    send({ t: "log", level: "warn", msg: refused.message });
+  }
 }
 
 /** Host → Worker, until stdin ends (exit 0) or a frame breaks the channel (exit 1). */

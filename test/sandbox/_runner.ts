@@ -63,11 +63,13 @@ export interface FixtureOptions {
   user?: SystemUser;
   jobs?: JobsHandle;
   stopGraceMs?: number;
+  /** Where the fixture's folder is (default `test/fixtures/plugins`). */
+  fixturesDir?: string;
 }
 
 /** Reads a fixture's manifest. */
-export async function fixtureManifest(name: string): Promise<Manifest> {
-  const file = `${FIXTURES}/${name}/plugin.yaml`;
+export async function fixtureManifest(name: string, dir = FIXTURES): Promise<Manifest> {
+  const file = `${dir}/${name}/plugin.yaml`;
   return await parseManifest(await Deno.readTextFile(file), file);
 }
 
@@ -79,7 +81,7 @@ export async function startFixture(
   name: string,
   options: FixtureOptions = {},
 ): Promise<FixtureRunner> {
-  const manifest = await fixtureManifest(name);
+  const manifest = await fixtureManifest(name, options.fixturesDir);
   const ownRoot = options.instancesRoot === undefined;
   const root = options.instancesRoot ?? `${await Deno.makeTempDir()}/instances`;
   const instanceKey = options.instanceKey ?? "shared";
