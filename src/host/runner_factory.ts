@@ -3,7 +3,9 @@ import { prepareInstanceDir } from "../sandbox/instance_directory.ts";
 import { expandPermissions } from "../sandbox/permissions.ts";
 import { remoteInstance } from "../sandbox/remote_instance.ts";
 import { RemotePlugin } from "../sandbox/remote_plugin.ts";
-import { runnerCommand } from "../sandbox/runner_command.ts";
+import { prepareRunnerCache } from "../sandbox/runner_cache.ts";
+import { runnerCommand, runnerPaths } from "../sandbox/runner_command.ts";
+import { assertNotWritable } from "../sandbox/runner_integrity.ts";
 import type { SystemUser, UserDirectory } from "../sandbox/users.ts";
 import type { InstanceFactory } from "./instance_pool.ts";
 import type { Metrics } from "./metrics.ts";
@@ -20,6 +22,12 @@ export interface RunnerFactoryOptions {
   debug: boolean;
   /** Where dropped plugin log lines and cut bytes are counted (`/metrics`). */
   metrics?: Metrics;
+  /**
+   * The Deno cache of runners started as other users under `deno run` (default
+   * `runner-cache` beside `instancesRoot`): filled and sealed by the host, outside every
+   * instance directory.
+   */
+  runnerCacheDir?: string;
 }
 
 const SDK_DIR = new URL("../sdk", import.meta.url).pathname;
@@ -32,14 +40,13 @@ const SDK_DIR = new URL("../sdk", import.meta.url).pathname;
 export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
   const { manifest } = options;
   const logCounters = options.metrics ? logCountersFor(options.metrics, manifest.name) : undefined;
+  const runnerCode = runnerCodeGuard(options);
   return async (spec) => {
     const user = userFor(options, spec.user);
+    const asUser = manifest.runAs === "session-user" ? user : undefined;
+    const denoDir = asUser ? await runnerCode(asUser) : undefined;
     const instanceDir = options.instanceDir(spec.instanceKey);
-    await prepareInstanceDir(
-      options.instancesRoot,
-      instanceDir,
-      manifest.runAs === "session-user" ? user : undefined,
-    );
+    await prepareInstanceDir(options.instancesRoot, instanceDir, asUser);
     const permissions = expandPermissions(manifest, {
       pluginDir: manifest.dir,
       instanceDir,
@@ -48,7 +55,8 @@ export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
       importDirs: Deno.build.standalone ? [] : [SDK_DIR],
     });
     const command = runnerCommand({
-      ...(manifest.runAs === "session-user" && user ? { user } : {}),
+      ...(asUser ? { user: asUser } : {}),
+      ...(denoDir ? { denoDir } : {}),
       ...(manifest.limits.memoryMb ? { memoryMb: manifest.limits.memoryMb } : {}),
       instanceDir,
       passEnv: manifest.permissions.env,
@@ -70,6 +78,33 @@ export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
     });
     spec.log.info("Runner started", { pid: remote.pid, user: user?.name ?? "host" });
     return remoteInstance(remote);
+  };
+}
+
+/**
+ * Before a runner starts as another user: fills and seals the runners' Deno cache (once;
+ * again after a failure) and refuses when that user could write anything the runner
+ * loads: runtime, wrappers, source tree, cache, plugin folder. Resolves with the cache
+ * directory, `undefined` for the compiled binary.
+ */
+function runnerCodeGuard(
+  options: RunnerFactoryOptions,
+): (user: SystemUser) => Promise<string | undefined> {
+  const { manifest } = options;
+  const denoDir = Deno.build.standalone
+    ? undefined
+    : options.runnerCacheDir ?? `${parentOf(options.instancesRoot)}/runner-cache`;
+  let prepared: Promise<void> | undefined;
+  return async (user) => {
+    if (denoDir) {
+      prepared ??= prepareRunnerCache(denoDir, [manifest.entryPath]).catch((error) => {
+        prepared = undefined;
+        throw error;
+      });
+      await prepared;
+    }
+    assertNotWritable([...runnerPaths(denoDir), manifest.dir], user, manifest.name);
+    return denoDir;
   };
 }
 
@@ -103,4 +138,8 @@ function userFor(options: RunnerFactoryOptions, name: string): SystemUser | unde
     );
   }
   return user;
+}
+
+function parentOf(path: string): string {
+  return path.slice(0, path.lastIndexOf("/")) || "/";
 }

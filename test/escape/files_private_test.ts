@@ -124,7 +124,11 @@ Deno.test({
           }
         }
         for (const { path, info } of hostFiles(scratch)) {
-          if (info.isFile && !path.includes("/instances/")) {
+          if (path.includes("/runner-cache")) {
+            // Code every runner reads, so readable; but never writable by a runner's user.
+            assert.equal(info.uid, Deno.uid(), `${path} belongs to the server user`);
+            assert.equal(mode(info) & 0o022, 0, `${path} (${octal(info)}) is writable`);
+          } else if (info.isFile && !path.includes("/instances/")) {
             assert.ok(!(await readableBy("lbtest_alice", path)), `lbtest_alice read ${path}`);
           }
         }

@@ -3,6 +3,7 @@ import { instanceDirFor } from "../../src/sandbox/isolation.ts";
 import { type Manifest, parseManifest } from "../../src/sandbox/manifest.ts";
 import { expandPermissions } from "../../src/sandbox/permissions.ts";
 import { RemotePlugin } from "../../src/sandbox/remote_plugin.ts";
+import { prepareRunnerCache } from "../../src/sandbox/runner_cache.ts";
 import { runnerCommand } from "../../src/sandbox/runner_command.ts";
 import type { SystemUser } from "../../src/sandbox/users.ts";
 import type { Job, JobsHandle, JobUpdate, LogFields, Logger } from "../../src/sdk/mod.ts";
@@ -87,6 +88,10 @@ export async function startFixture(
   const instanceKey = options.instanceKey ?? "shared";
   const instanceDir = instanceDirFor(root, instanceKey);
   await prepareInstanceDir(root, instanceDir, options.user);
+  const denoDir = `${root.slice(0, root.lastIndexOf("/"))}/runner-cache`;
+  if (options.user && !Deno.build.standalone) {
+    await prepareRunnerCache(denoDir, [manifest.entryPath]);
+  }
   const logs: LogLine[] = [];
   const remote = await RemotePlugin.start({
     init: {
@@ -106,6 +111,7 @@ export async function startFixture(
     },
     command: runnerCommand({
       instanceDir,
+      ...(options.user ? { denoDir } : {}),
       ...(options.user ? { user: options.user } : {}),
       ...(manifest.limits.memoryMb ? { memoryMb: manifest.limits.memoryMb } : {}),
     }),
