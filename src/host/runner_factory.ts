@@ -85,24 +85,20 @@ export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
  * Before a runner starts as another user: fills and seals the runners' Deno cache (once;
  * again after a failure) and refuses when that user could write anything the runner
  * loads: runtime, wrappers, source tree, cache, plugin folder. Resolves with the cache
- * directory, `undefined` for the compiled binary.
+ * directory.
  */
 function runnerCodeGuard(
   options: RunnerFactoryOptions,
-): (user: SystemUser) => Promise<string | undefined> {
+): (user: SystemUser) => Promise<string> {
   const { manifest } = options;
-  const denoDir = Deno.build.standalone
-    ? undefined
-    : options.runnerCacheDir ?? `${parentOf(options.instancesRoot)}/runner-cache`;
+  const denoDir = options.runnerCacheDir ?? `${parentOf(options.instancesRoot)}/runner-cache`;
   let prepared: Promise<void> | undefined;
   return async (user) => {
-    if (denoDir) {
-      prepared ??= prepareRunnerCache(denoDir, [manifest.entryPath]).catch((error) => {
-        prepared = undefined;
-        throw error;
-      });
-      await prepared;
-    }
+    prepared ??= prepareRunnerCache(denoDir, [manifest.entryPath]).catch((error) => {
+      prepared = undefined;
+      throw error;
+    });
+    await prepared;
     assertNotWritable([...runnerPaths(denoDir), manifest.dir], user, manifest.name);
     return denoDir;
   };

@@ -12,11 +12,13 @@ export const RUNNER_MODULES = [
  * runner's modules and the plugin's entry, then makes the whole tree owned by the host's
  * user with no group or other write bit (dirs 0755, files 0644). A runner whose cache it
  * cannot write transpiles what is missing in memory and writes nothing (Deno 2.9.6), so
- * nothing it loads can be changed by its user or its plugin. The compiled binary needs
- * no cache (its modules are embedded).
+ * nothing it loads can be changed by its user or its plugin.
  */
 export async function prepareRunnerCache(dir: string, entries: readonly string[]): Promise<void> {
   await Deno.mkdir(dir, { recursive: true, mode: 0o755 });
+  // The compiled binary has nothing to cache (built with --no-code-cache); its runners get
+  // the empty, sealed directory all the same, so nothing lands in the user's own cache.
+  if (Deno.build.standalone) return await seal(dir);
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["cache", "--quiet", "--config", `${ROOT}deno.json`, ...RUNNER_MODULES, ...entries],
     env: { DENO_DIR: dir, NO_COLOR: "1" },

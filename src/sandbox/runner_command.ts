@@ -12,7 +12,7 @@ export interface RunnerSpawn {
   /** The instance directory: the runner's cwd. */
   instanceDir: string;
   /**
-   * The Deno cache of a runner started as `user` under `deno run`, prepared by
+   * The Deno cache (`DENO_DIR`) of a runner started as `user`, prepared by
    * `prepareRunnerCache` and not writable by that user. Required then; unused otherwise.
    */
   denoDir?: string;
@@ -70,7 +70,7 @@ export function runnerCommand(
       `Cannot start a runner as "${spawn.user.name}": ${SETPRIV} is missing (util-linux)`,
     );
   }
-  if (spawn.user && !Deno.build.standalone && !spawn.denoDir) {
+  if (spawn.user && !spawn.denoDir) {
     throw new RangeError(
       `Cannot start a runner as "${spawn.user.name}": no prepared Deno cache was given`,
     );
@@ -95,7 +95,7 @@ function runnerEnv(spawn: RunnerSpawn): Record<string, string> {
   if (lang) env.LANG = lang;
   if (spawn.user) {
     Object.assign(env, { HOME: spawn.user.home, USER: spawn.user.name, LOGNAME: spawn.user.name });
-    if (!Deno.build.standalone) env.DENO_DIR = spawn.denoDir!;
+    env.DENO_DIR = spawn.denoDir!;
   } else {
     const home = Deno.env.get("HOME");
     if (home) env.HOME = home;

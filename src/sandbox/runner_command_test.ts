@@ -91,8 +91,8 @@ Deno.test("runnerCommand passes on the variables the manifest lets a plugin read
   }
 });
 
-Deno.test("runnerCommand refuses a session user's runner under deno run without a prepared cache", {
-  ignore: Deno.uid() !== 0 || Deno.build.standalone,
+Deno.test("runnerCommand refuses a session user's runner without a prepared cache", {
+  ignore: Deno.uid() !== 0,
 }, () => {
   assert.throws(
     () => runnerCommand({ instanceDir: "/s/ns/users/alice", user: ALICE }, everything),
@@ -105,5 +105,5 @@ Deno.test("runnerPaths lists the runtime, the root-run wrappers, the source tree
   assert.equal(paths[0], Deno.execPath());
   assert.ok(paths.includes(SETPRIV) && paths.includes(PRLIMIT));
   assert.ok(paths.some((path) => path.endsWith("/src")));
-  assert.equal(paths.at(-1), "/s/runner-cache");
+  assert.ok(paths.includes("/s/runner-cache"));
 });

@@ -8,9 +8,7 @@ import { ensureTestUsers } from "../_support/system_users.ts";
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const FIXTURES = new URL("./fixtures", import.meta.url).pathname;
 const PLUGIN = "rewrites_runner_code";
-const skip = Deno.build.standalone
-  ? "the compiled binary has no Deno cache"
-  : await ensureTestUsers();
+const skip = await ensureTestUsers();
 
 /** Every path under `root` (itself included), not following symlinks. */
 function walk(root: string, out: string[] = []): string[] {

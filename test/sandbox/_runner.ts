@@ -89,9 +89,7 @@ export async function startFixture(
   const instanceDir = instanceDirFor(root, instanceKey);
   await prepareInstanceDir(root, instanceDir, options.user);
   const denoDir = `${root.slice(0, root.lastIndexOf("/"))}/runner-cache`;
-  if (options.user && !Deno.build.standalone) {
-    await prepareRunnerCache(denoDir, [manifest.entryPath]);
-  }
+  if (options.user) await prepareRunnerCache(denoDir, [manifest.entryPath]);
   const logs: LogLine[] = [];
   const remote = await RemotePlugin.start({
     init: {
