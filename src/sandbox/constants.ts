@@ -39,10 +39,17 @@ export const PLUGIN_LOG_LINES_PER_SECOND = 200;
 export const PLUGIN_LOG_BURST_LINES = 2_000;
 
 /**
- * Bytes of stream items (`jobOutput`, `jobStatus`…) the host keeps for one stream that
- * its reader has not taken yet; a plugin that runs further ahead has its stream failed.
+ * Stream items (`jobOutput`, `jobStatus`…) a Worker may send ahead of what the host's
+ * reader has taken; the plugin's generator then waits for the host's `more`. With items
+ * of at most one frame (5 MiB) that is at most 40 MiB per stream, under the hard bound.
  */
-export const RUNNER_STREAM_MAX_QUEUED_BYTES = 16 * 1024 * 1024;
+export const RUNNER_STREAM_WINDOW_ITEMS = 8;
+
+/**
+ * Bytes of stream items the host keeps for one stream its reader has not taken yet. Only
+ * a runner that ignores the window gets here; its stream is failed.
+ */
+export const RUNNER_STREAM_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 
 /** `ctx.jobs` requests of one instance the host serves at once; more are refused. */
 export const RUNNER_MAX_JOBS_REQUESTS = 64;

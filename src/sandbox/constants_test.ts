@@ -24,7 +24,10 @@ Deno.test("plugin log bounds: 16 KiB lines, 200 lines/s in bursts of 2 000", () 
   assert.ok(C.PLUGIN_LOG_BURST_LINES * C.PLUGIN_LOG_MAX_LINE_BYTES <= 32 * 1024 * 1024);
 });
 
-Deno.test("runner channel bounds: 16 MiB of unread stream items, 64 ctx.jobs calls at once", () => {
-  assert.equal(C.RUNNER_STREAM_MAX_QUEUED_BYTES, 16 * 1024 * 1024);
+Deno.test("runner channel bounds: 8 items ahead, 64 MiB of unread items, 64 ctx.jobs calls", () => {
+  assert.equal(C.RUNNER_STREAM_WINDOW_ITEMS, 8);
+  // A window of frame-sized (5 MiB) items stays under the hard bound.
+  assert.ok(C.RUNNER_STREAM_WINDOW_ITEMS * 5 * 1024 * 1024 < C.RUNNER_STREAM_MAX_QUEUED_BYTES);
+  assert.equal(C.RUNNER_STREAM_MAX_QUEUED_BYTES, 64 * 1024 * 1024);
   assert.equal(C.RUNNER_MAX_JOBS_REQUESTS, 64);
 });

@@ -139,7 +139,11 @@ export class RemotePlugin implements AsyncDisposable {
     this.#send({ t: "call", id, method, args });
     this.#cancelOnAbort(id, signal, () => queue.close());
     try {
-      yield* queue;
+      // Each item taken lets the Worker send one more (RUNNER_STREAM_WINDOW_ITEMS ahead).
+      for await (const item of queue) {
+        yield item;
+        if (!this.#ended && this.#streams.has(id)) this.#send({ t: "more", id, n: 1 });
+      }
     } finally {
       if (this.#streams.delete(id) && !this.#ended) this.#send({ t: "cancel", id });
     }

@@ -41,6 +41,8 @@ export type HostMessage =
   | { t: "init"; init: RunnerInit }
   | { t: "call"; id: number; method: PluginMethod; args: unknown[]; user?: string }
   | { t: "cancel"; id: number }
+  /** The host took `n` more items of stream `id`: the Worker may send `n` more. */
+  | { t: "more"; id: number; n: number }
   | { t: "jobsReply"; id: number; value?: unknown; error?: WireError }
   | { t: "ping"; id: number }
   | { t: "stop" };
