@@ -65,3 +65,19 @@ Deno.test("A plugin's ctx.jobs calls beyond the in-flight bound are refused with
       `in flight; refused "list"`,
   );
 });
+
+Deno.test("A plugin answer or log line too large for a frame fails that call, not the runner", async () => {
+  await using runner = await startFixture("answers_too_much", { fixturesDir: FIXTURES });
+  const signal = AbortSignal.timeout(30_000);
+  await assert.rejects(
+    () => runner.remote.call("submitJob", [job("1", "big")], signal),
+    /Cannot send the plugin's "result": Cannot write frame: length \d+ exceeds limit 5242880/,
+  );
+  const reply = await runner.remote.call("submitJob", [job("2", "x")], signal);
+  assert.deepEqual(reply, { status: "Running" }, "the same runner keeps serving");
+  assert.ok(
+    runner.logs.some((line) =>
+      /^Cannot send the plugin's "log": Cannot write frame/.test(line.msg)
+    ),
+  );
+});
