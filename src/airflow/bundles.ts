@@ -44,12 +44,11 @@ export async function bundlePermissions(
 
 /**
  * Where under `<scratch>/airflow` a task's instance lives: `shared` (isolation none),
- * `<dag_id>` (namespace) or `<dag_id>/<run_id>` (session). A DAG named `shared` becomes
- * `_shared_`, so it never lands in or under the directory every `none` bundle shares.
+ * `<dag_id>` (namespace) or `<dag_id>/<run_id>` (session), names encoded so that no two
+ * tasks' directories meet and no DAG lands in the directory every `none` bundle shares.
  */
 export function instanceKey(bundle: Manifest, task: { dagId: string; runId: string }): string {
-  const key = airflowInstanceKey(bundle.isolation, task);
-  return bundle.isolation === "none" ? key : key.replace(/^shared(?=\/|$)/, "_shared_");
+  return airflowInstanceKey(bundle.isolation, task);
 }
 
 /** Read-only permissions for listing a bundle's DAGs (no instance, nothing writable). */

@@ -1,12 +1,13 @@
 import { UsageError } from "./usage_error.ts";
 
 /**
- * Makes sure a directory exists, creating it (and its parents) when missing. A failure
- * names the path and what set it, so the administrator knows which option to change.
+ * Makes sure a directory exists, creating it (and its parents) when missing, with `mode`
+ * (default 0777 less the umask). A failure names the path and what set it, so the
+ * administrator knows which option to change. An existing directory keeps its mode.
  */
-export function ensureDirectory(path: string, setBy: string, option: string): void {
+export function ensureDirectory(path: string, setBy: string, option: string, mode?: number): void {
   try {
-    Deno.mkdirSync(path, { recursive: true });
+    Deno.mkdirSync(path, { recursive: true, ...(mode === undefined ? {} : { mode }) });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const source = setBy === "default"

@@ -1,4 +1,5 @@
 import type { InstanceFactory } from "../host/instance_pool.ts";
+import type { Metrics } from "../host/metrics.ts";
 import { runnerFactory } from "../host/runner_factory.ts";
 import type { LauncherOptions } from "./launcher_options.ts";
 import type { ChosenPlugin } from "./plugin_choice.ts";
@@ -7,6 +8,7 @@ import type { ChosenPlugin } from "./plugin_choice.ts";
 export function instanceFactoryFor(
   plugin: ChosenPlugin,
   options: LauncherOptions,
+  metrics?: Metrics,
 ): InstanceFactory {
   return runnerFactory({
     manifest: plugin.manifest,
@@ -15,5 +17,6 @@ export function instanceFactoryFor(
     instanceDir: plugin.instanceDir,
     users: plugin.users,
     debug: options.debug,
+    ...(metrics ? { metrics } : {}),
   });
 }

@@ -1,5 +1,10 @@
 import { FrameReader, FrameWriter } from "../framing/mod.ts";
-import { EXPIRY_SWEEP_MS, SHUTDOWN_GRACE_MS } from "../host/constants.ts";
+import {
+  EXPIRY_SWEEP_MS,
+  LOG_FILE_MAX_BYTES,
+  LOG_FILES_KEPT,
+  SHUTDOWN_GRACE_MS,
+} from "../host/constants.ts";
 import { InstancePool } from "../host/instance_pool.ts";
 import { JobStore } from "../host/job_store/mod.ts";
 import { jobsHandleFor } from "../host/jobs_handle.ts";
@@ -23,18 +28,19 @@ import { UsageError } from "./usage_error.ts";
 export async function runLauncherMode(args: string[]): Promise<number> {
   const startedAt = performance.now();
   const options = readLauncherOptions(args);
-  ensureDirectory(options.scratchPath, options.origin["scratch-path"], "--scratch-path");
+  ensureDirectory(options.scratchPath, options.origin["scratch-path"], "--scratch-path", 0o700);
   const log = openLog(options);
   routeConsoleToLog(log);
   const plugin = await choosePlugin(options, log);
   const metrics = new Metrics();
   using store = JobStore.open(`${options.scratchPath}/jobs.sqlite`, {
     expiryHours: options.jobExpiryHours,
+    rekey: plugin.keyFor,
     onListenerError: (error) => log.error("A job listener failed", { error }),
   });
   await using pool = new InstancePool({
     pluginName: plugin.name,
-    factory: instanceFactoryFor(plugin, options),
+    factory: instanceFactoryFor(plugin, options, metrics),
     keyFor: plugin.keyFor,
     jobsFor: (key) => jobsHandleFor(store, key, log.with({ instance: key })),
     hasLiveJobs: (key) => store.liveJobs(key).length > 0,
@@ -101,8 +107,9 @@ function openLog(options: LauncherOptions): JsonLogger {
   let problem: unknown;
   if (options.loggingDir) {
     try {
-      ensureDirectory(options.loggingDir, options.origin["logging-dir"], "--logging-dir");
-      sinks.push(fileSink(`${options.loggingDir}/${options.pluginName || "launchbox"}.log`));
+      ensureDirectory(options.loggingDir, options.origin["logging-dir"], "--logging-dir", 0o700);
+      const path = `${options.loggingDir}/${options.pluginName || "launchbox"}.log`;
+      sinks.push(fileSink(path, { maxBytes: logMaxBytes(), keep: LOG_FILES_KEPT }));
     } catch (error) {
       if (options.origin["logging-dir"] !== "default") throw error;
       problem = error;
@@ -111,6 +118,12 @@ function openLog(options: LauncherOptions): JsonLogger {
   const log = createLogger({ level: options.debug ? "debug" : "info", sinks });
   if (problem) log.warn("Logging to stderr only", { reason: (problem as Error).message });
   return log;
+}
+
+/** LAUNCHBOX_LOG_MAX_BYTES rotates log files sooner, for tests (default LOG_FILE_MAX_BYTES). */
+function logMaxBytes(): number {
+  const bytes = Number(Deno.env.get("LAUNCHBOX_LOG_MAX_BYTES") ?? LOG_FILE_MAX_BYTES);
+  return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : LOG_FILE_MAX_BYTES;
 }
 
 /** LAUNCHBOX_TIME_SCALE shortens backoff and breaker cool-down, for tests (default 1). */

@@ -19,3 +19,9 @@ export const READ_BUFFER_BYTES = 64 * 1024;
 
 /** Payloads this large are read straight into their own array instead of the shared buffer. */
 export const LARGE_FRAME_BYTES = 32 * 1024;
+
+/**
+ * Producers that can wait (the host's job output and resource streams) stop queueing
+ * frames while more than this is queued for a slow reader, so the queue stays bounded.
+ */
+export const WRITE_HIGH_WATER_BYTES = 8 * 1024 * 1024;

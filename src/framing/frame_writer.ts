@@ -38,6 +38,8 @@ export class FrameWriter implements AsyncDisposable {
   #pumping: Promise<void> | undefined;
   #failure: FrameError | undefined;
   #closed = false;
+  #queuedBytes = 0;
+  #waiters: (() => void)[] = [];
 
   /** Writes to a Web stream, or to a {@linkcode ByteSink} (the faster path: no stream layer). */
   constructor(output: WritableStream<Uint8Array> | ByteSink, options: FrameWriterOptions = {}) {
@@ -49,6 +51,21 @@ export class FrameWriter implements AsyncDisposable {
   /** The error that stopped the writer, if any (for example a broken pipe). */
   get failure(): FrameError | undefined {
     return this.#failure;
+  }
+
+  /** Bytes queued and not yet handed to the stream (headers included). */
+  get queuedBytes(): number {
+    return this.#queuedBytes;
+  }
+
+  /**
+   * Resolves once at most `bytes` are queued (or the writer failed): a producer that
+   * awaits it before queueing more cannot outrun a slow reader by more than that.
+   */
+  async whenBelow(bytes: number): Promise<void> {
+    while (this.#queuedBytes > bytes && !this.#failure) {
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    }
   }
 
   /** Queues one frame. Throws `FrameError` when the payload is too long or the writer is closed. */
@@ -64,6 +81,7 @@ export class FrameWriter implements AsyncDisposable {
     const header = new Uint8Array(HEADER_BYTES);
     new DataView(header.buffer).setUint32(0, payload.length, false);
     this.#queue.push(header, payload);
+    this.#queuedBytes += HEADER_BYTES + payload.length;
     this.#pumping ??= this.#pump();
   }
 
@@ -101,16 +119,29 @@ export class FrameWriter implements AsyncDisposable {
           const [header, payload] = this.#queue.splice(0, 2);
           await this.#send(header!);
           await this.#send(payload!);
-        } else await this.#send(this.#takeBatch());
+          this.#sent(header!.length + payload!.length);
+        } else {
+          const batch = this.#takeBatch();
+          await this.#send(batch);
+          this.#sent(batch.length);
+        }
       }
     } catch (error) {
       this.#failure = new FrameError("closed", `Cannot write frame: ${errorText(error)}`, {
         cause: error,
       });
       this.#queue = [];
+      this.#sent(this.#queuedBytes);
     } finally {
       this.#pumping = undefined;
     }
+  }
+
+  #sent(bytes: number): void {
+    this.#queuedBytes -= bytes;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
   }
 
   async #send(batch: Uint8Array): Promise<void> {

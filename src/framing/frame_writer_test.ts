@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { FrameError } from "./frame_error.ts";
 import { FrameReader } from "./frame_reader.ts";
 import { FrameWriter } from "./frame_writer.ts";
+import { DEFAULT_MAX_FRAME_BYTES, WRITE_HIGH_WATER_BYTES } from "./constants.ts";
 
 /** A sink that records each write it receives. */
 function recordingSink(): { stream: WritableStream<Uint8Array>; writes: Uint8Array[] } {
@@ -119,4 +120,45 @@ Deno.test("FrameWriter writes mixed small and multi-megabyte frames to a ByteSin
   });
   for await (const payload of reader) got.push(payload);
   assert.deepEqual(got, [...frames, ...frames]);
+});
+
+Deno.test("FrameWriter.whenBelow waits while a slow reader leaves more than the limit queued", async () => {
+  const released: (() => void)[] = [];
+  const sink = {
+    write: (bytes: Uint8Array) =>
+      new Promise<number>((resolve) => released.push(() => resolve(bytes.length))),
+  };
+  const writer = new FrameWriter(sink, { maxFrameBytes: 4 * 1024 * 1024 });
+  for (let i = 0; i < 3; i++) writer.write(new Uint8Array(1024 * 1024));
+  assert.equal(writer.queuedBytes, 3 * (1024 * 1024 + 4));
+  let below = false;
+  const waiting = writer.whenBelow(1024 * 1024 + 4).then(() => below = true);
+  while (released.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+  assert.equal(below, false, "nothing has been written yet");
+  while (!below) {
+    released.shift()?.();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await waiting;
+  assert.ok(writer.queuedBytes <= 1024 * 1024 + 4);
+  while (writer.queuedBytes > 0) {
+    released.shift()?.();
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await writer.flush();
+});
+
+Deno.test("FrameWriter.whenBelow resolves when the stream fails", async () => {
+  const writer = new FrameWriter(
+    new WritableStream({ write: () => Promise.reject(new Error("EPIPE")) }),
+  );
+  writer.write(new Uint8Array(100));
+  await writer.whenBelow(0);
+  assert.equal(writer.queuedBytes, 0);
+  assert.ok(writer.failure);
+});
+
+Deno.test("WRITE_HIGH_WATER_BYTES holds at least one frame of the default size", () => {
+  assert.ok(WRITE_HIGH_WATER_BYTES >= DEFAULT_MAX_FRAME_BYTES);
+  assert.equal(WRITE_HIGH_WATER_BYTES, 8 * 1024 * 1024);
 });

@@ -34,3 +34,9 @@ export const IDLE_INSTANCE_MS = 10 * 60_000;
 /** Default health ping period and deadline, when the manifest sets no `health`. */
 export const DEFAULT_HEALTH_INTERVAL_MS = 5_000;
 export const DEFAULT_HEALTH_TIMEOUT_MS = 2_000;
+
+/** A log file in `--logging-dir` is rotated (renamed to `.1`) before it grows past this. */
+export const LOG_FILE_MAX_BYTES = 64 * 1024 * 1024;
+
+/** Rotated log files kept beside the current one (`.1` … `.3`): at most 256 MiB of logs. */
+export const LOG_FILES_KEPT = 3;

@@ -29,3 +29,9 @@ Deno.test("idle instances stop after 10 minutes; health pings default to 5 s wit
   assert.equal(C.DEFAULT_HEALTH_INTERVAL_MS, 5_000);
   assert.ok(C.DEFAULT_HEALTH_TIMEOUT_MS < C.DEFAULT_HEALTH_INTERVAL_MS);
 });
+
+Deno.test("log files rotate at 64 MiB and keep three old files: at most 256 MiB of logs", () => {
+  assert.equal(C.LOG_FILE_MAX_BYTES, 64 * 1024 * 1024);
+  assert.equal(C.LOG_FILES_KEPT, 3);
+  assert.ok(C.LOG_FILE_MAX_BYTES * (C.LOG_FILES_KEPT + 1) <= 256 * 1024 * 1024);
+});

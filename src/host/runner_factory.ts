@@ -4,10 +4,14 @@ import { canonicalPath } from "../sandbox/canonical_path.ts";
 import { expandPermissions } from "../sandbox/permissions.ts";
 import { remoteInstance } from "../sandbox/remote_instance.ts";
 import { RemotePlugin } from "../sandbox/remote_plugin.ts";
-import { runnerCommand } from "../sandbox/runner_command.ts";
+import { prepareRunnerCache } from "../sandbox/runner_cache.ts";
+import { runnerCommand, runnerPaths } from "../sandbox/runner_command.ts";
+import { assertNotWritable } from "../sandbox/runner_integrity.ts";
 import { checkedUserHome, usesUserHome } from "../sandbox/user_home.ts";
 import type { SystemUser, UserDirectory } from "../sandbox/users.ts";
 import type { InstanceFactory } from "./instance_pool.ts";
+import type { Metrics } from "./metrics.ts";
+import type { PluginLogCounters } from "../sandbox/plugin_log.ts";
 
 /** Options for {@linkcode runnerFactory}. */
 export interface RunnerFactoryOptions {
@@ -18,6 +22,14 @@ export interface RunnerFactoryOptions {
   instanceDir: (instanceKey: string) => string;
   users: UserDirectory;
   debug: boolean;
+  /** Where dropped plugin log lines and cut bytes are counted (`/metrics`). */
+  metrics?: Metrics;
+  /**
+   * The Deno cache of runners started as other users under `deno run` (default
+   * `runner-cache` beside `instancesRoot`): filled and sealed by the host, outside every
+   * instance directory.
+   */
+  runnerCacheDir?: string;
 }
 
 const SDK_DIR = new URL("../sdk", import.meta.url).pathname;
@@ -29,14 +41,14 @@ const SDK_DIR = new URL("../sdk", import.meta.url).pathname;
  */
 export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
   const { manifest } = options;
+  const logCounters = options.metrics ? logCountersFor(options.metrics, manifest.name) : undefined;
+  const runnerCode = runnerCodeGuard(options);
   return async (spec) => {
     const user = userFor(options, spec.user);
     const userHome = homeFor(manifest, user);
-    await prepareInstanceDir(
-      options.instancesRoot,
-      options.instanceDir(spec.instanceKey),
-      manifest.runAs === "session-user" ? user : undefined,
-    );
+    const asUser = manifest.runAs === "session-user" ? user : undefined;
+    const denoDir = asUser ? await runnerCode(asUser) : undefined;
+    await prepareInstanceDir(options.instancesRoot, options.instanceDir(spec.instanceKey), asUser);
     // The plugin sees the path it is granted: Deno compares permission paths as strings.
     const instanceDir = canonicalPath(options.instanceDir(spec.instanceKey));
     const permissions = expandPermissions(manifest, {
@@ -48,7 +60,8 @@ export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
       importDirs: Deno.build.standalone ? [] : [SDK_DIR],
     });
     const command = runnerCommand({
-      ...(manifest.runAs === "session-user" && user ? { user } : {}),
+      ...(asUser ? { user: asUser } : {}),
+      ...(denoDir ? { denoDir } : {}),
       ...(manifest.limits.memoryMb ? { memoryMb: manifest.limits.memoryMb } : {}),
       instanceDir,
       passEnv: manifest.permissions.env,
@@ -66,6 +79,7 @@ export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
       command,
       jobs: spec.jobs,
       log: spec.log,
+      ...(logCounters ? { logCounters } : {}),
     });
     spec.log.info("Runner started", { pid: remote.pid, user: user?.name ?? "host" });
     return remoteInstance(remote);
@@ -80,6 +94,50 @@ function homeFor(manifest: Manifest, user: SystemUser | undefined): string | und
   return checkedUserHome(manifest.name, user);
 }
 
+/**
+ * Before a runner starts as another user: fills and seals the runners' Deno cache (once;
+ * again after a failure) and refuses when that user could write anything the runner
+ * loads: runtime, wrappers, source tree, cache, plugin folder. Resolves with the cache
+ * directory.
+ */
+function runnerCodeGuard(
+  options: RunnerFactoryOptions,
+): (user: SystemUser) => Promise<string> {
+  const { manifest } = options;
+  const denoDir = options.runnerCacheDir ?? `${parentOf(options.instancesRoot)}/runner-cache`;
+  let prepared: Promise<void> | undefined;
+  return async (user) => {
+    prepared ??= prepareRunnerCache(denoDir, [manifest.entryPath]).catch((error) => {
+      prepared = undefined;
+      throw error;
+    });
+    await prepared;
+    assertNotWritable([...runnerPaths(denoDir), manifest.dir], user, manifest.name);
+    return denoDir;
+  };
+}
+
+/** `launchbox_plugin_log_dropped_lines_total` and `launchbox_plugin_log_cut_bytes_total`. */
+function logCountersFor(metrics: Metrics, plugin: string): PluginLogCounters {
+  const labels = { plugin };
+  return {
+    dropped: (lines) =>
+      metrics.inc(
+        "launchbox_plugin_log_dropped_lines_total",
+        "Plugin log lines dropped by the per-instance rate limit",
+        labels,
+        lines,
+      ),
+    cut: (bytes) =>
+      metrics.inc(
+        "launchbox_plugin_log_cut_bytes_total",
+        "Bytes cut from plugin log lines longer than the line limit",
+        labels,
+        bytes,
+      ),
+  };
+}
+
 function userFor(options: RunnerFactoryOptions, name: string): SystemUser | undefined {
   if (name === "*" || options.manifest.isolation !== "session") return undefined;
   const user = options.users.lookup(name);
@@ -89,4 +147,8 @@ function userFor(options: RunnerFactoryOptions, name: string): SystemUser | unde
     );
   }
   return user;
+}
+
+function parentOf(path: string): string {
+  return path.slice(0, path.lastIndexOf("/")) || "/";
 }

@@ -169,6 +169,7 @@ async function pumpOutput(
     for (const piece of splitOutput(chunk)) {
       ctx.outbox.send(R.jobOutputResponse(requestId, ++seqId, piece));
     }
+    await ctx.outbox.whenWritable();
   }
   if (!signal.aborted) ctx.outbox.send(R.jobOutputComplete(requestId, ++seqId));
 }
@@ -183,6 +184,7 @@ async function pumpResources(
   for await (const sample of ctx.backend.jobResourceUtil(username, jobId, signal)) {
     if (signal.aborted) return;
     ctx.outbox.send(R.resourceUtilResponse({ requestId, seqId: ++seqId }, sample));
+    await ctx.outbox.whenWritable();
   }
   if (!signal.aborted) ctx.outbox.send(R.resourceUtilComplete({ requestId, seqId: ++seqId }));
 }

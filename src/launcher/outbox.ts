@@ -1,4 +1,4 @@
-import type { FrameWriter } from "../framing/mod.ts";
+import { type FrameWriter, WRITE_HIGH_WATER_BYTES } from "../framing/mod.ts";
 import type { JsonLogger } from "../log/mod.ts";
 import { ErrorCode } from "../sdk/mod.ts";
 import { encodeMessage } from "./codec.ts";
@@ -29,6 +29,15 @@ export class Outbox {
   /** Whether the channel can still carry frames. */
   get open(): boolean {
     return this.#writer.failure === undefined;
+  }
+
+  /**
+   * Resolves once the frames queued for the Launcher are under
+   * {@linkcode WRITE_HIGH_WATER_BYTES}: streams await it so a Launcher reading slowly
+   * slows the plugin instead of growing the host.
+   */
+  whenWritable(): Promise<void> {
+    return this.#writer.whenBelow(WRITE_HIGH_WATER_BYTES);
   }
 
   send(response: Response): void {

@@ -89,16 +89,6 @@ export function stderrSink(): LogSink {
   return { writeLine: (line) => writeAll(Deno.stderr, encoder.encode(line + "\n")) };
 }
 
-/** Appends lines to a file, creating it (and nothing else) when missing. */
-export function fileSink(path: string): LogSink & Disposable {
-  const file = Deno.openSync(path, { append: true, create: true });
-  const encoder = new TextEncoder();
-  return {
-    writeLine: (line) => writeAll(file, encoder.encode(line + "\n")),
-    [Symbol.dispose]: () => file.close(),
-  };
-}
-
 function writeAll(target: { writeSync(bytes: Uint8Array): number }, bytes: Uint8Array): void {
   try {
     let offset = 0;

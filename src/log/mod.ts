@@ -6,7 +6,6 @@
  */
 export {
   createLogger,
-  fileSink,
   JsonLogger,
   type LogFields,
   type LoggerOptions,
@@ -14,3 +13,4 @@ export {
   type LogSink,
   stderrSink,
 } from "./logger.ts";
+export { fileSink, type FileSinkOptions } from "./file_sink.ts";

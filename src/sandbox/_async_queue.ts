@@ -1,12 +1,26 @@
-/** A queue one producer pushes into and one consumer iterates; `close` or `fail` ends it. */
+/**
+ * A queue one producer pushes into and one consumer iterates; `close` or `fail` ends it.
+ * Each item has a weight (its size in bytes, say); `weight` is the sum of those not yet
+ * taken, so the producer can bound what waits.
+ */
 export class AsyncQueue<T> implements AsyncIterable<T> {
   readonly #items: T[] = [];
+  readonly #weights: number[] = [];
   #wake: (() => void) | undefined;
   #closed = false;
   #error: unknown;
+  #weight = 0;
 
-  push(item: T): void {
+  /** The total weight of the items pushed and not yet taken. */
+  get weight(): number {
+    return this.#weight;
+  }
+
+  push(item: T, weight = 0): void {
+    if (this.#closed) return;
     this.#items.push(item);
+    this.#weights.push(weight);
+    this.#weight += weight;
     this.#wake?.();
   }
 
@@ -20,9 +34,18 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     this.close();
   }
 
+  /** Fails the queue at once, dropping the items not yet taken. */
+  abort(error: unknown): void {
+    this.#items.length = 0;
+    this.#weights.length = 0;
+    this.#weight = 0;
+    this.fail(error);
+  }
+
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     while (true) {
       if (this.#items.length > 0) {
+        this.#weight -= this.#weights.shift()!;
         yield this.#items.shift()!;
         continue;
       }

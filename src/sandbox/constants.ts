@@ -23,9 +23,40 @@ export const PLUGIN_TREE_MAX_DEPTH = 32;
 export const PLUGIN_TREE_MAX_ENTRIES = 20_000;
 
 /**
- * Log lines one runner may send the host: a burst of this many, refilled at the rate below.
- * Beyond it lines are dropped and counted, so a plugin cannot fill the host's disk or keep
- * the host busy writing its logs while other users wait.
+ * Longest encoded user, tenant, DAG or run name kept whole in an instance key and
+ * directory name; longer ones are cut and hashed. Well under NAME_MAX (255 bytes), with
+ * room for the `%%` and the 64 hex digits of the hash after a 96-byte prefix.
  */
-export const PLUGIN_LOG_BURST = 1_000;
+export const MAX_KEY_SEGMENT_BYTES = 200;
+
+/**
+ * A plugin log line (runner stderr, `ctx.log`, `console`) longer than this many bytes is
+ * cut, with `… [cut N bytes]` after it: the host holds at most this much of a line that
+ * has not ended, whatever a plugin writes without a newline.
+ */
+export const PLUGIN_LOG_MAX_LINE_BYTES = 16 * 1024;
+
+/**
+ * Each instance may log this many lines per second on average, in bursts of up to
+ * {@linkcode PLUGIN_LOG_BURST_LINES}; lines beyond are dropped, counted in `/metrics`
+ * (`launchbox_plugin_log_dropped_lines_total`) and reported in one line once logging
+ * is allowed again.
+ */
 export const PLUGIN_LOG_LINES_PER_SECOND = 200;
+export const PLUGIN_LOG_BURST_LINES = 2_000;
+
+/**
+ * Stream items (`jobOutput`, `jobStatus`…) a Worker may send ahead of what the host's
+ * reader has taken; the plugin's generator then waits for the host's `more`. With items
+ * of at most one frame (5 MiB) that is at most 40 MiB per stream, under the hard bound.
+ */
+export const RUNNER_STREAM_WINDOW_ITEMS = 8;
+
+/**
+ * Bytes of stream items the host keeps for one stream its reader has not taken yet. Only
+ * a runner that ignores the window gets here; its stream is failed.
+ */
+export const RUNNER_STREAM_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+
+/** `ctx.jobs` requests of one instance the host serves at once; more are refused. */
+export const RUNNER_MAX_JOBS_REQUESTS = 64;

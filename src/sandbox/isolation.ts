@@ -1,4 +1,8 @@
+import { decodeSegment, encodeSegment } from "./key_segment.ts";
 import type { IsolationLevel } from "./manifest.ts";
+
+/** The key of the one instance every subject shares (isolation `none`, Launcher admins). */
+export const SHARED_KEY = "shared";
 
 /** Who a Launcher request is for: the user and the tenant the user belongs to. */
 export interface LauncherSubject {
@@ -13,28 +17,33 @@ export interface AirflowSubject {
 }
 
 /**
- * The instance that serves a subject (DESIGN §4): one shared instance, one per tenant,
- * or one per user within a tenant. Launcher admins (`"*"`) use the shared key at
- * namespace and session levels too, since no single tenant or user applies; a tenant
- * that is really named `shared` gets `_shared_`, so it never shares the admins' instance.
+ * The instance that serves a subject (DESIGN §4): one shared instance, one per tenant
+ * (`<tenant>`), or one per user within a tenant (`<tenant>/<user>`), each name encoded by
+ * {@linkcode encodeSegment}, so no two subjects share a key and no name becomes `shared`.
+ * Launcher admins (`"*"`) use the shared key at namespace and session levels too, since
+ * no single tenant or user applies.
  */
 export function instanceKeyFor(level: IsolationLevel, subject: LauncherSubject): string {
-  if (level === "none" || subject.user === "*") return "shared";
-  const tenant = safeSegment(subject.tenant);
-  if (level === "namespace") return tenant === "shared" ? "_shared_" : tenant;
-  return `${tenant}/${safeSegment(subject.user)}`;
+  if (level === "none" || subject.user === "*") return SHARED_KEY;
+  const tenant = encodeSegment(subject.tenant, "tenant");
+  return level === "namespace" ? tenant : `${tenant}/${encodeSegment(subject.user, "user")}`;
 }
 
-/** The Airflow instance key: `shared`, the DAG, or the DAG run. */
+/** The Airflow instance key: `shared`, the DAG, or the DAG and its run, encoded alike. */
 export function airflowInstanceKey(level: IsolationLevel, subject: AirflowSubject): string {
-  if (level === "none") return "shared";
-  const dag = safeSegment(subject.dagId);
-  return level === "namespace" ? dag : `${dag}/${safeSegment(subject.runId)}`;
+  if (level === "none") return SHARED_KEY;
+  const dag = encodeSegment(subject.dagId, "DAG id");
+  return level === "namespace" ? dag : `${dag}/${encodeSegment(subject.runId, "run id")}`;
+}
+
+/** The subject names an instance key stands for (its segments decoded), `[]` for `shared`. */
+export function keyNames(key: string): string[] {
+  return key === SHARED_KEY ? [] : key.split("/").map(decodeSegment);
 }
 
 /** The private directory of an instance under the scratch path. */
 export function instanceDirFor(scratch: string, key: string): string {
-  return key === "shared" ? `${scratch}/shared` : `${scratch}/ns/${key}`;
+  return key === SHARED_KEY ? `${scratch}/shared` : `${scratch}/ns/${key}`;
 }
 
 /**
@@ -47,10 +56,4 @@ export function tenantOf(
   primaryGroup: (user: string) => string | undefined,
 ): string {
   return mapping[user] ?? primaryGroup(user) ?? user;
-}
-
-/** A path segment from a name: `/`, `..` and control characters cannot escape the scratch tree. */
-export function safeSegment(name: string): string {
-  const cleaned = name.replace(/[^A-Za-z0-9._@+-]/g, "_");
-  return cleaned === "" || cleaned === "." || cleaned === ".." ? `_${cleaned}_` : cleaned;
 }

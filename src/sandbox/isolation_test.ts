@@ -3,7 +3,7 @@ import {
   airflowInstanceKey,
   instanceDirFor,
   instanceKeyFor,
-  safeSegment,
+  keyNames,
   tenantOf,
 } from "./isolation.ts";
 import { UserDirectory } from "./users.ts";
@@ -14,9 +14,14 @@ const KEYS: [Parameters<typeof instanceKeyFor>[0], string, string, string][] = [
   ["session", "alice", "staff", "staff/alice"],
   ["session", "*", "staff", "shared"],
   ["namespace", "*", "staff", "shared"],
-  ["namespace", "alice", "shared", "_shared_"],
-  ["session", "alice", "shared", "shared/alice"],
-  ["session", "../../etc", "a/b", "a_b/.._.._etc"],
+  ["namespace", "alice", "shared", "%73hared"],
+  ["namespace", "alice", "_shared_", "_shared_"],
+  ["session", "alice", "shared", "%73hared/alice"],
+  ["session", "../../etc", "a/b", "a%2Fb/..%2F..%2Fetc"],
+  ["session", "rt user", "ops team", "ops%20team/rt%20user"],
+  ["session", "rt_user", "ops_team", "ops_team/rt_user"],
+  ["session", "rt/user", "ops team", "ops%20team/rt%2Fuser"],
+  ["session", "..", ".", "%2E/%2E%2E"],
 ];
 
 for (const [level, user, tenant, key] of KEYS) {
@@ -30,7 +35,7 @@ Deno.test("airflowInstanceKey keys by DAG at namespace level and by DAG run at s
   assert.equal(airflowInstanceKey("namespace", { dagId: "etl", runId: "r1" }), "etl");
   assert.equal(
     airflowInstanceKey("session", { dagId: "etl", runId: "manual__2024-01-01T00:00:00+00:00" }),
-    "etl/manual__2024-01-01T00_00_00+00_00",
+    "etl/manual__2024-01-01T00%3A00%3A00+00%3A00",
   );
 });
 
@@ -39,10 +44,19 @@ Deno.test("instanceDirFor puts shared and per-tenant instances apart", () => {
   assert.equal(instanceDirFor("/s", "staff/alice"), "/s/ns/staff/alice");
 });
 
-Deno.test("safeSegment never yields a path that climbs out", () => {
-  assert.equal(safeSegment(".."), "_.._");
-  assert.equal(safeSegment(""), "__");
-  assert.equal(safeSegment("a/b\n"), "a_b_");
+Deno.test("keyNames gives back the tenant and user of a key", () => {
+  assert.deepEqual(keyNames(instanceKeyFor("session", { user: "rt/user", tenant: "" })), [
+    "",
+    "rt/user",
+  ]);
+  assert.deepEqual(keyNames("shared"), []);
+});
+
+Deno.test("instanceKeyFor refuses a user name that is not well-formed Unicode", () => {
+  assert.throws(
+    () => instanceKeyFor("session", { user: "a\uD800", tenant: "t" }),
+    /Cannot make an instance key: user "a\\ud800" is not well-formed Unicode/,
+  );
 });
 
 Deno.test("tenantOf prefers the mapping, then the primary group, then the user", () => {

@@ -58,10 +58,12 @@ export {
   type AirflowSubject,
   instanceDirFor,
   instanceKeyFor,
+  keyNames,
   type LauncherSubject,
-  safeSegment,
+  SHARED_KEY,
   tenantOf,
 } from "./isolation.ts";
+export { decodeSegment, encodeSegment } from "./key_segment.ts";
 export { type IsolationLevel, type Manifest, parseManifest } from "./manifest.ts";
 export {
   checkPermissionEntry,

@@ -1,15 +1,14 @@
 import { FrameReader, FrameWriter } from "../framing/mod.ts";
-import {
-  ErrorCode,
-  type JobsHandle,
-  LauncherError,
-  type LogFields,
-  type Logger,
-} from "../sdk/mod.ts";
+import { ErrorCode, type JobsHandle, LauncherError, type Logger } from "../sdk/mod.ts";
 import { AsyncQueue } from "./_async_queue.ts";
-import { LogBudget } from "./log_budget.ts";
 import { decodeRunnerMessage, encodeRpc, toWireError } from "./codec.ts";
-import { RUNNER_START_TIMEOUT_MS, RUNNER_STOP_GRACE_MS } from "./constants.ts";
+import {
+  RUNNER_MAX_JOBS_REQUESTS,
+  RUNNER_START_TIMEOUT_MS,
+  RUNNER_STOP_GRACE_MS,
+  RUNNER_STREAM_MAX_QUEUED_BYTES,
+} from "./constants.ts";
+import { PluginLog, type PluginLogCounters } from "./plugin_log.ts";
 import type { PluginMethod, RunnerInit, RunnerMessage } from "./rpc.ts";
 import { rebuildError } from "./rebuild_error.ts";
 import type { RunnerCommand } from "./runner_command.ts";
@@ -22,22 +21,10 @@ export interface RemotePluginOptions {
   jobs: JobsHandle;
   /** Receives the runner's log lines and stderr, tagged with `plugin` and `instance`. */
   log: Logger;
+  /** Counts log lines dropped and bytes cut (see {@linkcode PluginLog}). */
+  logCounters?: PluginLogCounters;
   startTimeoutMs?: number;
   stopGraceMs?: number;
-}
-
-const LOG_LEVELS = new Set(["debug", "info", "warn", "error"]);
-/** Log keys the host sets; a plugin's own field of that name is kept as `plugin_<name>`. */
-const HOST_LOG_KEYS = new Set(["time", "level", "msg", "plugin", "instance"]);
-
-/** A plugin's log fields, unable to overwrite what the host says about the line. */
-function pluginFields(fields: LogFields | undefined): LogFields | undefined {
-  if (!fields || !Object.keys(fields).some((key) => HOST_LOG_KEYS.has(key))) return fields;
-  return Object.fromEntries(
-    Object.entries(fields).map((
-      [key, value],
-    ) => [HOST_LOG_KEYS.has(key) ? `plugin_${key}` : key, value]),
-  );
 }
 
 type Pending = { resolve(value: unknown): void; reject(error: unknown): void };
@@ -55,14 +42,15 @@ export class RemotePlugin implements AsyncDisposable {
   methods: ReadonlySet<PluginMethod> = new Set();
   readonly #o: RemotePluginOptions;
   readonly #log: Logger;
+  readonly #pluginLog: PluginLog;
   readonly #child: Deno.ChildProcess;
   readonly #writer: FrameWriter;
   readonly #pending = new Map<number, Pending>();
   readonly #streams = new Map<number, AsyncQueue<unknown>>();
-  readonly #logBudget = new LogBudget();
   #ready: Pending | undefined;
   #loaded = false;
   #nextId = 1;
+  #jobsInFlight = 0;
   #ended: string | undefined;
   #lost: LauncherError | undefined;
   /** Why the runner's stdout stopped being frames, when it did. */
@@ -72,6 +60,8 @@ export class RemotePlugin implements AsyncDisposable {
     this.#o = options;
     const { pluginName: plugin, instanceKey: instance } = options.init;
     this.#log = options.log.with({ plugin, instance });
+    const counters = options.logCounters;
+    this.#pluginLog = new PluginLog(this.#log, plugin, counters ? { counters } : {});
     const { command, args, env } = options.command;
     this.#child = new Deno.Command(command, {
       args,
@@ -85,7 +75,7 @@ export class RemotePlugin implements AsyncDisposable {
     }).spawn();
     this.#writer = new FrameWriter(this.#child.stdin);
     const framesRead = this.#readFrames(new FrameReader(this.#child.stdout));
-    void this.#readStderr();
+    void this.#pluginLog.readStderr(this.#child.stderr).catch(() => {});
     // Frames the runner wrote before exiting (a "fatal" with the reason) are read first; a
     // child holding the pipe open cannot delay this by more than a second.
     // However the runner ended, what is left of its process group goes with it.
@@ -153,7 +143,11 @@ export class RemotePlugin implements AsyncDisposable {
     this.#send({ t: "call", id, method, args });
     this.#cancelOnAbort(id, signal, () => queue.close());
     try {
-      yield* queue;
+      // Each item taken lets the Worker send one more (RUNNER_STREAM_WINDOW_ITEMS ahead).
+      for await (const item of queue) {
+        yield item;
+        if (!this.#ended && this.#streams.has(id)) this.#send({ t: "more", id, n: 1 });
+      }
     } finally {
       if (this.#streams.delete(id) && !this.#ended) this.#send({ t: "cancel", id });
     }
@@ -225,7 +219,7 @@ export class RemotePlugin implements AsyncDisposable {
           this.#log.warn("Refused a message from the runner", { error: error.message });
           continue;
         }
-        this.#receive(message);
+        this.#receive(message, frame.length);
       }
     } catch (error) {
       this.#broken = (error as Error).message;
@@ -234,7 +228,7 @@ export class RemotePlugin implements AsyncDisposable {
     }
   }
 
-  #receive(message: RunnerMessage): void {
+  #receive(message: RunnerMessage, bytes: number): void {
     switch (message.t) {
       case "ready":
         if (this.#loaded) return; // a forged frame
@@ -253,32 +247,42 @@ export class RemotePlugin implements AsyncDisposable {
         return this.#pending.get(message.id)?.reject(rebuildError(message.error)) ??
           this.#streams.get(message.id)?.fail(rebuildError(message.error));
       case "item":
-        return this.#streams.get(message.id)?.push(message.value);
+        return this.#pushItem(message.id, message.value, bytes);
       case "end":
         return this.#streams.get(message.id)?.close();
       case "jobs":
         return void this.#serveJobs(message);
       case "log":
-        return this.#logLine(message);
+        return this.#pluginLog.line(message.level, message.msg, message.fields, message.cut);
       case "stopped":
         return; // the runner exits next; `exited` reports it
     }
   }
 
-  #logLine(message: Extract<RunnerMessage, { t: "log" }>): void {
-    const { write, firstDropped, dropped } = this.#logBudget.take();
-    const plugin = `plugin "${this.#o.init.pluginName}"`;
-    if (firstDropped) this.#log.warn(`Dropping log lines from ${plugin}: it logs too fast`);
-    if (dropped > 0) this.#log.warn(`Dropped ${dropped} log lines from ${plugin}`);
-    if (!write) return;
-    this.#log[LOG_LEVELS.has(message.level) ? message.level : "warn"](
-      String(message.msg),
-      pluginFields(message.fields),
-    );
+  /** Queues a stream item; a stream whose reader is too far behind is failed and cancelled. */
+  #pushItem(id: number, value: unknown, bytes: number): void {
+    const queue = this.#streams.get(id);
+    if (!queue) return;
+    if (queue.weight + bytes <= RUNNER_STREAM_MAX_QUEUED_BYTES) return queue.push(value, bytes);
+    const { pluginName } = this.#o.init;
+    const message = `Plugin "${pluginName}" streamed more than ` +
+      `${RUNNER_STREAM_MAX_QUEUED_BYTES} bytes ahead of its reader; the stream was stopped`;
+    this.#log.warn(message);
+    this.#streams.delete(id);
+    this.#send({ t: "cancel", id });
+    queue.abort(new LauncherError(ErrorCode.Unknown, message));
   }
 
   async #serveJobs(message: Extract<RunnerMessage, { t: "jobs" }>): Promise<void> {
     const { jobs } = this.#o;
+    if (this.#jobsInFlight >= RUNNER_MAX_JOBS_REQUESTS) {
+      const error = new RangeError(
+        `Plugin "${this.#o.init.pluginName}" has more than ${RUNNER_MAX_JOBS_REQUESTS} ` +
+          `ctx.jobs requests in flight; refused "${message.op}"`,
+      );
+      return this.#send({ t: "jobsReply", id: message.id, error: toWireError(error) });
+    }
+    this.#jobsInFlight++;
     try {
       const [a, b] = message.args as [never, never];
       const value = message.op === "get"
@@ -289,18 +293,8 @@ export class RemotePlugin implements AsyncDisposable {
       this.#send({ t: "jobsReply", id: message.id, value: value ?? null });
     } catch (error) {
       this.#send({ t: "jobsReply", id: message.id, error: toWireError(error) });
-    }
-  }
-
-  async #readStderr(): Promise<void> {
-    const lines = this.#child.stderr.pipeThrough(new TextDecoderStream());
-    let rest = "";
-    for await (const chunk of lines) {
-      const parts = (rest + chunk).split("\n");
-      rest = parts.pop() ?? "";
-      for (const line of parts) {
-        if (line.trim()) this.#log.warn(line, { source: "runner-stderr" });
-      }
+    } finally {
+      this.#jobsInFlight--;
     }
   }
 

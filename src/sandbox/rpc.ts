@@ -41,6 +41,8 @@ export type HostMessage =
   | { t: "init"; init: RunnerInit }
   | { t: "call"; id: number; method: PluginMethod; args: unknown[]; user?: string }
   | { t: "cancel"; id: number }
+  /** The host took `n` more items of stream `id`: the Worker may send `n` more. */
+  | { t: "more"; id: number; n: number }
   | { t: "jobsReply"; id: number; value?: unknown; error?: WireError }
   | { t: "ping"; id: number }
   | { t: "stop" };
@@ -59,6 +61,8 @@ export type RunnerMessage =
     level: "debug" | "info" | "warn" | "error";
     msg: string;
     fields?: Record<string, unknown>;
+    /** Bytes the runner cut from the end of `msg` (see `cutText`). */
+    cut?: number;
   }
   | { t: "pong"; id: number }
   | { t: "stopped" };

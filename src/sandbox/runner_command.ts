@@ -9,8 +9,13 @@ export interface RunnerSpawn {
   user?: SystemUser;
   /** RLIMIT_DATA in MiB (raised to {@linkcode RUNNER_MIN_MEMORY_MB}). */
   memoryMb?: number;
-  /** The instance directory: the runner's cwd and, for another user, its Deno cache. */
+  /** The instance directory: the runner's cwd. */
   instanceDir: string;
+  /**
+   * The Deno cache (`DENO_DIR`) of a runner started as `user`, prepared by
+   * `prepareRunnerCache` and not writable by that user. Required then; unused otherwise.
+   */
+  denoDir?: string;
   /**
    * Variables the plugin may read (its manifest's `env`), passed on from the host's own
    * environment unless the runner sets them itself (PATH, and HOME/USER for a job user).
@@ -71,6 +76,11 @@ export function runnerCommand(
       `Cannot start a runner as "${spawn.user.name}": ${SETPRIV} is missing (util-linux)`,
     );
   }
+  if (spawn.user && !spawn.denoDir) {
+    throw new RangeError(
+      `Cannot start a runner as "${spawn.user.name}": no prepared Deno cache was given`,
+    );
+  }
   if (spawn.memoryMb !== undefined && has(PRLIMIT)) {
     const mb = Math.max(spawn.memoryMb, RUNNER_MIN_MEMORY_MB);
     wrap.push(PRLIMIT, `--data=${mb * 1024 * 1024}`, "--");
@@ -91,7 +101,7 @@ function runnerEnv(spawn: RunnerSpawn): Record<string, string> {
   if (lang) env.LANG = lang;
   if (spawn.user) {
     Object.assign(env, { HOME: spawn.user.home, USER: spawn.user.name, LOGNAME: spawn.user.name });
-    if (!Deno.build.standalone) env.DENO_DIR = `${spawn.instanceDir}/.deno`;
+    env.DENO_DIR = spawn.denoDir!;
   } else {
     const home = Deno.env.get("HOME");
     if (home) env.HOME = home;
@@ -103,6 +113,23 @@ function runnerEnv(spawn: RunnerSpawn): Record<string, string> {
     if (value !== undefined && !(name in env)) env[name] = value;
   }
   return env;
+}
+
+/**
+ * What a runner loads or executes before its sandbox exists: the runtime binary, the
+ * wrappers that run as root, and under `deno run` the source tree, its config and lock
+ * file and the Deno cache. None may be writable by the user a runner runs as.
+ */
+export function runnerPaths(denoDir?: string): string[] {
+  const paths = [Deno.execPath(), SETPRIV, PRLIMIT];
+  if (Deno.build.standalone) return paths;
+  return [
+    ...paths,
+    `${ROOT}src`,
+    `${ROOT}deno.json`,
+    `${ROOT}deno.lock`,
+    ...(denoDir ? [denoDir] : []),
+  ];
 }
 
 function ceilingFlags(): string[] {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { PRLIMIT, RUNNER_MIN_MEMORY_MB, SETPRIV } from "./constants.ts";
-import { runnerCommand } from "./runner_command.ts";
+import { runnerCommand, runnerPaths } from "./runner_command.ts";
 import type { SystemUser } from "./users.ts";
 
 const ALICE: SystemUser = {
@@ -35,7 +35,7 @@ Deno.test("runnerCommand starts a session user's runner with its uid, gid and gr
   ignore: Deno.uid() !== 0,
 }, () => {
   const { args, env } = runnerCommand(
-    { instanceDir: "/s/ns/users/alice", user: ALICE },
+    { instanceDir: "/s/ns/users/alice", user: ALICE, denoDir: "/s/runner-cache" },
     everything,
   );
   assert.deepEqual(args.slice(0, 7), [
@@ -49,7 +49,7 @@ Deno.test("runnerCommand starts a session user's runner with its uid, gid and gr
   ]);
   assert.equal(env.HOME, "/home/alice");
   assert.equal(env.USER, "alice");
-  assert.equal(env.DENO_DIR, "/s/ns/users/alice/.deno", "the user's runner keeps its own cache");
+  assert.equal(env.DENO_DIR, "/s/runner-cache", "the host's cache, outside the instance");
 });
 
 Deno.test("runnerCommand refuses a session user without setpriv, or without root", () => {
@@ -78,6 +78,7 @@ Deno.test("runnerCommand passes on the variables the manifest lets a plugin read
     const { env } = runnerCommand({
       user: ALICE,
       instanceDir: "/s/alice",
+      denoDir: "/s/runner-cache",
       passEnv: ["LAUNCHBOX_TEST_PASSED", "HOME", "LAUNCHBOX_TEST_UNSET"],
     }, everything);
     assert.equal(env.LAUNCHBOX_TEST_PASSED, "/etc/slurm-test/slurm.conf");
@@ -88,4 +89,21 @@ Deno.test("runnerCommand passes on the variables the manifest lets a plugin read
   } finally {
     Deno.env.delete("LAUNCHBOX_TEST_PASSED");
   }
+});
+
+Deno.test("runnerCommand refuses a session user's runner without a prepared cache", {
+  ignore: Deno.uid() !== 0,
+}, () => {
+  assert.throws(
+    () => runnerCommand({ instanceDir: "/s/ns/users/alice", user: ALICE }, everything),
+    /Cannot start a runner as "alice": no prepared Deno cache was given/,
+  );
+});
+
+Deno.test("runnerPaths lists the runtime, the root-run wrappers, the source tree and the cache", () => {
+  const paths = runnerPaths("/s/runner-cache");
+  assert.equal(paths[0], Deno.execPath());
+  assert.ok(paths.includes(SETPRIV) && paths.includes(PRLIMIT));
+  assert.ok(paths.some((path) => path.endsWith("/src")));
+  assert.ok(paths.includes("/s/runner-cache"));
 });

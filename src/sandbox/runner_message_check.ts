@@ -47,6 +47,9 @@ export function runnerMessageProblem(value: unknown): string | undefined {
     case "log":
       if (!LEVELS.has(m.level as string)) return `"log" has unknown level ${typeOf(m.level)}`;
       if (typeof m.msg !== "string") return `"log" msg must be a string, got ${typeOf(m.msg)}`;
+      if (m.cut !== undefined && !(Number.isSafeInteger(m.cut) && (m.cut as number) >= 0)) {
+        return `"log" cut must be a whole number of bytes, got ${typeOf(m.cut)}`;
+      }
       return m.fields === undefined || isObject(m.fields)
         ? undefined
         : `"log" fields must be an object, got ${typeOf(m.fields)}`;

@@ -19,6 +19,7 @@ import {
   STREAM_METHODS,
 } from "./rpc.ts";
 import { workerContext } from "./worker_context.ts";
+import { RUNNER_STREAM_WINDOW_ITEMS } from "./constants.ts";
 
 const post = (message: RunnerMessage) => self.postMessage(message);
 const calls = new Map<number, AbortController>();
@@ -62,6 +63,8 @@ self.onmessage = (event: MessageEvent<HostMessage>) => {
       return void serve(message);
     case "cancel":
       return calls.get(message.id)?.abort(new DOMException("Canceled by the host", "AbortError"));
+    case "more":
+      return credits.get(message.id)?.give(message.n);
     case "jobsReply":
       return jobsReplies?.(message);
     case "ping":
@@ -107,7 +110,10 @@ async function serve(call: Extract<HostMessage, { t: "call" }>): Promise<void> {
     const options = call.method === "clusterInfo" ? { user: call.user ?? "*", signal } : { signal };
     const result = method.apply(plugin, [...call.args, options]);
     if (STREAM_METHODS.has(call.method)) {
+      const credit = streamCredit(call.id, signal);
       for await (const value of result as AsyncIterable<unknown>) {
+        if (signal.aborted) break;
+        await credit.take();
         if (signal.aborted) break;
         post({ t: "item", id: call.id, value });
       }
@@ -119,7 +125,30 @@ async function serve(call: Extract<HostMessage, { t: "call" }>): Promise<void> {
     post({ t: "error", id: call.id, error: toWireError(explainRefusal(error, pluginName)) });
   } finally {
     calls.delete(call.id);
+    credits.delete(call.id);
   }
+}
+
+/** Items stream `id` may still send before the host asks for more (see the window). */
+const credits = new Map<number, { give(n: number): void }>();
+
+function streamCredit(id: number, signal: AbortSignal): { take(): Promise<void> } {
+  let left = RUNNER_STREAM_WINDOW_ITEMS;
+  let wake: (() => void) | undefined;
+  const release = () => wake?.();
+  credits.set(id, {
+    give(n) {
+      left += Number.isSafeInteger(n) && n > 0 ? n : 0;
+      release();
+    },
+  });
+  signal.addEventListener("abort", release, { once: true });
+  return {
+    async take() {
+      while (left <= 0 && !signal.aborted) await new Promise<void>((resolve) => wake = resolve);
+      left -= 1;
+    },
+  };
 }
 
 async function stop(): Promise<void> {

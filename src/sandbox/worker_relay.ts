@@ -2,6 +2,7 @@ import { DEFAULT_MAX_FRAME_BYTES } from "../framing/mod.ts";
 import { encodeRpc } from "./codec.ts";
 import type { RunnerMessage } from "./rpc.ts";
 import { runnerMessageProblem } from "./runner_message_check.ts";
+import { cutText } from "./stderr_lines.ts";
 
 /** What the runner relays from its Worker, and when it is done. */
 export interface WorkerRelay {
@@ -38,8 +39,10 @@ export function relayWorker(
     const message = event.data;
     const problem = runnerMessageProblem(message) ?? outOfTurn(message as RunnerMessage);
     if (problem) return refuse(problem);
-    const frame = encodeOrWhy(message as RunnerMessage);
-    if (typeof frame === "string") return tooLarge(message as RunnerMessage, frame);
+    // A log message is cut to the line limit here, before it costs a frame.
+    const relayed = cutLog(message as RunnerMessage);
+    const frame = encodeOrWhy(relayed);
+    if (typeof frame === "string") return tooLarge(relayed, frame);
     send(frame);
     const t = (message as RunnerMessage).t;
     if (t === "ready") loaded = true;
@@ -63,7 +66,11 @@ export function relayWorker(
   };
   const tooLarge = (message: RunnerMessage, why: string) => {
     refuse(why);
-    if (message.t === "result" || message.t === "item") {
+    if (message.t === "jobs") {
+      // The Worker waits for this reply; without it its ctx.jobs call would never settle.
+      const error = { name: "RangeError", message: `Cannot send the plugin's "jobs": ${why}` };
+      worker.postMessage({ t: "jobsReply", id: message.id, error });
+    } else if (message.t === "result" || message.t === "item") {
       send(encodeRpc({
         t: "error",
         id: message.id,
@@ -72,6 +79,14 @@ export function relayWorker(
     }
   };
   return { done, stopping: () => void (stopping = true) };
+}
+
+/** A log message with its text cut to the line limit (the runner, not the plugin, says `cut`). */
+function cutLog(message: RunnerMessage): RunnerMessage {
+  if (message.t !== "log") return message;
+  const { cut: _forged, ...rest } = message;
+  const { text, cut } = cutText(String(rest.msg));
+  return cut === 0 ? rest : { ...rest, msg: text, cut };
 }
 
 /** The frame of a message, or why it cannot be one. */

@@ -3,6 +3,7 @@ import { instanceDirFor } from "../../src/sandbox/isolation.ts";
 import { type Manifest, parseManifest } from "../../src/sandbox/manifest.ts";
 import { expandPermissions } from "../../src/sandbox/permissions.ts";
 import { RemotePlugin } from "../../src/sandbox/remote_plugin.ts";
+import { prepareRunnerCache } from "../../src/sandbox/runner_cache.ts";
 import { runnerCommand } from "../../src/sandbox/runner_command.ts";
 import type { SystemUser } from "../../src/sandbox/users.ts";
 import type { Job, JobsHandle, JobUpdate, LogFields, Logger } from "../../src/sdk/mod.ts";
@@ -63,11 +64,13 @@ export interface FixtureOptions {
   user?: SystemUser;
   jobs?: JobsHandle;
   stopGraceMs?: number;
+  /** Where the fixture's folder is (default `test/fixtures/plugins`). */
+  fixturesDir?: string;
 }
 
 /** Reads a fixture's manifest. */
-export async function fixtureManifest(name: string): Promise<Manifest> {
-  const file = `${FIXTURES}/${name}/plugin.yaml`;
+export async function fixtureManifest(name: string, dir = FIXTURES): Promise<Manifest> {
+  const file = `${dir}/${name}/plugin.yaml`;
   return await parseManifest(await Deno.readTextFile(file), file);
 }
 
@@ -79,12 +82,14 @@ export async function startFixture(
   name: string,
   options: FixtureOptions = {},
 ): Promise<FixtureRunner> {
-  const manifest = await fixtureManifest(name);
+  const manifest = await fixtureManifest(name, options.fixturesDir);
   const ownRoot = options.instancesRoot === undefined;
   const root = options.instancesRoot ?? `${await Deno.makeTempDir()}/instances`;
   const instanceKey = options.instanceKey ?? "shared";
   const instanceDir = instanceDirFor(root, instanceKey);
   await prepareInstanceDir(root, instanceDir, options.user);
+  const denoDir = `${root.slice(0, root.lastIndexOf("/"))}/runner-cache`;
+  if (options.user) await prepareRunnerCache(denoDir, [manifest.entryPath]);
   const logs: LogLine[] = [];
   const remote = await RemotePlugin.start({
     init: {
@@ -104,6 +109,7 @@ export async function startFixture(
     },
     command: runnerCommand({
       instanceDir,
+      ...(options.user ? { denoDir } : {}),
       ...(options.user ? { user: options.user } : {}),
       ...(manifest.limits.memoryMb ? { memoryMb: manifest.limits.memoryMb } : {}),
     }),

@@ -1,7 +1,15 @@
 import { DatabaseSync } from "node:sqlite";
+import { makeStorePrivate } from "./_private_file.ts";
 
-/** The schema version this code writes, kept in `PRAGMA user_version`. */
-export const JOB_SCHEMA_VERSION = 1;
+/**
+ * The schema version this code writes, kept in `PRAGMA user_version`. Version 2 has the
+ * tables of version 1; its `instance_key`s use the injective name encoding (see
+ * `encodeSegment`), where version 1 folded names such as `rt user` and `rt_user` into one.
+ */
+export const JOB_SCHEMA_VERSION = 2;
+
+/** Gives the instance key of a job owner's jobs, for re-keying a version 1 store. */
+export type Rekey = (user: string) => string;
 
 /** How much a committed write survives. */
 export type JobStoreDurability = "process" | "power";
@@ -39,7 +47,7 @@ END;
 `;
 
 /**
- * Opens (creating if needed) the job database at `path` and brings its schema to
+ * Opens (creating if needed, mode 0600) the job database at `path` and brings its schema to
  * {@linkcode JOB_SCHEMA_VERSION}; refuses a file written by a newer version.
  *
  * Durability: WAL always. `"process"` uses `synchronous=NORMAL`: a commit has reached the
@@ -48,7 +56,12 @@ END;
  * last commits (sqlite.org/pragma.html#pragma_synchronous). `"power"` uses
  * `synchronous=FULL` and pays one fsync per commit.
  */
-export function openJobDatabase(path: string, durability: JobStoreDurability): DatabaseSync {
+export function openJobDatabase(
+  path: string,
+  durability: JobStoreDurability,
+  rekey?: Rekey,
+): DatabaseSync {
+  makeStorePrivate(path);
   let db: DatabaseSync;
   try {
     db = new DatabaseSync(path);
@@ -57,7 +70,7 @@ export function openJobDatabase(path: string, durability: JobStoreDurability): D
   }
   try {
     configure(db, durability);
-    migrate(db, path);
+    migrate(db, path, rekey);
     return db;
   } catch (error) {
     db.close();
@@ -74,7 +87,7 @@ function configure(db: DatabaseSync, durability: JobStoreDurability): void {
   db.exec(`PRAGMA synchronous = ${durability === "power" ? "FULL" : "NORMAL"}`);
 }
 
-function migrate(db: DatabaseSync, path: string): void {
+function migrate(db: DatabaseSync, path: string, rekey: Rekey | undefined): void {
   const version = userVersion(db);
   if (version > JOB_SCHEMA_VERSION) {
     throw new Error(
@@ -83,6 +96,7 @@ function migrate(db: DatabaseSync, path: string): void {
     );
   }
   if (version === JOB_SCHEMA_VERSION) return;
+  if (version === 1) return rekeyVersion1(db, path, rekey);
   db.exec("BEGIN IMMEDIATE");
   try {
     db.exec(SCHEMA_V1);
@@ -91,6 +105,35 @@ function migrate(db: DatabaseSync, path: string): void {
   } catch (error) {
     db.exec("ROLLBACK");
     throw new Error(`Cannot create job store schema in "${path}": ${messageOf(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * Brings a version 1 store to version 2: every job's instance key is computed again from
+ * its owner, so the jobs of users that version 1 folded into one instance go each to
+ * their own. Without `rekey` (a store opened outside Launcher mode) a store that holds
+ * jobs is refused rather than served with keys that may mix users.
+ */
+function rekeyVersion1(db: DatabaseSync, path: string, rekey: Rekey | undefined): void {
+  const rows = db.prepare("SELECT seq, user FROM jobs").all() as { seq: number; user: string }[];
+  if (rows.length > 0 && !rekey) {
+    throw new Error(
+      `Cannot open job store "${path}": its ${rows.length} jobs have version 1 instance keys, ` +
+        `which may put two users in one instance; start "launchbox launcher" on it once to ` +
+        `re-key them`,
+    );
+  }
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const update = db.prepare("UPDATE jobs SET instance_key = ? WHERE seq = ?");
+    for (const row of rows) update.run(rekey!(row.user), row.seq);
+    db.exec(`PRAGMA user_version = ${JOB_SCHEMA_VERSION}`);
+    db.exec("COMMIT");
+  } catch (error) {
+    db.exec("ROLLBACK");
+    throw new Error(`Cannot re-key the jobs of job store "${path}": ${messageOf(error)}`, {
       cause: error,
     });
   }

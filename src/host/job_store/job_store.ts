@@ -20,7 +20,7 @@ import {
   recordOf,
   seqOf,
 } from "./_rows.ts";
-import { type JobStoreDurability, openJobDatabase } from "./_schema.ts";
+import { type JobStoreDurability, openJobDatabase, type Rekey } from "./_schema.ts";
 import { mergeUpdate } from "./_update.ts";
 import { prepareStatements, type Statements } from "./_statements.ts";
 
@@ -38,6 +38,11 @@ export interface JobStoreOptions {
    * also survives power loss, at one fsync per write.
    */
   durability?: JobStoreDurability;
+  /**
+   * The instance key of a user's jobs; a store written with version 1 keys is re-keyed
+   * with it when opened (and refused without it).
+   */
+  rekey?: Rekey;
   /** Told about errors thrown by subscribers; they never reach the writer. */
   onListenerError?: (error: unknown) => void;
 }
@@ -108,7 +113,7 @@ export class JobStore implements Disposable {
     if (typeof hours !== "number" || !(hours >= 0) || hours === Infinity) {
       throw new RangeError(`Cannot open job store "${path}": expiryHours ${hours} is not >= 0`);
     }
-    const db = openJobDatabase(path, options.durability ?? "process");
+    const db = openJobDatabase(path, options.durability ?? "process", options.rekey);
     return new JobStore(db, path, options);
   }
 

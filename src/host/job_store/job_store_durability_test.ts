@@ -66,7 +66,7 @@ Deno.test("JobStore refuses a file whose schema is newer than it knows", async (
     db.close();
     assert.throws(
       () => JobStore.open(path, { expiryHours: 24 }),
-      /Cannot open job store ".*jobs\.sqlite": schema version 99 is newer than supported version 1/,
+      /Cannot open job store ".*jobs\.sqlite": schema version 99 is newer than supported version 2/,
     );
   });
 });
