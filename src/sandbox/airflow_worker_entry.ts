@@ -22,6 +22,7 @@ import type {
 } from "./airflow_rpc.ts";
 import { type PrintSink, routeConsole, routeStdio } from "./airflow_worker_console.ts";
 import { explainRefusal } from "./friendly_error.ts";
+import { describeLoadFailure, missingDefinition } from "./load_failure.ts";
 
 const post = (message: FromTaskWorker) => self.postMessage(message);
 const abort = new AbortController();
@@ -68,10 +69,12 @@ self.onmessage = (event: MessageEvent<ToTaskWorker>) => {
 };
 
 async function load(entryPath: string): Promise<AirflowBundleDefinition> {
-  const module = await import(new URL(`file://${entryPath}`).href);
+  const module = await import(new URL(`file://${entryPath}`).href).catch((error) => {
+    throw describeLoadFailure(error, entryPath);
+  });
   const bundle = module.default as Partial<AirflowBundleDefinition> | undefined;
   if (bundle?.kind !== "airflow" || typeof bundle.dags !== "object") {
-    throw new TypeError(`${entryPath} must export default defineBundle(…)`);
+    throw missingDefinition(entryPath, "airflow");
   }
   return bundle as AirflowBundleDefinition;
 }

@@ -11,6 +11,7 @@ import type { LauncherPlugin, LauncherPluginDefinition, PluginContext } from "..
 import { toWireError } from "./codec.ts";
 import { routeConsole as routeAllConsole } from "./airflow_worker_console.ts";
 import { explainRefusal } from "./friendly_error.ts";
+import { describeLoadFailure, missingDefinition } from "./load_failure.ts";
 import {
   type HostMessage,
   type PluginMethod,
@@ -74,10 +75,12 @@ self.onmessage = (event: MessageEvent<HostMessage>) => {
 async function start(init: RunnerInit): Promise<void> {
   pluginName = init.pluginName;
   try {
-    const module = await import(new URL(`file://${init.entryPath}`).href);
+    const module = await import(new URL(`file://${init.entryPath}`).href).catch((error) => {
+      throw describeLoadFailure(error, init.entryPath);
+    });
     const definition = module.default as Partial<LauncherPluginDefinition> | undefined;
     if (definition?.kind !== "launcher" || typeof definition.create !== "function") {
-      throw new TypeError(`${init.entryPath} must export default definePlugin(…)`);
+      throw missingDefinition(init.entryPath, "launcher");
     }
     const { ctx, onJobsReply } = workerContext(init, post);
     jobsReplies = onJobsReply;
