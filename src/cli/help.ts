@@ -15,6 +15,8 @@ Usage:
                                      print the task bundle metadata
   launchbox check [--plugins-dir D] [--json]
                                      validate plugins and show their permissions
+  launchbox new NAME [--dir D] [--kind launcher|airflow]
+                                     scaffold a plugin folder (see docs/plugins.md)
   launchbox client demo [options]    start a host and drive a short Launcher session
   launchbox version | help
 
