@@ -16,6 +16,8 @@ export interface RunnerFactoryOptions {
   instanceDir: (instanceKey: string) => string;
   users: UserDirectory;
   debug: boolean;
+  /** Start runners that only load the module (`launchbox check`), never calling `create`. */
+  loadOnly?: boolean;
 }
 
 const SDK_DIR = new URL("../sdk", import.meta.url).pathname;
@@ -57,6 +59,7 @@ export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
         config: { ...options.config },
         permissions,
         debug: options.debug,
+        ...(options.loadOnly ? { loadOnly: true } : {}),
       },
       command,
       jobs: spec.jobs,

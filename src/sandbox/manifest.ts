@@ -158,7 +158,7 @@ function readPermissions(reader: FieldReader | undefined): Record<PermissionKind
     entries.forEach((entry, index) => {
       const problem = checkPermissionEntry(kind, entry);
       if (problem) {
-        reader.failAt(kind, `entry ${index + 1} "${entry}" ${problem}`, `${kind}[${index}]`);
+        reader.failAt(`${kind}[${index}]`, `"${entry}" ${problem}`);
       }
     });
     permissions[kind] = entries;

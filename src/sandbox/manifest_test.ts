@@ -128,3 +128,19 @@ for (const [what, text, message, line] of BROKEN) {
     });
   });
 }
+
+Deno.test("parseManifest names a bad permission entry by one index and its own line", async () => {
+  const text = GOOD.replace(
+    'read: ["${plugin_dir}", "/usr/share/zoneinfo"]',
+    'read:\n    - "${plugin_dir}"\n    - "/usr/share/zoneinfo"\n    - "relative/path"',
+  );
+  const error = await parseManifest(text, FILE).then(() => undefined, (e: unknown) => e);
+  assert.ok(error instanceof PluginLoadError);
+  assert.equal(error.field, "permissions.read[2]");
+  assert.equal(error.line, 12);
+  assert.match(
+    error.message,
+    /^\/plugins\/demo\/plugin\.yaml:12: field "permissions\.read\[2\]" "relative\/path" /,
+  );
+  assert.doesNotMatch(error.message, /entry \d/);
+});

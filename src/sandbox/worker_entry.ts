@@ -82,6 +82,7 @@ async function start(init: RunnerInit): Promise<void> {
     if (definition?.kind !== "launcher" || typeof definition.create !== "function") {
       throw missingDefinition(init.entryPath, "launcher");
     }
+    if (init.loadOnly) return post({ t: "ready", methods: [] });
     const { ctx, onJobsReply } = workerContext(init, post);
     jobsReplies = onJobsReply;
     plugin = await definition.create(ctx satisfies PluginContext);
