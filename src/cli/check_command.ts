@@ -137,7 +137,9 @@ function render(
     }
   }
   if (errors.length > 0) {
-    lines.push("", `${errors.length} invalid manifest${errors.length === 1 ? "" : "s"}:`);
+    const files = new Set(errors.map((error) => error.file)).size;
+    const problems = `${errors.length} problem${errors.length === 1 ? "" : "s"}`;
+    lines.push("", `${files} invalid manifest${files === 1 ? "" : "s"} (${problems}):`);
     for (const error of errors) lines.push(`  ${error.message}`);
   }
   return lines.join("\n") + "\n";

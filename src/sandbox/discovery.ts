@@ -40,7 +40,7 @@ export async function discoverPlugins(dir: string): Promise<Discovered> {
     try {
       plugins.push(checked(await parseManifest(text, file), plugins));
     } catch (error) {
-      if (error instanceof PluginLoadError) errors.push(error);
+      if (error instanceof PluginLoadError) errors.push(error, ...error.related);
       else throw error;
     }
   }

@@ -1,3 +1,4 @@
+import { type Fail, FieldReader } from "./_field_reader.ts";
 import { SDK_MAJOR } from "../sdk/mod.ts";
 import { type ManifestDocument, parseManifestYaml } from "./_manifest_yaml.ts";
 import { checkPermissionEntry, PERMISSION_KINDS, type PermissionKind } from "./permission_rules.ts";
@@ -41,7 +42,8 @@ const TOP_KEYS = [
 ];
 const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 
-type Fail = (message: string, field?: string, line?: number) => never;
+/** Runs one field's read; a problem is kept and the fallback used instead. */
+type Attempt = <T>(read: () => T, fallback: T) => T;
 
 /**
  * Parses and validates a manifest. Every problem is a `PluginLoadError` naming the file,
@@ -61,8 +63,25 @@ export async function parseManifest(text: string, file: string): Promise<Manifes
     fail("a manifest must be a mapping of fields");
   }
   const reader = new FieldReader(value as Record<string, unknown>, "", doc.lineOf, fail);
-  reader.refuseUnknown(TOP_KEYS);
-  const manifest = readFields(reader, file.slice(0, file.lastIndexOf("/")) || "/", file, text);
+  // Each field is read on its own, so one run reports every bad field of the manifest.
+  const problems: PluginLoadError[] = [];
+  const attempt: Attempt = (read, fallback) => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof PluginLoadError)) throw error;
+      problems.push(error);
+      return fallback;
+    }
+  };
+  attempt(() => reader.refuseUnknown(TOP_KEYS), undefined);
+  const dir = file.slice(0, file.lastIndexOf("/")) || "/";
+  const manifest = readFields(reader, { dir, file, text, attempt });
+  const [first, ...others] = problems;
+  if (first) {
+    first.related.push(...others);
+    throw first;
+  }
   if (manifest.runAs === "session-user" && manifest.isolation !== "session") {
     reader.failAt(
       "run_as",
@@ -117,34 +136,53 @@ async function parseWithFullYaml(text: string, fail: Fail): Promise<ManifestDocu
   return { value: doc.toJS(), lineOf: (path) => lines.get(path) };
 }
 
-function readFields(reader: FieldReader, dir: string, file: string, text: string): Manifest {
-  const name = reader.string("name", true)!;
-  if (!NAME.test(name)) {
-    reader.failAt("name", `must be lower-case letters, digits, "-" or "_", got "${name}"`);
-  }
-  const version = reader.version(text);
-  const entry = reader.string("entry", true)!;
-  if (entry.startsWith("/") || entry.split("/").includes("..")) {
-    reader.failAt("entry", `must be a path inside the plugin folder, got "${entry}"`);
-  }
+function readFields(
+  reader: FieldReader,
+  { dir, file, text, attempt }: { dir: string; file: string; text: string; attempt: Attempt },
+): Manifest {
+  const name = attempt(() => {
+    const name = reader.string("name", true)!;
+    if (!NAME.test(name)) {
+      reader.failAt("name", `must be lower-case letters, digits, "-" or "_", got "${name}"`);
+    }
+    return name;
+  }, "");
+  const version = attempt(() => reader.version(text), "");
+  const entry = attempt(() => {
+    const entry = reader.string("entry", true)!;
+    if (entry.startsWith("/") || entry.split("/").includes("..")) {
+      reader.failAt("entry", `must be a path inside the plugin folder, got "${entry}"`);
+    }
+    return entry;
+  }, "");
+  const none = { memoryMb: undefined, requestTimeoutS: undefined };
   return {
     name,
     version,
-    kind: reader.oneOf("kind", ["launcher", "airflow"], "launcher"),
+    kind: attempt(() => reader.oneOf("kind", ["launcher", "airflow"], "launcher"), "launcher"),
     entry,
-    sdk: reader.integer("sdk", true)!,
-    isolation: reader.oneOf("isolation", ["none", "namespace", "session"], "session"),
-    runAs: reader.oneOf("run_as", ["host", "session-user"], "host"),
-    permissions: readPermissions(reader.child("permissions")),
-    limits: readLimits(reader.child("limits")),
-    health: readHealth(reader.child("health")),
+    sdk: attempt(() => reader.integer("sdk", true)!, SDK_MAJOR),
+    isolation: attempt(
+      () => reader.oneOf("isolation", ["none", "namespace", "session"], "session"),
+      "session",
+    ),
+    runAs: attempt(() => reader.oneOf("run_as", ["host", "session-user"], "host"), "host"),
+    permissions: readPermissions(attempt(() => reader.child("permissions"), undefined), attempt),
+    limits: attempt(() => readLimits(reader.child("limits")), none),
+    health: attempt(() => readHealth(reader.child("health")), {
+      intervalS: undefined,
+      timeoutS: undefined,
+    }),
     dir,
     entryPath: `${dir}/${entry}`,
     file,
   };
 }
 
-function readPermissions(reader: FieldReader | undefined): Record<PermissionKind, string[]> {
+function readPermissions(
+  reader: FieldReader | undefined,
+  attempt: Attempt,
+): Record<PermissionKind, string[]> {
   const permissions = Object.fromEntries(
     PERMISSION_KINDS.map((kind) => [kind, [] as string[]]),
   ) as Record<
@@ -152,13 +190,13 @@ function readPermissions(reader: FieldReader | undefined): Record<PermissionKind
     string[]
   >;
   if (!reader) return permissions;
-  reader.refuseUnknown(PERMISSION_KINDS);
+  attempt(() => reader.refuseUnknown(PERMISSION_KINDS), undefined);
   for (const kind of PERMISSION_KINDS) {
-    const entries = reader.stringList(kind);
+    const entries = attempt(() => reader.stringList(kind), []);
     entries.forEach((entry, index) => {
       const problem = checkPermissionEntry(kind, entry);
       if (problem) {
-        reader.failAt(`${kind}[${index}]`, `"${entry}" ${problem}`);
+        attempt(() => reader.failAt(`${kind}[${index}]`, `"${entry}" ${problem}`), undefined);
       }
     });
     permissions[kind] = entries;
@@ -187,95 +225,4 @@ function readHealth(reader: FieldReader | undefined): Manifest["health"] {
     reader!.failAt("timeout_s", `must be shorter than interval_s (${health.intervalS})`);
   }
   return health;
-}
-
-/** Typed reads of one mapping, failing with the field's path and line. */
-class FieldReader {
-  constructor(
-    readonly map: Record<string, unknown>,
-    readonly path: string,
-    readonly lineOf: (path: string) => number | undefined,
-    readonly fail: Fail,
-  ) {}
-
-  failAt(key: string, message: string, field = key): never {
-    const full = `${this.path}${field}`;
-    return this.fail(`field "${full}" ${message}`, full, this.lineOf(`${this.path}${key}`));
-  }
-
-  refuseUnknown(known: readonly string[]): void {
-    for (const key of Object.keys(this.map)) {
-      if (!known.includes(key)) {
-        const full = `${this.path}${key}`;
-        this.fail(`unknown field "${full}" (known: ${known.join(", ")})`, full, this.lineOf(full));
-      }
-    }
-  }
-
-  string(key: string, required: boolean): string | undefined {
-    const value = this.map[key];
-    if (value === undefined || value === null) {
-      return required ? this.failAt(key, "is required") : undefined;
-    }
-    if (typeof value !== "string") {
-      this.failAt(key, `must be a string, got ${JSON.stringify(value)}`);
-    }
-    return value as string;
-  }
-
-  /** The version, refused when YAML read it as a number (`1.10` becomes 1.1). */
-  version(text: string): string {
-    const value = this.map.version;
-    if (typeof value === "number") {
-      const line = text.split(/\r?\n/)[(this.lineOf("version") ?? 0) - 1] ?? "";
-      const written = /^version:\s*([^\s#]+)/.exec(line)?.[1] ?? String(value);
-      this.failAt(
-        "version",
-        `must be a quoted string: YAML reads ${written} as the number ${value}; write version: "${written}"`,
-      );
-    }
-    return this.string("version", true)!;
-  }
-
-  integer(key: string, required: boolean, min = 0): number | undefined {
-    const value = this.map[key];
-    if (value === undefined || value === null) {
-      return required ? this.failAt(key, "is required") : undefined;
-    }
-    if (!Number.isInteger(value) || (value as number) < min) {
-      this.failAt(key, `must be a whole number >= ${min}, got ${JSON.stringify(value)}`);
-    }
-    return value as number;
-  }
-
-  oneOf<T extends string>(key: string, allowed: readonly T[], fallback: T): T {
-    const value = this.string(key, false) ?? fallback;
-    if (!allowed.includes(value as T)) {
-      this.failAt(key, `must be one of ${allowed.join(", ")}, got "${value}"`);
-    }
-    return value as T;
-  }
-
-  stringList(key: string): string[] {
-    const value = this.map[key];
-    if (value === undefined || value === null) return [];
-    if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) {
-      return this.failAt(key, "must be a list of strings");
-    }
-    return value;
-  }
-
-  child(key: string): FieldReader | undefined {
-    const value = this.map[key];
-    if (value === undefined || value === null) return undefined;
-    if (typeof value !== "object" || Array.isArray(value)) {
-      return this.failAt(key, "must be a mapping");
-    }
-    return new FieldReader(
-      value as Record<string, unknown>,
-      `${this.path}${key}.`,
-      this.lineOf,
-      this.fail,
-    );
-  }
 }

@@ -33,7 +33,7 @@ Deno.test("check reports every invalid manifest with file and line, and exits 1"
     assert.match(stdout, /^good\s+1\s+launcher\s+session\s+host$/m);
     assert.match(
       stdout,
-      /1 invalid manifest:\n {2}.*\/bad\/plugin\.yaml:5: field "isolation" must be one of none, namespace, session, got "total"/,
+      /1 invalid manifest \(1 problem\):\n {2}.*\/bad\/plugin\.yaml:5: field "isolation" must be one of none, namespace, session, got "total"/,
     );
     const json = JSON.parse((await check([`--plugins-dir=${dir}`, "--json"])).stdout);
     assert.deepEqual(json.plugins.map((p: { name: string }) => p.name), ["good"]);
@@ -99,13 +99,18 @@ Deno.test("check loads every plugin's module in a sandbox and reports every prob
       'name: bundle\nversion: "1"\nkind: airflow\nentry: mod.ts\nsdk: 1\n',
       'import { defineBundle } from "@launchbox/sdk/airflow";\n\nthrow new Error("no bundle today");\nexport default defineBundle({ dags: {} });\n',
     );
-    await writePlugin(dir, "bad_manifest", `${LAUNCHER("bad_manifest")}run_as: nobody\n`, "");
+    await writePlugin(
+      dir,
+      "bad_manifest",
+      `${LAUNCHER("bad_manifest").replace("sdk: 1", "sdk: one")}run_as: nobody\n`,
+      "",
+    );
     const { code, stdout } = await check([`--plugins-dir=${dir}`]);
     assert.equal(code, 1, stdout);
     assert.match(stdout, /^good\s+1\s+launcher/m);
     assert.match(
       stdout,
-      /1 invalid manifest:\n {2}.*\/bad_manifest\/plugin\.yaml:8: field "run_as" must be one of host, session-user, got "nobody"/,
+      /1 invalid manifest \(2 problems\):\n {2}.*\/bad_manifest\/plugin\.yaml:4: field "sdk" must be a whole number >= 0, got "one"\n {2}.*\/bad_manifest\/plugin\.yaml:8: field "run_as" must be one of host, session-user, got "nobody"/,
     );
     assert.match(stdout, /4 plugins cannot load:/);
     assert.match(
@@ -126,7 +131,7 @@ Deno.test("check loads every plugin's module in a sandbox and reports every prob
     );
     assert.doesNotMatch(stdout, /^ {2}good:/m);
     const json = JSON.parse((await check([`--plugins-dir=${dir}`, "--json"])).stdout);
-    assert.equal(json.errors.length, 5);
+    assert.equal(json.errors.length, 6);
     const syntax = json.errors.find((e: { file: string }) => e.file.endsWith("/syntax/mod.ts"));
     assert.equal(syntax.line, 15);
   } finally {
