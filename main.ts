@@ -17,6 +17,8 @@ export const MODE_MODULES = {
   launcher: "./src/cli/launcher_mode.ts",
   airflow: "./src/cli/airflow_mode.ts",
   check: "./src/cli/check_command.ts",
+  new: "./src/cli/new/mod.ts",
+  airflowTest: "./src/cli/airflow_test_command.ts",
   client: "./src/cli/client_command.ts",
   runner: "./src/sandbox/runner_main.ts",
   help: "./src/cli/help.ts",
@@ -26,6 +28,8 @@ type Modules = {
   launcher: typeof import("./src/cli/launcher_mode.ts");
   airflow: typeof import("./src/cli/airflow_mode.ts");
   check: typeof import("./src/cli/check_command.ts");
+  new: typeof import("./src/cli/new/mod.ts");
+  airflowTest: typeof import("./src/cli/airflow_test_command.ts");
   client: typeof import("./src/cli/client_command.ts");
   runner: typeof import("./src/sandbox/runner_main.ts");
   help: typeof import("./src/cli/help.ts");
@@ -48,6 +52,10 @@ if (import.meta.main) {
         return await (await load("airflow")).runAirflowMetadata(mode.args);
       case "check":
         return await (await load("check")).runCheck(mode.args);
+      case "new":
+        return await (await load("new")).runNew(mode.args);
+      case "airflow-test":
+        return await (await load("airflowTest")).runAirflowTest(mode.args);
       case "client":
         return await (await load("client")).runClient(mode.args);
       case "runner":

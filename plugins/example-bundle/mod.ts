@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { defineBundle, type JsonValue, type TaskContext } from "../../src/sdk/airflow/mod.ts";
+import { defineBundle, type JsonValue, type TaskContext } from "@launchbox/sdk/airflow";
 
 interface Sale {
   region: string;

@@ -1,4 +1,4 @@
-import type { ClusterInfo } from "../../src/sdk/mod.ts";
+import type { ClusterInfo } from "@launchbox/sdk";
 
 /** What the simulated cluster offers; `queues=a,b` in the plugin config replaces the queues. */
 export function clusterInfo(config: Readonly<Record<string, string>>): ClusterInfo {

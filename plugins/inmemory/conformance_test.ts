@@ -1,4 +1,4 @@
-import { conformance } from "../../src/sdk/testing/mod.ts";
+import { conformance } from "@launchbox/sdk/testing";
 import inmemory from "./mod.ts";
 
 // Fast timings: Pending 50 ms, Running 300 ms, a line of output every 50 ms. Jobs tagged

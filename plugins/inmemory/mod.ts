@@ -16,7 +16,7 @@ import {
   type OutputRequest,
   type PluginContext,
   type ResourceUtil,
-} from "../../src/sdk/mod.ts";
+} from "@launchbox/sdk";
 import { clusterInfo } from "./cluster.ts";
 import { Simulation } from "./simulation.ts";
 import { readTimings, type Timings } from "./timings.ts";

@@ -1,4 +1,4 @@
-import type { Clock, Job, JobsHandle, JobUpdate, Logger } from "../../src/sdk/mod.ts";
+import type { Clock, Job, JobsHandle, JobUpdate, Logger } from "@launchbox/sdk";
 import type { Timings } from "./timings.ts";
 
 /**

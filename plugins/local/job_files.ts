@@ -1,4 +1,4 @@
-import type { Job } from "../../src/sdk/mod.ts";
+import type { Job } from "@launchbox/sdk";
 import { quote } from "./shell.ts";
 
 /** Where one job's script, input, output and exit code live. */

@@ -1,10 +1,4 @@
-import type {
-  ControlResult,
-  Job,
-  JobOperation,
-  JobUpdate,
-  PluginContext,
-} from "../../src/sdk/mod.ts";
+import type { ControlResult, Job, JobOperation, JobUpdate, PluginContext } from "@launchbox/sdk";
 import { jobFiles, jobScript } from "./job_files.ts";
 import { sh, signalGroup } from "./shell.ts";
 

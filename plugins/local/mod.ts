@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { definePlugin, followOutputFiles } from "../../src/sdk/mod.ts";
+import { definePlugin, followOutputFiles } from "@launchbox/sdk";
 import { JobRunner } from "./job_runner.ts";
 import { sampleResources } from "./resources.ts";
 

@@ -1,4 +1,4 @@
-import type { Job, PluginContext, ResourceUtil } from "../../src/sdk/mod.ts";
+import type { Job, PluginContext, ResourceUtil } from "@launchbox/sdk";
 import { sh } from "./shell.ts";
 
 /** How often a running job's processes are sampled. */

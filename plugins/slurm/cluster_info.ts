@@ -1,4 +1,4 @@
-import type { ClusterInfo, ResourceLimit } from "../../src/sdk/mod.ts";
+import type { ClusterInfo, ResourceLimit } from "@launchbox/sdk";
 import type { SlurmCli } from "./slurm_cli.ts";
 import { parseDuration, parseKeyValueLines, parseMemoryMiB } from "./slurm_parse.ts";
 

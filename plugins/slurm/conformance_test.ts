@@ -1,4 +1,4 @@
-import { conformance } from "../../src/sdk/testing/mod.ts";
+import { conformance } from "@launchbox/sdk/testing";
 import slurm from "./mod.ts";
 import { slurmMissing } from "./slurm_available.ts";
 

@@ -5,7 +5,7 @@ import {
   type JobOperation,
   LauncherError,
   type PluginContext,
-} from "../../src/sdk/mod.ts";
+} from "@launchbox/sdk";
 import { type SlurmCli, SlurmCommandError, type SlurmProgram } from "./slurm_cli.ts";
 import type { JobTracker } from "./job_tracker.ts";
 

@@ -1,4 +1,4 @@
-import type { Job } from "../../src/sdk/mod.ts";
+import type { Job } from "@launchbox/sdk";
 
 /** Where one job's input and output live. */
 export interface JobFiles {

@@ -1,4 +1,4 @@
-import { ErrorCode, type Job, type JobNetwork, LauncherError } from "../../src/sdk/mod.ts";
+import { ErrorCode, type Job, type JobNetwork, LauncherError } from "@launchbox/sdk";
 import type { SlurmCli } from "./slurm_cli.ts";
 import { parseKeyValues } from "./slurm_parse.ts";
 

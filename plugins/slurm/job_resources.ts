@@ -5,7 +5,7 @@ import {
   LauncherError,
   type PluginContext,
   type ResourceUtil,
-} from "../../src/sdk/mod.ts";
+} from "@launchbox/sdk";
 import type { SlurmCli } from "./slurm_cli.ts";
 import { parseDuration, parseMemoryMiB } from "./slurm_parse.ts";
 

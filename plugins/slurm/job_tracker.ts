@@ -1,4 +1,4 @@
-import { isTerminalStatus, type JobUpdate, type PluginContext } from "../../src/sdk/mod.ts";
+import { isTerminalStatus, type JobUpdate, type PluginContext } from "@launchbox/sdk";
 import { type SlurmCli, SlurmCommandError } from "./slurm_cli.ts";
 import { jobUpdateFor, type Requested } from "./slurm_job_status.ts";
 import {

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { definePlugin, followOutputFiles } from "../../src/sdk/mod.ts";
+import { definePlugin, followOutputFiles } from "@launchbox/sdk";
 import { readClusterInfo } from "./cluster_info.ts";
 import { controlJob } from "./control_job.ts";
 import { jobFilesRoot } from "./job_files.ts";

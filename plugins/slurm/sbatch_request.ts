@@ -1,4 +1,4 @@
-import { ErrorCode, type Job, LauncherError } from "../../src/sdk/mod.ts";
+import { ErrorCode, type Job, LauncherError } from "@launchbox/sdk";
 import type { JobFiles } from "./job_files.ts";
 
 /** What `sbatch` is run with: its arguments and the batch script it reads on stdin. */

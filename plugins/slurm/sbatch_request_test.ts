@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ErrorCode, LauncherError } from "../../src/sdk/mod.ts";
+import { ErrorCode, LauncherError } from "@launchbox/sdk";
 import { jobFiles } from "./job_files.ts";
 import { batchScript, quote, sbatchRequest } from "./sbatch_request.ts";
 

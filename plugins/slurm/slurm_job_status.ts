@@ -1,4 +1,4 @@
-import type { JobStatus, JobUpdate } from "../../src/sdk/mod.ts";
+import type { JobStatus, JobUpdate } from "@launchbox/sdk";
 import type { ExitStatus, SlurmJobRow } from "./slurm_parse.ts";
 
 /** A control operation this plugin asked Slurm for, which changes how an end is read. */

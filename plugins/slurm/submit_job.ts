@@ -4,7 +4,7 @@ import {
   type JobUpdate,
   LauncherError,
   type PluginContext,
-} from "../../src/sdk/mod.ts";
+} from "@launchbox/sdk";
 import { jobFiles } from "./job_files.ts";
 import type { JobTracker } from "./job_tracker.ts";
 import { sbatchRequest } from "./sbatch_request.ts";

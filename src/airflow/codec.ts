@@ -44,6 +44,25 @@ export function decodeResponse(payload: Uint8Array): ResponseFrame {
   };
 }
 
+/**
+ * The supervisor's side, for the fake supervisor of `launchbox airflow-test`: encodes a
+ * frame `[id, body|nil, error|nil]` as Airflow does (a `Date` becomes a Timestamp ext).
+ */
+export function encodeSupervisorFrame(
+  id: number,
+  body: Body | null,
+  error: Body | null,
+): Uint8Array {
+  return encoder.encode([id, body, error]);
+}
+
+/** The supervisor's side: decodes a runtime request `[id, body]`; throws `SyntaxError`. */
+export function decodeRuntimeRequest(payload: Uint8Array): { id: number; body: Body } {
+  const frame = decodeResponse(payload);
+  if (!frame.body) throw new SyntaxError("Cannot decode a runtime request: the body slot is nil");
+  return { id: frame.id, body: frame.body };
+}
+
 function stringKey(key: unknown): string {
   if (typeof key === "string") return key;
   throw new SyntaxError(`map key ${String(key)} is not a string`);

@@ -34,6 +34,7 @@ export async function runInBundles(run: BundleRun): Promise<TaskOutcome> {
       run.onLog,
     );
     const task = {
+      bundle: bundle.name,
       entryPath: bundle.entryPath,
       dagId,
       taskId,

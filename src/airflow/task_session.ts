@@ -93,7 +93,8 @@ async function run(
     );
   }
   if (outcome.kind === "failed") {
-    session.say("error", `Task failed: ${outcome.error.name}: ${outcome.error.message}`);
+    const { name, message, stack } = outcome.error;
+    session.say("error", `Task failed: ${name}: ${message}${stack ? `\n${stack}` : ""}`);
   }
   return outcome;
 }

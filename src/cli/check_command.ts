@@ -1,10 +1,12 @@
 import { parseArgs } from "node:util";
+import { instanceKey as airflowInstanceDirKey } from "../airflow/bundles.ts";
 import { defaultPluginsDir, discoverPlugins } from "../sandbox/discovery.ts";
-import { airflowInstanceKey, instanceDirFor, instanceKeyFor } from "../sandbox/isolation.ts";
+import { instanceDirFor, instanceKeyFor } from "../sandbox/isolation.ts";
 import type { Manifest } from "../sandbox/manifest.ts";
 import { expandPermissions } from "../sandbox/permissions.ts";
 import { PluginLoadError } from "../sandbox/plugin_load_error.ts";
 import { pluginRisks } from "./check_risks.ts";
+import { loadProblems } from "./check_load.ts";
 import { writeStdout } from "./exit.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -18,9 +20,10 @@ const EXAMPLE = {
 };
 
 /**
- * `launchbox check [--plugins-dir D] [--json]`: validates every manifest, prints a table
- * of plugins and the permissions an instance of each would get. Exits 1 when any
- * manifest is invalid, so it can gate a deployment.
+ * `launchbox check [--plugins-dir D] [--json]`: validates every manifest, loads every valid
+ * plugin's module in a sandbox as the host would (src/cli/check_load.ts), prints a table of
+ * plugins and the permissions an instance of each would get, and every problem found.
+ * Exits 1 when there is any, so it can gate a deployment.
  */
 export async function runCheck(args: string[]): Promise<number> {
   const { values } = parse(args);
@@ -41,20 +44,23 @@ export async function runCheck(args: string[]): Promise<number> {
       return [];
     }
   });
+  const loads = await loadProblems(plugins.map(({ manifest }) => manifest));
+  const errors = [...found.errors, ...loads.map((problem) => problem.error)];
   if (values.json) {
-    const errors = found.errors.map((e) => ({
+    const json = errors.map((e) => ({
       file: e.file,
       line: e.line ?? null,
       field: e.field ?? null,
       message: e.message,
     }));
     writeStdout(
-      JSON.stringify({ dir: found.dir, plugins: plugins.map(toJson), errors }, null, 2) + "\n",
+      JSON.stringify({ dir: found.dir, plugins: plugins.map(toJson), errors: json }, null, 2) +
+        "\n",
     );
   } else {
-    writeStdout(render(found.dir, plugins, found.errors));
+    writeStdout(render(found.dir, plugins, found.errors) + renderLoads(loads));
   }
-  return found.errors.length > 0 ? 1 : 0;
+  return errors.length > 0 ? 1 : 0;
 }
 
 function parse(args: string[]) {
@@ -77,14 +83,17 @@ function parse(args: string[]) {
  * for an Airflow bundle, an example DAG run.
  */
 function examplePermissions(manifest: Manifest): Deno.PermissionOptionsObject {
-  const key = manifest.kind === "airflow"
-    ? airflowInstanceKey(manifest.isolation, EXAMPLE)
-    : instanceKeyFor(manifest.isolation, EXAMPLE);
+  // Bundles' instances live under <scratch>/airflow/, as src/airflow/bundles.ts lays out.
+  const airflow = manifest.kind === "airflow";
+  const scratch = airflow ? "<scratch>/airflow" : EXAMPLE.scratch;
+  const instanceDir = airflow
+    ? `${scratch}/${airflowInstanceDirKey(manifest, EXAMPLE)}`
+    : instanceDirFor(scratch, instanceKeyFor(manifest.isolation, EXAMPLE));
   return expandPermissions(manifest, {
     pluginDir: manifest.dir,
-    instanceDir: instanceDirFor(EXAMPLE.scratch, key),
+    instanceDir,
     userHome: manifest.isolation === "session" ? EXAMPLE.home : undefined,
-    scratch: EXAMPLE.scratch,
+    scratch,
   });
 }
 
@@ -133,8 +142,17 @@ function render(
     for (const risk of pluginRisks(manifest)) lines.push(`  risk  ${risk.message}`);
   }
   if (errors.length > 0) {
-    lines.push("", `${errors.length} invalid manifest${errors.length === 1 ? "" : "s"}:`);
+    const files = new Set(errors.map((error) => error.file)).size;
+    const problems = `${errors.length} problem${errors.length === 1 ? "" : "s"}`;
+    lines.push("", `${files} invalid manifest${files === 1 ? "" : "s"} (${problems}):`);
     for (const error of errors) lines.push(`  ${error.message}`);
   }
+  return lines.join("\n") + "\n";
+}
+
+function renderLoads(loads: { plugin: string; error: PluginLoadError }[]): string {
+  if (loads.length === 0) return "";
+  const lines = ["", `${loads.length} plugin${loads.length === 1 ? "" : "s"} cannot load:`];
+  for (const { plugin, error } of loads) lines.push(`  ${plugin}: ${error.message}`);
   return lines.join("\n") + "\n";
 }

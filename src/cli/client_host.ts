@@ -46,7 +46,13 @@ export async function startClientHost(hostArgs: string[], user: string): Promise
     const boot = await client.bootstrap();
     if (boot.messageType !== 1) throw new Error(String(boot.errorMessage));
   } catch (error) {
-    child.kill("SIGKILL");
+    // A host that refuses its plugin exits at once; kill() then throws "Child process has
+    // already terminated", which would hide the host's own reason.
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already exited
+    }
     await child.status;
     const log = (await stderr).trim().split("\n").slice(-3).join("\n");
     throw new Error(`Cannot start the plugin host: ${(error as Error).message}\n${log}`);

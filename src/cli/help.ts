@@ -15,6 +15,11 @@ Usage:
                                      print the task bundle metadata
   launchbox check [--plugins-dir D] [--json]
                                      validate plugins and show their permissions
+  launchbox new NAME [--dir D] [--kind launcher|airflow]
+                                     scaffold a plugin folder (see docs/plugins.md)
+  launchbox airflow-test DAG TASK [--plugins-dir D] [--variable K=V] [--connection ID=JSON]
+                   [--xcom TASK[.KEY]=JSON] [--conf JSON] [--retry]
+                                     run one bundle task against a fake Airflow supervisor
   launchbox client demo [options]    start a host and drive a short Launcher session
   launchbox version | help
 

@@ -6,6 +6,8 @@ export type Mode =
   | { kind: "airflow"; args: string[] }
   | { kind: "airflow-metadata"; args: string[] }
   | { kind: "check"; args: string[] }
+  | { kind: "new"; args: string[] }
+  | { kind: "airflow-test"; args: string[] }
   | { kind: "client"; args: string[] }
   | { kind: "runner"; args: string[] }
   | { kind: "version" }
@@ -18,6 +20,8 @@ const VERSION_WORDS = new Set(["version", "--version", "-V"]);
 export function decideMode(args: readonly string[]): Mode {
   const [first, ...rest] = args;
   if (first === "check") return { kind: "check", args: rest };
+  if (first === "new") return { kind: "new", args: rest };
+  if (first === "airflow-test") return { kind: "airflow-test", args: rest };
   if (first === "client") return { kind: "client", args: rest };
   if (first === "runner") return { kind: "runner", args: rest };
   if (first !== undefined && HELP_WORDS.has(first)) return { kind: "help" };

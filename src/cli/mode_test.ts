@@ -21,6 +21,8 @@ Deno.test("decideMode refuses only one of --comm and --logs", () => {
 
 Deno.test("decideMode routes first words and metadata flags", () => {
   assert.equal(decideMode(["check"]).kind, "check");
+  assert.equal(decideMode(["new", "myplugin"]).kind, "new");
+  assert.equal(decideMode(["airflow-test", "dag", "task"]).kind, "airflow-test");
   assert.equal(decideMode(["client", "demo"]).kind, "client");
   assert.equal(decideMode(["runner"]).kind, "runner");
   assert.equal(decideMode(["--version"]).kind, "version");

@@ -30,6 +30,8 @@ export interface RunnerFactoryOptions {
    * instance directory.
    */
   runnerCacheDir?: string;
+  /** Start runners that only load the module (`launchbox check`), never calling `create`. */
+  loadOnly?: boolean;
 }
 
 const SDK_DIR = new URL("../sdk", import.meta.url).pathname;
@@ -75,6 +77,7 @@ export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
         config: { ...options.config },
         permissions,
         debug: options.debug,
+        ...(options.loadOnly ? { loadOnly: true } : {}),
       },
       command,
       jobs: spec.jobs,

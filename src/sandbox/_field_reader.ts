@@ -1,4 +1,4 @@
-/** How a manifest check fails: a `PluginLoadError` naming the file, field and line. */
+/** How a manifest read fails: a `PluginLoadError` for the file, with the field and line. */
 export type Fail = (message: string, field?: string, line?: number) => never;
 
 /** Typed reads of one mapping, failing with the field's path and line. */

@@ -19,7 +19,8 @@ export interface TaskRunContext {
 /** How a task ended. `missing` means the bundle has no such DAG or task. */
 export type TaskOutcome =
   | { kind: "success"; value: JsonValue | undefined }
-  | { kind: "failed"; error: { name: string; message: string } }
+  /** `stack`: where a task's own error was thrown (its log shows it), when known. */
+  | { kind: "failed"; error: { name: string; message: string; stack?: string } }
   | { kind: "skipped"; reason: string }
   | { kind: "deferred"; request: DeferRequest }
   /** `at`: ISO 8601. */
@@ -33,6 +34,8 @@ export type SupervisorMethod = Exclude<keyof TaskClient, "defer">;
 export type ToTaskWorker =
   | {
     t: "run";
+    /** The bundle's name: refusals say `Plugin "<bundle>" is not permitted to …`. */
+    bundle: string;
     entryPath: string;
     dagId: string;
     taskId: string;

@@ -47,6 +47,7 @@ export class AirflowTaskWorker {
   /** Runs one task; resolves with how it ended. */
   async run(
     task: {
+      bundle: string;
       entryPath: string;
       dagId: string;
       taskId: string;

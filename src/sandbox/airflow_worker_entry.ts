@@ -22,6 +22,7 @@ import type {
 } from "./airflow_rpc.ts";
 import { type PrintSink, routeConsole, routeStdio } from "./airflow_worker_console.ts";
 import { explainRefusal } from "./friendly_error.ts";
+import { describeLoadFailure, missingDefinition } from "./load_failure.ts";
 
 const post = (message: FromTaskWorker) => self.postMessage(message);
 const abort = new AbortController();
@@ -68,10 +69,12 @@ self.onmessage = (event: MessageEvent<ToTaskWorker>) => {
 };
 
 async function load(entryPath: string): Promise<AirflowBundleDefinition> {
-  const module = await import(new URL(`file://${entryPath}`).href);
+  const module = await import(new URL(`file://${entryPath}`).href).catch((error) => {
+    throw describeLoadFailure(error, entryPath);
+  });
   const bundle = module.default as Partial<AirflowBundleDefinition> | undefined;
   if (bundle?.kind !== "airflow" || typeof bundle.dags !== "object") {
-    throw new TypeError(`${entryPath} must export default defineBundle(…)`);
+    throw missingDefinition(entryPath, "airflow");
   }
   return bundle as AirflowBundleDefinition;
 }
@@ -90,18 +93,20 @@ async function run(message: Extract<ToTaskWorker, { t: "run" }>): Promise<void> 
   try {
     bundle = await load(message.entryPath);
   } catch (error) {
-    return post({ t: "loadFailed", error: describe(explainRefusal(error, message.entryPath)) });
+    return post({ t: "loadFailed", error: describe(explainRefusal(error, message.bundle)) });
   }
   const task = bundle.dags[message.dagId]?.tasks[message.taskId];
   if (!task) {
     return post({ t: "outcome", outcome: { kind: "missing", available: inventory(bundle) } });
   }
-  post({ t: "outcome", outcome: await execute(task, context(message.context, message.debug)) });
+  const ctx = context(message.context, message.debug);
+  post({ t: "outcome", outcome: await execute(task, ctx, message.bundle) });
 }
 
 async function execute(
   task: (ctx: TaskContext) => unknown,
   ctx: TaskContext,
+  bundle: string,
 ): Promise<TaskOutcome> {
   try {
     const value = await task(ctx);
@@ -113,7 +118,9 @@ async function execute(
     if (error instanceof TaskRescheduled) {
       return { kind: "rescheduled", at: error.at.toISOString() };
     }
-    return { kind: "failed", error: describe(explainRefusal(error, logger)) };
+    const explained = explainRefusal(error, bundle);
+    const stack = stackOf(explained instanceof Error && explained !== error ? error : explained);
+    return { kind: "failed", error: { ...describe(explained), ...(stack ? { stack } : {}) } };
   }
 }
 
@@ -162,6 +169,15 @@ function inventory(bundle: AirflowBundleDefinition): Record<string, string[]> {
   return Object.fromEntries(
     Object.entries(bundle.dags).map(([dag, spec]) => [dag, Object.keys(spec.tasks)]),
   );
+}
+
+/** The frames of an error's stack (without its first line, the message), if it has any. */
+function stackOf(error: unknown): string | undefined {
+  if (!(error instanceof Error) || !error.stack) return undefined;
+  const own = new URL(".", import.meta.url).href;
+  const frames = error.stack.split("\n")
+    .filter((line) => /^\s+at /.test(line) && !line.includes(own));
+  return frames.length > 0 ? frames.join("\n") : undefined;
 }
 
 function describe(error: unknown): { name: string; message: string } {

@@ -49,7 +49,7 @@ export async function discoverPlugins(dir: string): Promise<Discovered> {
       checkPluginTree(real);
       plugins.push(checked(await parseManifest(text, file), plugins));
     } catch (error) {
-      if (error instanceof PluginLoadError) errors.push(error);
+      if (error instanceof PluginLoadError) errors.push(error, ...error.related);
       else throw error;
     }
   }
@@ -117,31 +117,55 @@ export function selectPlugin(
   if (choice.configured) {
     const chosen = candidates.find((plugin) => plugin.name === choice.configured);
     if (chosen) return chosen;
-    const broken = found.errors.find((error) => error.file.includes(`/${choice.configured}/`));
-    const why = broken ? `; its manifest is invalid: ${broken.message}` : "";
+    skippedPlugin(found, choice.configured, "plugin= in the config file");
     throw new PluginLoadError(
-      `no ${choice.kind} plugin named "${choice.configured}" in ${found.dir} (${available})${why}`,
-      {
-        file: found.dir,
-        field: "plugin",
-      },
+      `no ${choice.kind} plugin named "${choice.configured}" in ${found.dir} (${available})`,
+      { file: found.dir, field: "plugin" },
     );
   }
   const byName = candidates.find((plugin) => plugin.name === choice.pluginName);
   if (byName) return byName;
-  const refused = choice.pluginName
-    ? found.errors.find((error) => error.file.includes(`/${choice.pluginName}/`))
-    : undefined;
-  if (refused) {
-    throw new PluginLoadError(`plugin "${choice.pluginName}" was refused: ${refused.message}`, {
-      file: refused.file,
-      field: "plugin",
-    });
-  }
+  if (choice.pluginName) skippedPlugin(found, choice.pluginName, "--plugin-name");
   if (candidates.length === 1) return candidates[0]!;
+  const skipped = found.errors.length > 0
+    ? `; skipped: ${found.errors.map((error) => error.message).join("; ")}`
+    : "";
+  const ask = choice.pluginName
+    ? `none is named "${choice.pluginName}" (--plugin-name); set plugin=<name> in the config file`
+    : "set plugin=<name> in the config file or pass --plugin-name";
   throw new PluginLoadError(
-    `cannot choose a ${choice.kind} plugin in ${found.dir} (${available}); set plugin=<name> in the config file ` +
-      `or pass --plugin-name`,
+    `cannot choose a ${choice.kind} plugin in ${found.dir} (${available}): ${ask}${skipped}`,
     { file: found.dir, field: "plugin" },
   );
+}
+
+/**
+ * Throws, naming the manifest's file, line and reason, when the plugin asked for by `how`
+ * was skipped for an invalid manifest (found by its folder or the `name:` it declares).
+ */
+function skippedPlugin(found: Discovered, name: string, how: string): void {
+  const broken = found.errors.find((error) =>
+    error.file.startsWith(`${found.dir}/${name}/`) || declaredName(error.file) === name
+  );
+  if (!broken) return;
+  throw new PluginLoadError(
+    `plugin "${name}" (${how}) was skipped: ${
+      broken.message.slice(broken.message.indexOf(": ") + 2)
+    }`,
+    {
+      file: broken.file,
+      ...(broken.line === undefined ? {} : { line: broken.line }),
+      ...(broken.field === undefined ? {} : { field: broken.field }),
+    },
+    { cause: broken },
+  );
+}
+
+/** The `name:` a manifest declares, read as text (the manifest did not parse as a whole). */
+function declaredName(file: string): string | undefined {
+  try {
+    return /^name:\s*["']?([^"'\s#]+)/m.exec(Deno.readTextFileSync(file))?.[1];
+  } catch {
+    return undefined;
+  }
 }

@@ -60,11 +60,11 @@ Deno.test("selectPlugin prefers plugin= from the config, then --plugin-name, the
     assert.equal(selectPlugin(found, { kind: "airflow" }).name, "bundle");
     assert.throws(
       () => pick({ pluginName: "launchbox" }),
-      /cannot choose a launcher plugin in .* \(available: alpha, zeta\); set plugin=<name>/,
+      /cannot choose a launcher plugin in .* \(available: alpha, zeta\): none is named "launchbox" \(--plugin-name\); set plugin=<name> in the config file; skipped: .*\/broken\/plugin\.yaml:\d+: invalid YAML/,
     );
     assert.throws(
       () => pick({ configured: "broken" }),
-      /no launcher plugin named "broken" .*\(available: alpha, zeta\); its manifest is invalid: .*invalid YAML/,
+      /^PluginLoadError: .*\/broken\/plugin\.yaml:\d+: plugin "broken" \(plugin= in the config file\) was skipped: invalid YAML/,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -182,6 +182,35 @@ Deno.test("discoverPlugins refuses a plugin folder others could add links to aft
       );
     }
     assert.deepEqual(found.plugins.map((p) => p.name), owned ? [] : ["foreign"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("selectPlugin names the manifest, line and reason when the --plugin-name plugin was skipped", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // The only plugin, named like --plugin-name in its folder and in its name: line.
+    await Deno.mkdir(`${dir}/elsewhere`);
+    await Deno.writeTextFile(
+      `${dir}/elsewhere/plugin.yaml`,
+      `${manifest("myp")}isolation: total\n`,
+    );
+    await Deno.writeTextFile(`${dir}/elsewhere/mod.ts`, "export default {};\n");
+    const found = await discoverPlugins(dir);
+    assert.throws(
+      () => selectPlugin(found, { kind: "launcher", pluginName: "myp" }),
+      (error) => {
+        assert.ok(error instanceof PluginLoadError);
+        assert.equal(error.file, `${found.dir}/elsewhere/plugin.yaml`);
+        assert.equal(error.line, 6);
+        assert.equal(
+          error.message,
+          `${found.dir}/elsewhere/plugin.yaml:6: plugin "myp" (--plugin-name) was skipped: field "isolation" must be one of none, namespace, session, got "total"`,
+        );
+        return true;
+      },
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,8 +1,8 @@
+import { type Fail, FieldReader } from "./_field_reader.ts";
 import { SDK_MAJOR } from "../sdk/mod.ts";
 import { type ManifestDocument, parseManifestYaml } from "./_manifest_yaml.ts";
 import { checkPermissionEntry, PERMISSION_KINDS, type PermissionKind } from "./permission_rules.ts";
 import { type EntryPath, normalizeEntry } from "./entry_path.ts";
-import { type Fail, FieldReader } from "./_field_reader.ts";
 import { PluginLoadError } from "./plugin_load_error.ts";
 import { checkProgram } from "./run_programs.ts";
 
@@ -50,6 +50,9 @@ const TOP_KEYS = [
 ];
 const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 
+/** Runs one field's read; a problem is kept and the fallback used instead. */
+type Attempt = <T>(read: () => T, fallback: T) => T;
+
 /**
  * Parses and validates a manifest. Every problem is a `PluginLoadError` naming the file,
  * the line and the field, so an administrator can fix it without guessing.
@@ -68,8 +71,25 @@ export async function parseManifest(text: string, file: string): Promise<Manifes
     fail("a manifest must be a mapping of fields");
   }
   const reader = new FieldReader(value as Record<string, unknown>, "", doc.lineOf, fail);
-  reader.refuseUnknown(TOP_KEYS);
-  const manifest = readFields(reader, file.slice(0, file.lastIndexOf("/")) || "/", file, text);
+  // Each field is read on its own, so one run reports every bad field of the manifest.
+  const problems: PluginLoadError[] = [];
+  const attempt: Attempt = (read, fallback) => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof PluginLoadError)) throw error;
+      problems.push(error);
+      return fallback;
+    }
+  };
+  attempt(() => reader.refuseUnknown(TOP_KEYS), undefined);
+  const dir = file.slice(0, file.lastIndexOf("/")) || "/";
+  const manifest = readFields(reader, { dir, file, text, attempt });
+  const [first, ...others] = problems;
+  if (first) {
+    first.related.push(...others);
+    throw first;
+  }
   if (manifest.runAs === "session-user" && manifest.isolation !== "session") {
     reader.failAt(
       "run_as",
@@ -134,36 +154,58 @@ async function parseWithFullYaml(text: string, fail: Fail): Promise<ManifestDocu
   return { value: doc.toJS(), lineOf: (path) => lines.get(path) };
 }
 
-function readFields(reader: FieldReader, dir: string, file: string, text: string): Manifest {
-  const name = reader.string("name", true)!;
-  if (!NAME.test(name)) {
-    reader.failAt("name", `must be lower-case letters, digits, "-" or "_", got "${name}"`);
-  }
-  const version = reader.version(text);
-  const entry = reader.string("entry", true)!;
-  const permissions = readPermissions(reader.child("permissions"));
-  if (entry.startsWith("/") || entry.split("/").includes("..")) {
-    reader.failAt("entry", `must be a path inside the plugin folder, got "${entry}"`);
-  }
+function readFields(
+  reader: FieldReader,
+  { dir, file, text, attempt }: { dir: string; file: string; text: string; attempt: Attempt },
+): Manifest {
+  const name = attempt(() => {
+    const name = reader.string("name", true)!;
+    if (!NAME.test(name)) {
+      reader.failAt("name", `must be lower-case letters, digits, "-" or "_", got "${name}"`);
+    }
+    return name;
+  }, "");
+  const version = attempt(() => reader.version(text), "");
+  const entry = attempt(() => {
+    const entry = reader.string("entry", true)!;
+    if (entry.startsWith("/") || entry.split("/").includes("..")) {
+      reader.failAt("entry", `must be a path inside the plugin folder, got "${entry}"`);
+    }
+    return entry;
+  }, "");
+  const permissions = readPermissions(
+    attempt(() => reader.child("permissions"), undefined),
+    attempt,
+  );
+  const none = { memoryMb: undefined, requestTimeoutS: undefined };
   return {
     name,
     version,
-    kind: reader.oneOf("kind", ["launcher", "airflow"], "launcher"),
+    kind: attempt(() => reader.oneOf("kind", ["launcher", "airflow"], "launcher"), "launcher"),
     entry,
-    sdk: reader.integer("sdk", true)!,
-    isolation: reader.oneOf("isolation", ["none", "namespace", "session"], "session"),
-    runAs: reader.oneOf("run_as", ["host", "session-user"], "host"),
+    sdk: attempt(() => reader.integer("sdk", true)!, SDK_MAJOR),
+    isolation: attempt(
+      () => reader.oneOf("isolation", ["none", "namespace", "session"], "session"),
+      "session",
+    ),
+    runAs: attempt(() => reader.oneOf("run_as", ["host", "session-user"], "host"), "host"),
     permissions,
-    allowTrampolines: readTrampolines(reader, permissions.run, dir),
-    limits: readLimits(reader.child("limits")),
-    health: readHealth(reader.child("health")),
+    allowTrampolines: attempt(() => readTrampolines(reader, permissions.run, dir), []),
+    limits: attempt(() => readLimits(reader.child("limits")), none),
+    health: attempt(() => readHealth(reader.child("health")), {
+      intervalS: undefined,
+      timeoutS: undefined,
+    }),
     dir,
     entryPath: `${dir}/${entry}`,
     file,
   };
 }
 
-function readPermissions(reader: FieldReader | undefined): Record<PermissionKind, string[]> {
+function readPermissions(
+  reader: FieldReader | undefined,
+  attempt: Attempt,
+): Record<PermissionKind, string[]> {
   const permissions = Object.fromEntries(
     PERMISSION_KINDS.map((kind) => [kind, [] as string[]]),
   ) as Record<
@@ -171,13 +213,13 @@ function readPermissions(reader: FieldReader | undefined): Record<PermissionKind
     string[]
   >;
   if (!reader) return permissions;
-  reader.refuseUnknown(PERMISSION_KINDS);
+  attempt(() => reader.refuseUnknown(PERMISSION_KINDS), undefined);
   for (const kind of PERMISSION_KINDS) {
-    const entries = reader.stringList(kind);
+    const entries = attempt(() => reader.stringList(kind), []);
     entries.forEach((entry, index) => {
       const problem = checkPermissionEntry(kind, entry);
       if (problem) {
-        reader.failAt(kind, `entry ${index + 1} "${entry}" ${problem}`, `${kind}[${index}]`);
+        attempt(() => reader.failAt(`${kind}[${index}]`, `"${entry}" ${problem}`), undefined);
       }
     });
     permissions[kind] = kind === "env" || kind === "net" ? entries : entries.map(normalized);
@@ -199,11 +241,7 @@ function readTrampolines(reader: FieldReader, run: string[], dir: string): strin
     const parsed = normalizeEntry(entry);
     const normal = typeof parsed === "string" ? entry : parsed.normal;
     if (!run.includes(normal)) {
-      reader.failAt(
-        "allow_trampolines",
-        `entry ${index + 1} "${entry}" is not in permissions.run`,
-        `allow_trampolines[${index}]`,
-      );
+      reader.failAt(`allow_trampolines[${index}]`, `"${entry}" is not in permissions.run`);
     }
     return normal;
   });
@@ -212,11 +250,7 @@ function readTrampolines(reader: FieldReader, run: string[], dir: string): strin
     const path = entry.replace("${plugin_dir}", dir);
     const { problem } = checkProgram(path, allowed.includes(entry));
     if (problem) {
-      reader.child("permissions")!.failAt(
-        "run",
-        `entry ${index + 1} "${entry}" ${problem}`,
-        `run[${index}]`,
-      );
+      reader.child("permissions")!.failAt(`run[${index}]`, `"${entry}" ${problem}`);
     }
   });
   return allowed;

@@ -157,3 +157,33 @@ for (const [what, text, message, line] of BROKEN) {
     });
   });
 }
+
+Deno.test("parseManifest names a bad permission entry by one index and its own line", async () => {
+  const text = GOOD.replace(
+    'read: ["${plugin_dir}", "/usr/share/zoneinfo"]',
+    'read:\n    - "${plugin_dir}"\n    - "/usr/share/zoneinfo"\n    - "relative/path"',
+  );
+  const error = await parseManifest(text, FILE).then(() => undefined, (e: unknown) => e);
+  assert.ok(error instanceof PluginLoadError);
+  assert.equal(error.field, "permissions.read[2]");
+  assert.equal(error.line, 12);
+  assert.match(
+    error.message,
+    /^\/plugins\/demo\/plugin\.yaml:12: field "permissions\.read\[2\]" "relative\/path" /,
+  );
+  assert.doesNotMatch(error.message, /entry \d/);
+});
+
+Deno.test("parseManifest reports every bad field of a manifest in one pass, each with its line", async () => {
+  const text = GOOD.replace("isolation: session", "isolation: total")
+    .replace("run_as: session-user", "run_as: nobody")
+    .replace('run: ["/bin/sh"]', 'run: ["sh"]');
+  const error = await parseManifest(text, FILE).then(() => undefined, (e: unknown) => e);
+  assert.ok(error instanceof PluginLoadError);
+  const all = [error, ...error.related];
+  assert.deepEqual(all.map((e) => [e.field, e.line]), [
+    ["isolation", 6],
+    ["run_as", 7],
+    ["permissions.run[0]", 11],
+  ]);
+});

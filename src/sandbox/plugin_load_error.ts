@@ -7,6 +7,8 @@ export class PluginLoadError extends Error {
   readonly line: number | undefined;
   /** The manifest field at fault, when known (`permissions.read[1]`). */
   readonly field: string | undefined;
+  /** Further problems of the same file, found in the same pass (a manifest's other fields). */
+  readonly related: PluginLoadError[] = [];
 
   constructor(
     message: string,

@@ -19,6 +19,8 @@ export interface RunnerInit {
   /** The Worker's permissions: the manifest's, expanded for this instance. */
   permissions: Deno.PermissionOptionsObject;
   debug: boolean;
+  /** Only import the module and check its default export (`launchbox check`): no `create`. */
+  loadOnly?: boolean;
 }
 
 /** Plugin methods the host calls. */

@@ -11,6 +11,7 @@ import type { LauncherPlugin, LauncherPluginDefinition, PluginContext } from "..
 import { toWireError } from "./codec.ts";
 import { routeConsole as routeAllConsole } from "./airflow_worker_console.ts";
 import { explainRefusal } from "./friendly_error.ts";
+import { describeLoadFailure, missingDefinition } from "./load_failure.ts";
 import {
   type HostMessage,
   type PluginMethod,
@@ -81,11 +82,14 @@ async function start(init: RunnerInit): Promise<void> {
     // starts with a literal specifier, the literal dynamic imports inside that graph
     // included. The plugin's graph starts here from a computed URL, so Deno loads and
     // checks it with the Worker's permissions (hostile probes import_etc_shadow, …).
-    const module = await import(new URL(`file://${init.entryPath}`).href);
+    const module = await import(new URL(`file://${init.entryPath}`).href).catch((error) => {
+      throw describeLoadFailure(error, init.entryPath);
+    });
     const definition = module.default as Partial<LauncherPluginDefinition> | undefined;
     if (definition?.kind !== "launcher" || typeof definition.create !== "function") {
-      throw new TypeError(`${init.entryPath} must export default definePlugin(…)`);
+      throw missingDefinition(init.entryPath, "launcher");
     }
+    if (init.loadOnly) return post({ t: "ready", methods: [] });
     const { ctx, onJobsReply } = workerContext(init, post);
     jobsReplies = onJobsReply;
     plugin = await definition.create(ctx satisfies PluginContext);

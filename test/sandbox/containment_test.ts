@@ -72,7 +72,7 @@ Deno.test("A session instance cannot read another session's directory", async ()
 Deno.test("A plugin that throws at load fails to start with its name and reason", async () => {
   await assert.rejects(
     startFixture("throws_at_load"),
-    /^Error: Plugin "throws_at_load" could not start: Cannot load plugin "throws_at_load": this plugin is broken on purpose/,
+    /^Error: Plugin "throws_at_load" could not start: Cannot load plugin "throws_at_load": \S*throws_at_load\/mod\.ts:4: the module threw Error: this plugin is broken on purpose/,
   );
 });
 

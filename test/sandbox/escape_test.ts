@@ -112,7 +112,7 @@ Deno.test(
         assert.equal(reply.errorCode, 0);
         assert.match(
           String(reply.errorMessage),
-          /^Plugin "throws_at_load" instance "shared" is unavailable: Plugin "throws_at_load" could not start: Cannot load plugin "throws_at_load": this plugin is broken on purpose/,
+          /^Plugin "throws_at_load" instance "shared" is unavailable: Plugin "throws_at_load" could not start: Cannot load plugin "throws_at_load": \S*throws_at_load\/mod\.ts:4: the module threw Error: this plugin is broken on purpose/,
         );
         const jobs = await client.request(jobRequest(client, 3, "alice", "*"));
         assert.deepEqual(jobs.jobs, []);

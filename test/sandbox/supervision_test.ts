@@ -90,7 +90,7 @@ Deno.test(
           const failed = await submitNamed(client, "x");
           assert.match(
             String(failed.errorMessage),
-            /could not start: Cannot load plugin "fails_until_healthy": not healthy yet/,
+            /could not start: Cannot load plugin "fails_until_healthy": \S+\/mod\.ts:\d+: the module threw Error: not healthy yet/,
           );
         }
         const fast = await submitNamed(client, "x");

@@ -14,6 +14,7 @@ import {
 } from "./conformance_profile.ts";
 import { fail, messageOf, TERMINAL_STATUSES } from "./_checks.ts";
 import { abortAfterFirst, type AbortOutcome } from "./_streams.ts";
+import { expectNothingLeft, watchLeftovers } from "./_leftovers.ts";
 import type { TestHost } from "./test_host.ts";
 
 /** A check that could not run, and why. */
@@ -118,13 +119,16 @@ function expectPromptEnd(what: string, outcome: AbortOutcome<unknown>): void {
   if (!outcome.ended) fail(`${what} was still open ${ABORT_GRACE_MS} ms after its signal aborted`);
 }
 
-/** Stop: a running job ends with `profile.stop`'s status and one of its exit codes. */
-export function checkStop(host: TestHost, profile: ResolvedProfile): Promise<void> {
+/**
+ * Stop: a running job ends with `profile.stop`'s status and one of its exit codes, and
+ * nothing of it is left running (see {@linkcode watchLeftovers}).
+ */
+export function checkStop(host: TestHost, profile: ResolvedProfile): Promise<Skipped | void> {
   return controlEnd(host, profile, "stop");
 }
 
-/** Kill: a running job ends with `profile.kill`'s status and one of its exit codes. */
-export function checkKill(host: TestHost, profile: ResolvedProfile): Promise<void> {
+/** Kill: like Stop, with `profile.kill`. */
+export function checkKill(host: TestHost, profile: ResolvedProfile): Promise<Skipped | void> {
   return controlEnd(host, profile, "kill");
 }
 
@@ -132,11 +136,15 @@ async function controlEnd(
   host: TestHost,
   profile: ResolvedProfile,
   operation: "stop" | "kill",
-): Promise<void> {
-  await withRunningJob(host, profile, async (job) => {
+): Promise<Skipped | void> {
+  return await withRunningJob(host, profile, async (job) => {
+    const leftovers = await watchLeftovers(profile, job);
     expectControlResult(operation, await host.control(job.id, operation));
     const ended = await host.waitForStatus(job.id, TERMINAL_STATUSES, profile.jobCompleteTimeoutMs);
     expectEnd(operation, ended, profile[operation]);
+    if ("skipped" in leftovers) return leftovers;
+    const name = operation === "stop" ? "Stop" : "Kill";
+    await expectNothingLeft(name, ended, leftovers, profile.jobCompleteTimeoutMs);
   });
 }
 

@@ -113,11 +113,11 @@ const WORKFLOWS: readonly Step[] = [
     run: (host, profile) => checkStreamCancellation(host, profile),
   },
   {
-    name: (profile) => `Stop: a running job ends as ${ends(profile.stop)}`,
+    name: (profile) => `Stop: a running job ends as ${ends(profile.stop)}, leaving nothing running`,
     run: (host, profile) => checkStop(host, profile),
   },
   {
-    name: (profile) => `Kill: a running job ends as ${ends(profile.kill)}`,
+    name: (profile) => `Kill: a running job ends as ${ends(profile.kill)}, leaving nothing running`,
     run: (host, profile) => checkKill(host, profile),
   },
   {

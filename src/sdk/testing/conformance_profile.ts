@@ -1,3 +1,4 @@
+import type { Job } from "../job.ts";
 import type { JobStatus } from "../job_status.ts";
 import type { JobFields } from "./test_host.ts";
 
@@ -70,12 +71,19 @@ export interface ConformanceProfile {
   readonly jobCompleteTimeoutMs?: number;
   /** How long an output or resource stream may take to deliver and end. Default 10 s. */
   readonly outputTimeoutMs?: number;
+  /**
+   * What of a job is still alive on the scheduler (say, its steps on the nodes), one
+   * description each; empty once nothing is. After Stop and Kill the suite polls it until
+   * it is empty, up to `jobCompleteTimeoutMs`. Default: for a job whose `pid` is a process
+   * the test started, every process in its process group or below it (read from `/proc`).
+   */
+  readonly leftovers?: (job: Job) => Promise<readonly string[]>;
 }
 
 /** A profile with every default filled in. */
 export type ResolvedProfile =
-  & Readonly<Required<Omit<ConformanceProfile, "skip">>>
-  & Pick<ConformanceProfile, "skip">;
+  & Readonly<Required<Omit<ConformanceProfile, "skip" | "leftovers">>>
+  & Pick<ConformanceProfile, "skip" | "leftovers">;
 
 /** The defaults of the optional profile fields (the Go SDK's, where it has one). */
 export const PROFILE_DEFAULTS = {
