@@ -48,8 +48,10 @@ async function loadLauncher(manifest: Manifest, scratch: string): Promise<void> 
   const factory = runnerFactory({
     manifest,
     config: {},
-    instancesRoot: scratch,
-    instanceDir: (key) => `${scratch}/${manifest.name}/${key}`,
+    // Laid out as the host lays out its scratch path: the scratch root (never readable by
+    // a plugin) holds the instances root, which holds the instance directories.
+    instancesRoot: `${scratch}/instances`,
+    instanceDir: (key) => `${scratch}/instances/${manifest.name}/${key}`,
     users: new UserDirectory(),
     debug: false,
     loadOnly: true,

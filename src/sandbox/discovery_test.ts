@@ -154,7 +154,7 @@ Deno.test("selectPlugin names why the plugin --plugin-name asks for was refused,
   const found = { dir: "/p", plugins: [], errors: [refused] };
   assert.throws(
     () => selectPlugin(found, { kind: "launcher", pluginName: "leaks" }),
-    /plugin "leaks" was refused: \/p\/leaks\/secret: link "\/p\/leaks\/secret" points outside/,
+    /plugin "leaks" \(--plugin-name\) was skipped: link "\/p\/leaks\/secret" points outside/,
   );
 });
 

@@ -2,7 +2,7 @@ import { type Fail, FieldReader } from "./_field_reader.ts";
 import { SDK_MAJOR } from "../sdk/mod.ts";
 import { type ManifestDocument, parseManifestYaml } from "./_manifest_yaml.ts";
 import { checkPermissionEntry, PERMISSION_KINDS, type PermissionKind } from "./permission_rules.ts";
-import { type EntryPath, normalizeEntry } from "./entry_path.ts";
+import { normalizeEntry } from "./entry_path.ts";
 import { PluginLoadError } from "./plugin_load_error.ts";
 import { checkProgram } from "./run_programs.ts";
 
@@ -85,6 +85,8 @@ export async function parseManifest(text: string, file: string): Promise<Manifes
   attempt(() => reader.refuseUnknown(TOP_KEYS), undefined);
   const dir = file.slice(0, file.lastIndexOf("/")) || "/";
   const manifest = readFields(reader, { dir, file, text, attempt });
+  // In the file's order, whatever order the fields were read in.
+  problems.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity));
   const [first, ...others] = problems;
   if (first) {
     first.related.push(...others);
@@ -227,8 +229,10 @@ function readPermissions(
   return permissions;
 }
 
+/** The normalised entry; one the rules refused (already reported) is kept as written. */
 function normalized(entry: string): string {
-  return (normalizeEntry(entry) as EntryPath).normal;
+  const parsed = normalizeEntry(entry);
+  return typeof parsed === "string" ? entry : parsed.normal;
 }
 
 /**

@@ -47,7 +47,7 @@ const BROKEN: [string, string, RegExp, number | undefined][] = [
   [
     "trampoline without opt-in",
     GOOD.replace('allow_trampolines: ["/bin/sh"]\n', ""),
-    /field "permissions\.run\[0\]" entry 1 "\/bin\/sh" is a program that runs other programs by name \(Deno included\); list it under allow_trampolines/,
+    /field "permissions\.run\[0\]" "\/bin\/sh" is a program that runs other programs by name \(Deno included\); list it under allow_trampolines/,
     11,
   ],
   [
@@ -62,13 +62,13 @@ const BROKEN: [string, string, RegExp, number | undefined][] = [
   [
     "opt-in for a program not granted",
     GOOD.replace('allow_trampolines: ["/bin/sh"]', 'allow_trampolines: ["/usr/bin/env"]'),
-    /field "allow_trampolines\[0\]" entry 1 "\/usr\/bin\/env" is not in permissions\.run/,
+    /field "allow_trampolines\[0\]" "\/usr\/bin\/env" is not in permissions\.run/,
     14,
   ],
   [
     "env as a program",
     GOOD.replace('run: ["/bin/sh"]', 'run: ["/bin/sh", "/usr/bin/env"]'),
-    /entry 2 "\/usr\/bin\/env" is a program that runs other programs by name/,
+    /"permissions\.run\[1\]" "\/usr\/bin\/env" is a program that runs other programs by name/,
     11,
   ],
   ["unknown key", GOOD.replace("kind: launcher", "knid: launcher"), /unknown field "knid"/, 3],
@@ -185,5 +185,6 @@ Deno.test("parseManifest reports every bad field of a manifest in one pass, each
     ["isolation", 6],
     ["run_as", 7],
     ["permissions.run[0]", 11],
+    ["allow_trampolines[0]", 14],
   ]);
 });

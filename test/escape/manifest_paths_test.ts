@@ -87,7 +87,10 @@ for (const [index, [name, probe, config, message]] of PROBES.entries()) {
           assert.fail(`The host served ${name}: ${JSON.stringify(job.statusMessage)}`);
         }
         assert.equal(outcome.code, 2);
-        assert.match(outcome.stderr, new RegExp(`plugin "${name}" was refused: `));
+        assert.match(
+          outcome.stderr,
+          new RegExp(`plugin "${name}" \\(--plugin-name\\) was skipped: `),
+        );
         assert.match(outcome.stderr, message);
       });
     },
