@@ -1,0 +1,60 @@
+import postgres, { type Sql } from "postgres";
+
+/** How many connections one store opens for queries (LISTEN uses one more of its own). */
+export const PG_MAX_CONNECTIONS = 4;
+
+/** Seconds a connection attempt may take before the store gives up on it. */
+export const PG_CONNECT_TIMEOUT_S = 10;
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,39}$/;
+
+/** Where a store connects: a URL (else libpq's `PG*` variables) and a schema. */
+export interface PgTarget {
+  url?: string;
+  schema: string;
+}
+
+/**
+ * A URL fit for messages and logs: the password replaced by `***`. A value that is not a
+ * URL is described, not quoted, since it may hold a secret.
+ */
+export function redactUrl(url: string | undefined): string {
+  if (url === undefined) return "from the PG* environment variables";
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== "") parsed.password = "***";
+    return `"${parsed.href}"`;
+  } catch {
+    return "(a URL that does not parse)";
+  }
+}
+
+/** The notification channel of a schema: one per schema, as jobs are. */
+export function channelOf(schema: string): string {
+  return schema === "public" ? "launchbox_jobs" : `launchbox_jobs__${schema}`;
+}
+
+/** Opens a connection pool on `target`, its `search_path` set to the schema. */
+export function connect(target: PgTarget): Sql {
+  if (!SCHEMA_NAME.test(target.schema)) {
+    throw new TypeError(
+      `Cannot open job store: schema "${target.schema}" must match ${SCHEMA_NAME.source}`,
+    );
+  }
+  const options = {
+    max: PG_MAX_CONNECTIONS,
+    connect_timeout: PG_CONNECT_TIMEOUT_S,
+    onnotice: () => {},
+    connection: { search_path: target.schema, application_name: "launchbox" },
+  };
+  return target.url === undefined ? postgres(options) : postgres(target.url, options);
+}
+
+/** Creates the schema when it is not `public` and does not exist yet. */
+export async function ensureSchema(sql: Sql, schema: string): Promise<void> {
+  if (schema === "public") return;
+  // Two nodes creating it at once: the loser gets a duplicate error, and the schema exists.
+  await sql.unsafe(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch((error) => {
+    if (!["42P06", "23505"].includes((error as { code?: string }).code ?? "")) throw error;
+  });
+}

@@ -1,0 +1,11 @@
+/** The job store on PostgreSQL for load-balanced Launcher nodes (issue #14). */
+export {
+  HISTORY_RETENTION_MS,
+  OWN_NOTIFICATION_WAIT_MS,
+  type PgStoredJob,
+  PostgresJobStore,
+  type PostgresJobStoreOptions,
+} from "./postgres_job_store.ts";
+export { type NodeLease, NodeRegistry, type NodeRegistryOptions } from "./node_registry.ts";
+export { PG_SCHEMA_VERSION } from "./_schema.ts";
+export { redactUrl } from "./_connect.ts";

@@ -1,0 +1,334 @@
+import type { Sql } from "postgres";
+import {
+  isTerminalStatus,
+  type Job,
+  JOB_STATUSES,
+  type JobFilter,
+  type JobStatus,
+  type JobUpdate,
+} from "../../../sdk/mod.ts";
+import type { JobScope } from "../_query.ts";
+import { checkMeta, formatTime, pickFields, recordOf, seqOf } from "../_rows.ts";
+import { mergeUpdate } from "../_update.ts";
+import type { JobMeta, JobUpdateResult, StoredJob } from "../job_store.ts";
+import type { AsyncJobStore } from "../store_interface.ts";
+import { ChangeFeed, changePayload } from "./_change_feed.ts";
+import { channelOf, connect, ensureSchema, redactUrl } from "./_connect.ts";
+import { listingQuery } from "./_query.ts";
+import { migrate } from "./_schema.ts";
+import * as SQL from "./_statements.ts";
+
+/** Options for {@linkcode PostgresJobStore.open}. */
+export interface PostgresJobStoreOptions {
+  /** `postgres://user:password@host:port/db`; absent: libpq's `PG*` environment variables. */
+  url?: string;
+  /** The schema holding the tables (created when missing); `"public"` by default. */
+  schema?: string;
+  /** This node's name: recorded as the owner of the jobs it inserts. */
+  nodeId: string;
+  /** Hours after its last update that `expire()` removes a job in a terminal status. */
+  expiryHours: number;
+  /** Stamps `lastUpdateTime` and drives expiry; defaults to the system clock. */
+  clock?: { now(): Date };
+  /** Told about errors thrown by subscribers and of the change feed. */
+  onListenerError?: (error: unknown) => void;
+}
+
+/** A stored job with the node that inserted it. */
+export interface PgStoredJob extends StoredJob {
+  node: string;
+}
+
+/**
+ * How long a write waits for its own notification to come back through LISTEN before it
+ * resolves anyway (the listen connection may be reconnecting; the change is committed).
+ */
+export const OWN_NOTIFICATION_WAIT_MS = 2_000;
+
+/** Changes and tombstones older than this are pruned by `expire()`. */
+export const HISTORY_RETENTION_MS = 3_600_000;
+
+const LIVE_STATUSES = JOB_STATUSES.filter((status) => !isTerminalStatus(status));
+const TERMINAL_STATUSES = JOB_STATUSES.filter(isTerminalStatus);
+const HOUR_MS = 3_600_000;
+const UNIQUE_VIOLATION = "23505";
+
+/**
+ * The job store on PostgreSQL, shared by every Launcher node of a load-balanced cluster:
+ * the SQLite store's semantics (see {@linkcode AsyncJobStore}) with IDs from one sequence,
+ * so unique across nodes, and subscribers told about every node's changes through
+ * LISTEN/NOTIFY ({@linkcode ChangeFeed}).
+ */
+export class PostgresJobStore implements AsyncJobStore {
+  readonly #sql: Sql;
+  readonly #where: string;
+  readonly #channel: string;
+  readonly #nodeId: string;
+  readonly #expiryMs: number;
+  readonly #clock: { now(): Date };
+  readonly #feed: ChangeFeed;
+  #closed = false;
+
+  private constructor(sql: Sql, where: string, schema: string, options: PostgresJobStoreOptions) {
+    this.#sql = sql;
+    this.#where = where;
+    this.#channel = channelOf(schema);
+    this.#nodeId = options.nodeId;
+    this.#expiryMs = options.expiryHours * HOUR_MS;
+    this.#clock = options.clock ?? { now: () => new Date() };
+    this.#feed = new ChangeFeed(sql, this.#channel, options.onListenerError ?? (() => {}));
+  }
+
+  /** Connects, creates or migrates the schema, and starts listening for changes. */
+  static async open(options: PostgresJobStoreOptions): Promise<PostgresJobStore> {
+    const where = redactUrl(options.url);
+    const hours = options.expiryHours;
+    if (typeof hours !== "number" || !(hours >= 0) || hours === Infinity) {
+      throw new RangeError(`Cannot open job store ${where}: expiryHours ${hours} is not >= 0`);
+    }
+    if (typeof options.nodeId !== "string" || options.nodeId === "") {
+      throw new TypeError(`Cannot open job store ${where}: nodeId must be a non-empty string`);
+    }
+    const schema = options.schema ?? "public";
+    const sql = connect({ ...(options.url === undefined ? {} : { url: options.url }), schema });
+    const store = new PostgresJobStore(sql, where, schema, options);
+    try {
+      await ensureSchema(sql, schema);
+      await migrate(sql, where);
+      await store.#feed.start();
+      return store;
+    } catch (error) {
+      await sql.end({ timeout: 1 }).catch(() => {});
+      if (error instanceof Error && error.message.startsWith("Cannot ")) throw error;
+      throw new Error(`Cannot open job store ${where}: ${messageOf(error)}`, { cause: error });
+    }
+  }
+
+  /** The node name this store records on the jobs it inserts. */
+  get nodeId(): string {
+    return this.#nodeId;
+  }
+
+  /** The connection pool, for the node registry and tests. */
+  get sql(): Sql {
+    return this.#sql;
+  }
+
+  async insert(draft: Omit<Job, "id">, meta: JobMeta): Promise<Job> {
+    this.#assertOpen();
+    checkMeta(meta);
+    const record = recordOf(draft, this.#clock.now().getTime());
+    const key = meta.idempotencyKey;
+    if (key !== undefined) await this.#refuseUsedKey(record.user, key);
+    const [next] = await this.#sql`SELECT nextval(pg_get_serial_sequence('jobs', 'seq')) AS seq`;
+    const seq = Number(next!.seq);
+    const job = { id: String(seq), ...record.job } as Job;
+    const body = JSON.stringify(job);
+    try {
+      await this.#sql.unsafe(SQL.INSERT_JOB, [
+        seq,
+        record.user,
+        record.status,
+        record.submissionMs,
+        record.updateMs,
+        meta.instanceKey,
+        meta.plugin,
+        this.#nodeId,
+        key ?? null,
+        record.tags,
+        body,
+        this.#channel,
+        changePayload(seq, 1, body),
+      ]);
+    } catch (error) {
+      if (key !== undefined && codeOf(error) === UNIQUE_VIOLATION) {
+        await this.#refuseUsedKey(record.user, key);
+      }
+      throw error;
+    }
+    await this.#feed.delivered(seq, 1, OWN_NOTIFICATION_WAIT_MS);
+    return job;
+  }
+
+  async #refuseUsedKey(user: string, key: string): Promise<void> {
+    const existing = await this.findByIdempotencyKey(user, key);
+    if (existing === undefined) return;
+    throw new Error(
+      `Cannot insert job: idempotency key "${key}" of user "${user}" ` +
+        `already belongs to job "${existing.id}"`,
+    );
+  }
+
+  async findByIdempotencyKey(user: string, key: string): Promise<Job | undefined> {
+    this.#assertOpen();
+    const [row] = await this.#sql.unsafe<SQL.PgJobRow[]>(
+      `SELECT ${SQL.ROW_COLUMNS} FROM jobs WHERE "user" = $1 AND idempotency_key = $2`,
+      [user, key],
+    );
+    return row === undefined ? undefined : JSON.parse(row.body);
+  }
+
+  async get(id: string): Promise<PgStoredJob | undefined> {
+    this.#assertOpen();
+    const seq = seqOf(id);
+    if (seq === undefined) return undefined;
+    const [row] = await this.#sql.unsafe<SQL.PgJobRow[]>(
+      `SELECT ${SQL.ROW_COLUMNS} FROM jobs WHERE seq = $1`,
+      [seq],
+    );
+    return row === undefined ? undefined : storedOf(row);
+  }
+
+  async getVisible(user: string, id: string, fields?: readonly string[]): Promise<Job | undefined> {
+    const job = (await this.get(id))?.job;
+    if (job === undefined || (user !== "*" && job.user !== user)) return undefined;
+    return pickFields(job, fields);
+  }
+
+  async list(user: string, filter: JobFilter = {}, fields?: readonly string[]): Promise<Job[]> {
+    return (await this.#select({ user }, filter)).map((row) => pickFields(jobOf(row), fields));
+  }
+
+  async listByInstance(instanceKey: string, filter: JobFilter = {}): Promise<Job[]> {
+    return (await this.#select({ instanceKey }, filter)).map(jobOf);
+  }
+
+  async liveJobs(instanceKey?: string): Promise<Job[]> {
+    const scope = instanceKey === undefined ? {} : { instanceKey };
+    return (await this.#select(scope, { statuses: LIVE_STATUSES })).map(jobOf);
+  }
+
+  /** Jobs inserted through `nodeId`, those not in a terminal status only when `live`. */
+  async jobsOfNode(nodeId: string, options: { live?: boolean } = {}): Promise<PgStoredJob[]> {
+    this.#assertOpen();
+    const statuses = options.live ? LIVE_STATUSES : JOB_STATUSES;
+    const rows = await this.#sql.unsafe<SQL.PgJobRow[]>(
+      `SELECT ${SQL.ROW_COLUMNS} FROM jobs WHERE node_id = $1 AND status = ANY($2::text[])
+        ORDER BY seq`,
+      [nodeId, [...statuses]],
+    );
+    return rows.map(storedOf);
+  }
+
+  async #select(scope: JobScope, filter: JobFilter): Promise<SQL.PgJobRow[]> {
+    this.#assertOpen();
+    const query = listingQuery(scope, filter);
+    return await this.#sql.unsafe<SQL.PgJobRow[]>(query.text, query.params);
+  }
+
+  async update(id: string, change: JobUpdate): Promise<JobUpdateResult | undefined> {
+    this.#assertOpen();
+    const seq = seqOf(id);
+    if (seq === undefined) return undefined;
+    const outcome = await this.#sql.begin(async (tx) => {
+      const [row] = await tx`SELECT body, change_seq FROM jobs WHERE seq = ${seq} FOR UPDATE`;
+      if (row === undefined) return undefined;
+      const current = JSON.parse(row.body) as Job;
+      const merge = mergeUpdate(current, change);
+      if (merge.kind === "rejected") {
+        return { result: { job: current, changed: false, rejected: merge.reason } };
+      }
+      if (merge.changed.length === 0) return { result: { job: current, changed: false } };
+      const job = merge.job;
+      const now = this.#clock.now().getTime();
+      job.lastUpdateTime = formatTime(now);
+      const body = JSON.stringify(job);
+      const notify = merge.changed.includes("status") || merge.changed.includes("statusMessage");
+      if (!notify) {
+        await tx.unsafe(SQL.UPDATE_QUIET, [seq, job.status!, now, body]);
+        return { result: { job, changed: true } };
+      }
+      const changeSeq = Number(row.change_seq) + 1;
+      const payload = changePayload(seq, changeSeq, body);
+      await tx.unsafe(SQL.UPDATE_NOTIFY, [
+        seq,
+        job.status!,
+        now,
+        body,
+        changeSeq,
+        this.#channel,
+        payload,
+      ]);
+      return { result: { job, changed: true }, changeSeq };
+    });
+    if (outcome?.changeSeq !== undefined) {
+      await this.#feed.delivered(seq, outcome.changeSeq, OWN_NOTIFICATION_WAIT_MS);
+    }
+    return outcome?.result as JobUpdateResult | undefined;
+  }
+
+  async remove(id: string): Promise<boolean> {
+    this.#assertOpen();
+    const seq = seqOf(id);
+    if (seq === undefined) return false;
+    const rows = await this.#sql.unsafe(SQL.REMOVE_JOB, [this.#channel, seq]);
+    if (rows.length === 0) return false;
+    await this.#feed.delivered(seq, "removed", OWN_NOTIFICATION_WAIT_MS);
+    return true;
+  }
+
+  async expire(): Promise<string[]> {
+    this.#assertOpen();
+    const cutoff = this.#clock.now().getTime() - this.#expiryMs;
+    const rows = await this.#sql.unsafe(SQL.REMOVE_EXPIRED, [
+      this.#channel,
+      [...TERMINAL_STATUSES],
+      cutoff,
+    ]);
+    const seqs = rows.map((row) => Number(row.seq));
+    const before = new Date(Date.now() - HISTORY_RETENTION_MS);
+    for (const prune of SQL.PRUNE_HISTORY) await this.#sql.unsafe(prune, [before]);
+    await Promise.all(
+      seqs.map((seq) => this.#feed.delivered(seq, "removed", OWN_NOTIFICATION_WAIT_MS)),
+    );
+    return seqs.map(String);
+  }
+
+  subscribe(listener: (job: Job) => void): () => void {
+    return this.#feed.changes.add(listener);
+  }
+
+  subscribeRemovals(listener: (removed: StoredJob) => void): () => void {
+    return this.#feed.removals.add(listener);
+  }
+
+  async countByStatus(): Promise<Record<JobStatus, number>> {
+    this.#assertOpen();
+    const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
+    const rows = await this.#sql`SELECT status, count(*) AS n FROM jobs GROUP BY status`;
+    for (const { status, n } of rows) if (status in counts) counts[status as JobStatus] = Number(n);
+    return counts;
+  }
+
+  /** Stops listening and closes the connections; later calls reject. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#feed.stop();
+    await this.#sql.end({ timeout: 5 });
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new Error(`Cannot use job store ${this.#where}: it is closed`);
+  }
+}
+
+function jobOf(row: SQL.PgJobRow): Job {
+  return JSON.parse(row.body);
+}
+
+function storedOf(row: SQL.PgJobRow): PgStoredJob {
+  return { job: jobOf(row), instanceKey: row.instance_key, plugin: row.plugin, node: row.node_id };
+}
+
+function codeOf(error: unknown): string | undefined {
+  return (error as { code?: string } | null)?.code;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
