@@ -8,12 +8,12 @@ import {
   type JobUpdate,
 } from "../../../sdk/mod.ts";
 import type { JobScope } from "../_query.ts";
-import { checkMeta, formatTime, pickFields, recordOf, seqOf } from "../_rows.ts";
-import { mergeUpdate } from "../_update.ts";
+import { checkMeta, pickFields, recordOf, seqOf } from "../_rows.ts";
 import type { JobMeta, JobUpdateResult, StoredJob } from "../job_store.ts";
 import type { AsyncJobStore } from "../store_interface.ts";
 import { ChangeFeed, changePayload } from "./_change_feed.ts";
 import { channelOf, connect, ensureSchema, redactUrl } from "./_connect.ts";
+import { mergeAndWrite } from "./_merge_write.ts";
 import { listingQuery } from "./_query.ts";
 import { migrate } from "./_schema.ts";
 import * as SQL from "./_statements.ts";
@@ -220,41 +220,13 @@ export class PostgresJobStore implements AsyncJobStore {
     this.#assertOpen();
     const seq = seqOf(id);
     if (seq === undefined) return undefined;
-    const outcome = await this.#sql.begin(async (tx) => {
-      const [row] = await tx`SELECT body, change_seq FROM jobs WHERE seq = ${seq} FOR UPDATE`;
-      if (row === undefined) return undefined;
-      const current = JSON.parse(row.body) as Job;
-      const merge = mergeUpdate(current, change);
-      if (merge.kind === "rejected") {
-        return { result: { job: current, changed: false, rejected: merge.reason } };
-      }
-      if (merge.changed.length === 0) return { result: { job: current, changed: false } };
-      const job = merge.job;
-      const now = this.#clock.now().getTime();
-      job.lastUpdateTime = formatTime(now);
-      const body = JSON.stringify(job);
-      const notify = merge.changed.includes("status") || merge.changed.includes("statusMessage");
-      if (!notify) {
-        await tx.unsafe(SQL.UPDATE_QUIET, [seq, job.status!, now, body]);
-        return { result: { job, changed: true } };
-      }
-      const changeSeq = Number(row.change_seq) + 1;
-      const payload = changePayload(seq, changeSeq, body);
-      await tx.unsafe(SQL.UPDATE_NOTIFY, [
-        seq,
-        job.status!,
-        now,
-        body,
-        changeSeq,
-        this.#channel,
-        payload,
-      ]);
-      return { result: { job, changed: true }, changeSeq };
-    });
+    const outcome = await this.#sql.begin((tx) =>
+      mergeAndWrite(tx, seq, change, { now: this.#clock.now().getTime(), channel: this.#channel })
+    );
     if (outcome?.changeSeq !== undefined) {
       await this.#feed.delivered(seq, outcome.changeSeq, OWN_NOTIFICATION_WAIT_MS);
     }
-    return outcome?.result as JobUpdateResult | undefined;
+    return outcome?.result;
   }
 
   async remove(id: string): Promise<boolean> {
