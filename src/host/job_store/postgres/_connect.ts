@@ -1,4 +1,5 @@
 import postgres, { type Sql } from "postgres";
+export { redactUrl } from "./redact_url.ts";
 
 /** How many connections one store opens for queries (LISTEN uses one more of its own). */
 export const PG_MAX_CONNECTIONS = 4;
@@ -12,21 +13,6 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,39}$/;
 export interface PgTarget {
   url?: string;
   schema: string;
-}
-
-/**
- * A URL fit for messages and logs: the password replaced by `***`. A value that is not a
- * URL is described, not quoted, since it may hold a secret.
- */
-export function redactUrl(url: string | undefined): string {
-  if (url === undefined) return "from the PG* environment variables";
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== "") parsed.password = "***";
-    return `"${parsed.href}"`;
-  } catch {
-    return "(a URL that does not parse)";
-  }
 }
 
 /** The notification channel of a schema: one per schema, as jobs are. */

@@ -8,4 +8,4 @@ export {
 } from "./postgres_job_store.ts";
 export { type NodeLease, NodeRegistry, type NodeRegistryOptions } from "./node_registry.ts";
 export { PG_SCHEMA_VERSION } from "./_schema.ts";
-export { redactUrl } from "./_connect.ts";
+export { redactUrl } from "./redact_url.ts";
