@@ -7,5 +7,6 @@ export {
   type PostgresJobStoreOptions,
 } from "./postgres_job_store.ts";
 export { type NodeLease, NodeRegistry, type NodeRegistryOptions } from "./node_registry.ts";
+export { failOver, type FailoverPolicy, type FailoverResult, nodeLostMessage } from "./failover.ts";
 export { PG_SCHEMA_VERSION } from "./_schema.ts";
 export { redactUrl } from "./redact_url.ts";

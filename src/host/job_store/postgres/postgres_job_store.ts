@@ -210,6 +210,19 @@ export class PostgresJobStore implements AsyncJobStore {
     return rows.map(storedOf);
   }
 
+  /**
+   * Moves a job from node `from` to node `to`; `false` when it is gone or no longer
+   * `from`'s (so two claimants cannot both take it).
+   */
+  async reassign(id: string, from: string, to: string): Promise<boolean> {
+    this.#assertOpen();
+    const seq = seqOf(id);
+    if (seq === undefined) return false;
+    const rows = await this.#sql`UPDATE jobs SET node_id = ${to}
+      WHERE seq = ${seq} AND node_id = ${from} RETURNING seq`;
+    return rows.length === 1;
+  }
+
   async #select(scope: JobScope, filter: JobFilter): Promise<SQL.PgJobRow[]> {
     this.#assertOpen();
     const query = listingQuery(scope, filter);
