@@ -1,3 +1,5 @@
+import type { Job } from "../../../sdk/mod.ts";
+import type { StoredJob } from "../job_store.ts";
 import { REMOVAL_PAYLOAD_SQL } from "./_change_feed.ts";
 
 /** The columns every job read selects, in `PgJobRow` order. */
@@ -9,6 +11,21 @@ export interface PgJobRow {
   instance_key: string;
   plugin: string;
   node_id: string;
+}
+
+/** A stored job with the node that inserted it. */
+export interface PgStoredJob extends StoredJob {
+  node: string;
+}
+
+/** The job a row holds. */
+export function jobOf(row: PgJobRow): Job {
+  return JSON.parse(row.body);
+}
+
+/** The job a row holds, with its owner instance, plugin and node. */
+export function storedOf(row: PgJobRow): PgStoredJob {
+  return { job: jobOf(row), instanceKey: row.instance_key, plugin: row.plugin, node: row.node_id };
 }
 
 /**

@@ -17,6 +17,9 @@ import { mergeAndWrite } from "./_merge_write.ts";
 import { listingQuery } from "./_query.ts";
 import { migrate } from "./_schema.ts";
 import * as SQL from "./_statements.ts";
+import { jobOf, type PgJobRow, type PgStoredJob, storedOf } from "./_statements.ts";
+
+export type { PgStoredJob } from "./_statements.ts";
 
 /** Options for {@linkcode PostgresJobStore.open}. */
 export interface PostgresJobStoreOptions {
@@ -32,11 +35,6 @@ export interface PostgresJobStoreOptions {
   clock?: { now(): Date };
   /** Told about errors thrown by subscribers and of the change feed. */
   onListenerError?: (error: unknown) => void;
-}
-
-/** A stored job with the node that inserted it. */
-export interface PgStoredJob extends StoredJob {
-  node: string;
 }
 
 /**
@@ -161,7 +159,7 @@ export class PostgresJobStore implements AsyncJobStore {
 
   async findByIdempotencyKey(user: string, key: string): Promise<Job | undefined> {
     this.#assertOpen();
-    const [row] = await this.#sql.unsafe<SQL.PgJobRow[]>(
+    const [row] = await this.#sql.unsafe<PgJobRow[]>(
       `SELECT ${SQL.ROW_COLUMNS} FROM jobs WHERE "user" = $1 AND idempotency_key = $2`,
       [user, key],
     );
@@ -172,7 +170,7 @@ export class PostgresJobStore implements AsyncJobStore {
     this.#assertOpen();
     const seq = seqOf(id);
     if (seq === undefined) return undefined;
-    const [row] = await this.#sql.unsafe<SQL.PgJobRow[]>(
+    const [row] = await this.#sql.unsafe<PgJobRow[]>(
       `SELECT ${SQL.ROW_COLUMNS} FROM jobs WHERE seq = $1`,
       [seq],
     );
@@ -202,7 +200,7 @@ export class PostgresJobStore implements AsyncJobStore {
   async jobsOfNode(nodeId: string, options: { live?: boolean } = {}): Promise<PgStoredJob[]> {
     this.#assertOpen();
     const statuses = options.live ? LIVE_STATUSES : JOB_STATUSES;
-    const rows = await this.#sql.unsafe<SQL.PgJobRow[]>(
+    const rows = await this.#sql.unsafe<PgJobRow[]>(
       `SELECT ${SQL.ROW_COLUMNS} FROM jobs WHERE node_id = $1 AND status = ANY($2::text[])
         ORDER BY seq`,
       [nodeId, [...statuses]],
@@ -223,10 +221,10 @@ export class PostgresJobStore implements AsyncJobStore {
     return rows.length === 1;
   }
 
-  async #select(scope: JobScope, filter: JobFilter): Promise<SQL.PgJobRow[]> {
+  async #select(scope: JobScope, filter: JobFilter): Promise<PgJobRow[]> {
     this.#assertOpen();
     const query = listingQuery(scope, filter);
-    return await this.#sql.unsafe<SQL.PgJobRow[]>(query.text, query.params);
+    return await this.#sql.unsafe<PgJobRow[]>(query.text, query.params);
   }
 
   async update(id: string, change: JobUpdate): Promise<JobUpdateResult | undefined> {
@@ -300,14 +298,6 @@ export class PostgresJobStore implements AsyncJobStore {
   #assertOpen(): void {
     if (this.#closed) throw new Error(`Cannot use job store ${this.#where}: it is closed`);
   }
-}
-
-function jobOf(row: SQL.PgJobRow): Job {
-  return JSON.parse(row.body);
-}
-
-function storedOf(row: SQL.PgJobRow): PgStoredJob {
-  return { job: jobOf(row), instanceKey: row.instance_key, plugin: row.plugin, node: row.node_id };
 }
 
 function codeOf(error: unknown): string | undefined {
