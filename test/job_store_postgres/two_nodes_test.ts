@@ -1,45 +1,10 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import type { Job, JobFilter } from "../../src/sdk/mod.ts";
+import type { JobFilter } from "../../src/sdk/mod.ts";
 import { PostgresJobStore } from "../../src/host/job_store/postgres/mod.ts";
-import { dropSchema, freshSchema, privatePostgres } from "../_support/postgres.ts";
+import { freshSchema } from "../_support/postgres.ts";
+import { draft, META, test, twoNodes } from "./_two_nodes.ts";
 import { waitUntil } from "../_support/wait.ts";
-
-const target = await privatePostgres();
-const skip = "skip" in target ? target.skip : undefined;
-const META = { instanceKey: "shared", plugin: "local" };
-
-function draft(fields: Partial<Job> = {}): Omit<Job, "id"> {
-  return { user: "alice", status: "Pending", ...fields };
-}
-
-/** Two stores ("nodes") on one schema, and the URL, closed and dropped afterwards. */
-async function twoNodes() {
-  const url = (target as { url: string }).url;
-  const schema = freshSchema();
-  const open = (nodeId: string) => PostgresJobStore.open({ url, schema, nodeId, expiryHours: 1 });
-  const a = await open("node-a");
-  const b = await open("node-b");
-  return {
-    a,
-    b,
-    url,
-    schema,
-    async [Symbol.asyncDispose]() {
-      await a.close();
-      await b.close();
-      await dropSchema(url, schema);
-    },
-  };
-}
-
-function test(name: string, fn: () => Promise<void>) {
-  Deno.test({
-    name: `${name}${skip ? ` (skipped: ${skip})` : ""}`,
-    ignore: skip !== undefined,
-    fn,
-  });
-}
 
 test("Two PostgresJobStore nodes give identical answers and unique IDs", async () => {
   await using t = await twoNodes();

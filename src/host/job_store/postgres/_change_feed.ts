@@ -14,6 +14,10 @@ export const INLINE_BODY_BYTES = 7_000;
  */
 export const CATCH_UP_MARGIN_MS = 5_000;
 
+/** How often a failed catch-up is tried again, and how long apart. */
+export const CATCH_UP_ATTEMPTS = 5;
+export const CATCH_UP_RETRY_MS = 1_000;
+
 /** A status change notification: job, its change number, and its body when small. */
 interface ChangeNote {
   j: number;
@@ -63,6 +67,7 @@ export class ChangeFeed {
   #queue: Promise<void> = Promise.resolve();
   #connectedAtMs: number | undefined;
   #unlisten: (() => Promise<void>) | undefined;
+  #stopped = false;
 
   constructor(sql: Sql, channel: string, onError: (error: unknown) => void) {
     this.#sql = sql;
@@ -92,6 +97,7 @@ export class ChangeFeed {
   }
 
   async stop(): Promise<void> {
+    this.#stopped = true;
     const unlisten = this.#unlisten;
     this.#unlisten = undefined;
     for (const wake of this.#waiters.values()) wake();
@@ -135,12 +141,21 @@ export class ChangeFeed {
     this.#queue = this.#queue.then(task).catch((error) => this.#onError(error));
   }
 
+  // Runs in the queue, so notifications that arrive meanwhile wait behind the catch-up.
+  // Only a catch-up that succeeded moves the start of the next one forward.
   async #onListen(): Promise<void> {
-    const [row] = await this.#sql`SELECT (extract(epoch FROM now()) * 1000)::bigint AS ms`;
-    const nowMs = Number(row!.ms);
-    const since = this.#connectedAtMs;
-    this.#connectedAtMs = nowMs;
-    if (since !== undefined) await this.#catchUp(since - CATCH_UP_MARGIN_MS);
+    for (let attempt = 1;; attempt++) {
+      try {
+        const [row] = await this.#sql`SELECT (extract(epoch FROM now()) * 1000)::bigint AS ms`;
+        const since = this.#connectedAtMs;
+        if (since !== undefined) await this.#catchUp(since - CATCH_UP_MARGIN_MS);
+        this.#connectedAtMs = Number(row!.ms);
+        return;
+      } catch (error) {
+        if (attempt >= CATCH_UP_ATTEMPTS || this.#stopped) throw error;
+        await new Promise((resolve) => setTimeout(resolve, CATCH_UP_RETRY_MS));
+      }
+    }
   }
 
   async #catchUp(sinceMs: number): Promise<void> {
@@ -158,7 +173,7 @@ export class ChangeFeed {
   }
 
   async #onNote(payload: string): Promise<void> {
-    const note = JSON.parse(payload) as ChangeNote | RemovalNote;
+    const note = noteOf(payload);
     if ("r" in note) return await this.#onRemoval(note);
     const last = this.#lastSeen.get(note.j);
     if (last !== undefined && note.c <= last) return;
@@ -206,4 +221,24 @@ export class ChangeFeed {
     this.#removals.emit(deepFreeze({ job, instanceKey, plugin }));
     this.#wake(jobSeq, "removed");
   }
+}
+
+/** A notification of this store, or a `TypeError` for a payload some other sender made. */
+function noteOf(payload: string): ChangeNote | RemovalNote {
+  let note: unknown;
+  try {
+    note = JSON.parse(payload);
+  } catch {
+    // Reported below like any other payload that is not ours.
+  }
+  const fields = (note ?? {}) as Record<string, unknown>;
+  const ok = (value: unknown) => Number.isSafeInteger(value) && (value as number) > 0;
+  const optional = (value: unknown) => value === undefined || typeof value === "string";
+  if (ok(fields.r) && optional(fields.i) && optional(fields.p) && optional(fields.b)) {
+    return note as RemovalNote;
+  }
+  if (ok(fields.j) && ok(fields.c) && optional(fields.b)) return note as ChangeNote;
+  throw new TypeError(
+    `Cannot read job notification: unexpected payload ${JSON.stringify(payload.slice(0, 80))}`,
+  );
 }

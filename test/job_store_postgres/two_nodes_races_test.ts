@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import postgres from "postgres";
+import { channelOf } from "../../src/host/job_store/postgres/_connect.ts";
+import { waitUntil } from "../_support/wait.ts";
+import { draft, META, test, twoNodes } from "./_two_nodes.ts";
+
+test("Two nodes racing on one idempotency key make one job; the other is told which", async () => {
+  await using t = await twoNodes();
+  const key = { ...META, idempotencyKey: "same" };
+  const results = await Promise.allSettled([t.a.insert(draft(), key), t.b.insert(draft(), key)]);
+  const made = results.filter((r) => r.status === "fulfilled");
+  const refused = results.filter((r) => r.status === "rejected");
+  assert.equal(made.length, 1);
+  assert.equal(refused.length, 1);
+  const id = (made[0] as PromiseFulfilledResult<{ id: string }>).value.id;
+  assert.match(
+    String((refused[0] as PromiseRejectedResult).reason),
+    new RegExp(`idempotency key "same" of user "alice" already belongs to job "${id}"`),
+  );
+  assert.equal((await t.b.list("*")).length, 1);
+});
+
+test("Concurrent updates of one job from two nodes lose nothing and end terminal", async () => {
+  await using t = await twoNodes();
+  const heard: string[] = [];
+  t.b.subscribe((seen) => heard.push(seen.statusMessage ?? ""));
+  const job = await t.a.insert(draft({ status: "Running" }), META);
+  await Promise.all(
+    Array.from(
+      { length: 20 },
+      (_, i) =>
+        (i % 2 ? t.a : t.b).update(job.id, { statusMessage: `m${i}`, metadata: { [`k${i}`]: i } }),
+    ),
+  );
+  const merged = (await t.a.get(job.id))!.job.metadata as Record<string, number>;
+  assert.equal(Object.keys(merged).length, 1, "metadata is replaced, as in SQLite");
+  await waitUntil(() => heard.length === 21);
+  assert.deepEqual(heard.slice(1).sort(), Array.from({ length: 20 }, (_, i) => `m${i}`).sort());
+  const [finished, suspended] = await Promise.all([
+    t.a.update(job.id, { status: "Finished" }),
+    t.b.update(job.id, { status: "Suspended" }),
+  ]);
+  // Whichever commits first, Finished sticks: Suspended after it is refused.
+  assert.equal(finished?.changed, true);
+  if (suspended?.rejected) assert.match(suspended.rejected, /from Finished to Suspended/);
+  else assert.equal(suspended?.changed, true);
+  assert.equal((await t.a.get(job.id))!.job.status, "Finished");
+});
+
+test("A foreign notification on the channel is reported and the feed goes on", async () => {
+  await using t = await twoNodes();
+  const sql = postgres(t.url, { max: 1, onnotice: () => {} });
+  try {
+    await sql`SELECT pg_notify(${channelOf(t.schema)}, 'not json'),
+      pg_notify(${channelOf(t.schema)}, '{"j": "1", "c": 1}')`;
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+  const heard: string[] = [];
+  t.b.subscribe((job) => heard.push(job.id));
+  const job = await t.a.insert(draft(), META);
+  await waitUntil(() => heard.length === 1);
+  assert.deepEqual(heard, [job.id]);
+  await waitUntil(() => t.errors.length >= 4);
+  for (const error of t.errors) assert.match(String(error), /Cannot read job notification/);
+});
