@@ -61,3 +61,34 @@ Deno.test("PostgresJobStore.open refuses a schema name that is not a plain ident
     /schema "a; DROP" must match/,
   );
 });
+
+test("PostgresJobStore names the action and the store when the database fails it", async () => {
+  const url = (target as { url: string }).url;
+  const schema = freshSchema();
+  const store = await PostgresJobStore.open({ url, schema, nodeId: "n", expiryHours: 1 });
+  try {
+    const job = await store.insert({ user: "alice", status: "Pending" }, {
+      instanceKey: "k",
+      plugin: "p",
+    });
+    // The store's own errors pass unchanged.
+    await assert.rejects(store.update(job.id, { exitCode: "x" } as never), TypeError);
+    await dropSchema(url, schema);
+    const where = `"${new URL(url).href.replace(/:[^:@/]+@/, ":***@")}"`;
+    const failed = (action: string) =>
+      new RegExp(
+        `^Error: Cannot ${action} in job store ${escape(where)}: relation "jobs" does not exist`,
+      );
+    await assert.rejects(store.list("*"), failed("list jobs"));
+    await assert.rejects(store.get(job.id), failed(`get job "1"`));
+    await assert.rejects(store.update(job.id, { status: "Running" }), failed(`update job "1"`));
+    await assert.rejects(store.countByStatus(), failed("count jobs"));
+  } finally {
+    await store.close();
+    await dropSchema(url, schema);
+  }
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

@@ -44,3 +44,15 @@ export async function ensureSchema(sql: Sql, schema: string): Promise<void> {
     if (!["42P06", "23505"].includes((error as { code?: string }).code ?? "")) throw error;
   });
 }
+
+/**
+ * The error a store method throws for `error`: the store's own errors (validation, refused
+ * changes: `TypeError`, `RangeError`, messages starting "Cannot ") pass unchanged; a
+ * database or connection error becomes `Cannot <action> in job store <where>: <message>`.
+ */
+export function dbError(action: string, where: string, error: unknown): Error {
+  if (error instanceof TypeError || error instanceof RangeError) return error;
+  if (error instanceof Error && error.message.startsWith("Cannot ")) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new Error(`Cannot ${action} in job store ${where}: ${message}`, { cause: error });
+}

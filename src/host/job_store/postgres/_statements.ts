@@ -1,5 +1,6 @@
 import type { Job } from "../../../sdk/mod.ts";
-import type { StoredJob } from "../job_store.ts";
+import type { JobRecord } from "../_rows.ts";
+import type { JobMeta, StoredJob } from "../job_store.ts";
 import { REMOVAL_PAYLOAD_SQL } from "./_change_feed.ts";
 
 /** The columns every job read selects, in `PgJobRow` order. */
@@ -40,6 +41,24 @@ export const INSERT_JOB = `WITH j AS (
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text[], 1, $11) RETURNING seq),
   c AS (INSERT INTO job_changes (job_seq, change_seq, body) SELECT seq, 1, $11 FROM j)
   SELECT pg_notify($12, $13) FROM j`;
+
+/** Parameters $1–$10 of {@linkcode INSERT_JOB}. */
+export function insertColumns(seq: number, record: JobRecord, meta: JobMeta, nodeId: string) {
+  const { user, status, submissionMs, updateMs, tags } = record;
+  const key = meta.idempotencyKey ?? null;
+  return [
+    seq,
+    user,
+    status,
+    submissionMs,
+    updateMs,
+    meta.instanceKey,
+    meta.plugin,
+    nodeId,
+    key,
+    tags,
+  ];
+}
 
 /**
  * Writes a merged job with a new change number, records the change and notifies:

@@ -12,7 +12,7 @@ import { checkMeta, pickFields, recordOf, seqOf } from "../_rows.ts";
 import type { JobMeta, JobUpdateResult, StoredJob } from "../job_store.ts";
 import type { AsyncJobStore } from "../store_interface.ts";
 import { ChangeFeed, changePayload } from "./_change_feed.ts";
-import { channelOf, connect, ensureSchema, redactUrl } from "./_connect.ts";
+import { channelOf, connect, dbError, ensureSchema, redactUrl } from "./_connect.ts";
 import { mergeAndWrite } from "./_merge_write.ts";
 import { listingQuery } from "./_query.ts";
 import { migrate } from "./_schema.ts";
@@ -118,31 +118,24 @@ export class PostgresJobStore implements AsyncJobStore {
     const record = recordOf(draft, this.#clock.now().getTime());
     const key = meta.idempotencyKey;
     if (key !== undefined) await this.#refuseUsedKey(record.user, key);
-    const [next] = await this.#sql`SELECT nextval(pg_get_serial_sequence('jobs', 'seq')) AS seq`;
+    const [next] = await this.#sql`SELECT nextval(pg_get_serial_sequence('jobs', 'seq')) AS seq`
+      .catch(this.#failed("insert job"));
     const seq = Number(next!.seq);
     const job = { id: String(seq), ...record.job } as Job;
     const body = JSON.stringify(job);
     try {
+      const payload = changePayload(seq, 1, body);
       await this.#sql.unsafe(SQL.INSERT_JOB, [
-        seq,
-        record.user,
-        record.status,
-        record.submissionMs,
-        record.updateMs,
-        meta.instanceKey,
-        meta.plugin,
-        this.#nodeId,
-        key ?? null,
-        record.tags,
+        ...SQL.insertColumns(seq, record, meta, this.#nodeId),
         body,
         this.#channel,
-        changePayload(seq, 1, body),
+        payload,
       ]);
     } catch (error) {
       if (key !== undefined && codeOf(error) === UNIQUE_VIOLATION) {
         await this.#refuseUsedKey(record.user, key);
       }
-      throw error;
+      this.#failed("insert job")(error);
     }
     await this.#feed.delivered(seq, 1, OWN_NOTIFICATION_WAIT_MS);
     return job;
@@ -162,7 +155,7 @@ export class PostgresJobStore implements AsyncJobStore {
     const [row] = await this.#sql.unsafe<PgJobRow[]>(
       `SELECT ${SQL.ROW_COLUMNS} FROM jobs WHERE "user" = $1 AND idempotency_key = $2`,
       [user, key],
-    );
+    ).catch(this.#failed("find job by idempotency key"));
     return row === undefined ? undefined : JSON.parse(row.body);
   }
 
@@ -173,7 +166,7 @@ export class PostgresJobStore implements AsyncJobStore {
     const [row] = await this.#sql.unsafe<PgJobRow[]>(
       `SELECT ${SQL.ROW_COLUMNS} FROM jobs WHERE seq = $1`,
       [seq],
-    );
+    ).catch(this.#failed(`get job "${id}"`));
     return row === undefined ? undefined : storedOf(row);
   }
 
@@ -204,7 +197,7 @@ export class PostgresJobStore implements AsyncJobStore {
       `SELECT ${SQL.ROW_COLUMNS} FROM jobs WHERE node_id = $1 AND status = ANY($2::text[])
         ORDER BY seq`,
       [nodeId, [...statuses]],
-    );
+    ).catch(this.#failed(`list jobs of node "${nodeId}"`));
     return rows.map(storedOf);
   }
 
@@ -217,14 +210,17 @@ export class PostgresJobStore implements AsyncJobStore {
     const seq = seqOf(id);
     if (seq === undefined) return false;
     const rows = await this.#sql`UPDATE jobs SET node_id = ${to}
-      WHERE seq = ${seq} AND node_id = ${from} RETURNING seq`;
+      WHERE seq = ${seq} AND node_id = ${from} RETURNING seq`.catch(
+      this.#failed(`reassign job "${id}"`),
+    );
     return rows.length === 1;
   }
 
   async #select(scope: JobScope, filter: JobFilter): Promise<PgJobRow[]> {
     this.#assertOpen();
     const query = listingQuery(scope, filter);
-    return await this.#sql.unsafe<PgJobRow[]>(query.text, query.params);
+    return await this.#sql.unsafe<PgJobRow[]>(query.text, query.params)
+      .catch(this.#failed("list jobs"));
   }
 
   async update(id: string, change: JobUpdate): Promise<JobUpdateResult | undefined> {
@@ -233,7 +229,7 @@ export class PostgresJobStore implements AsyncJobStore {
     if (seq === undefined) return undefined;
     const outcome = await this.#sql.begin((tx) =>
       mergeAndWrite(tx, seq, change, { now: this.#clock.now().getTime(), channel: this.#channel })
-    );
+    ).catch(this.#failed(`update job "${id}"`));
     if (outcome?.changeSeq !== undefined) {
       await this.#feed.delivered(seq, outcome.changeSeq, OWN_NOTIFICATION_WAIT_MS);
     }
@@ -244,7 +240,8 @@ export class PostgresJobStore implements AsyncJobStore {
     this.#assertOpen();
     const seq = seqOf(id);
     if (seq === undefined) return false;
-    const rows = await this.#sql.unsafe(SQL.REMOVE_JOB, [this.#channel, seq]);
+    const rows = await this.#sql.unsafe(SQL.REMOVE_JOB, [this.#channel, seq])
+      .catch(this.#failed(`remove job "${id}"`));
     if (rows.length === 0) return false;
     await this.#feed.delivered(seq, "removed", OWN_NOTIFICATION_WAIT_MS);
     return true;
@@ -257,10 +254,12 @@ export class PostgresJobStore implements AsyncJobStore {
       this.#channel,
       [...TERMINAL_STATUSES],
       cutoff,
-    ]);
+    ]).catch(this.#failed("expire jobs"));
     const seqs = rows.map((row) => Number(row.seq));
     const before = new Date(Date.now() - HISTORY_RETENTION_MS);
-    for (const prune of SQL.PRUNE_HISTORY) await this.#sql.unsafe(prune, [before]);
+    for (const prune of SQL.PRUNE_HISTORY) {
+      await this.#sql.unsafe(prune, [before]).catch(this.#failed("prune job history"));
+    }
     await Promise.all(
       seqs.map((seq) => this.#feed.delivered(seq, "removed", OWN_NOTIFICATION_WAIT_MS)),
     );
@@ -278,7 +277,8 @@ export class PostgresJobStore implements AsyncJobStore {
   async countByStatus(): Promise<Record<JobStatus, number>> {
     this.#assertOpen();
     const counts = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
-    const rows = await this.#sql`SELECT status, count(*) AS n FROM jobs GROUP BY status`;
+    const rows = await this.#sql`SELECT status, count(*) AS n FROM jobs GROUP BY status`
+      .catch(this.#failed("count jobs"));
     for (const { status, n } of rows) if (status in counts) counts[status as JobStatus] = Number(n);
     return counts;
   }
@@ -293,6 +293,13 @@ export class PostgresJobStore implements AsyncJobStore {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+
+  /** Turns a database error into one naming the action and the store (see `dbError`). */
+  #failed(action: string): (error: unknown) => never {
+    return (error) => {
+      throw dbError(action, this.#where, error);
+    };
   }
 
   #assertOpen(): void {
