@@ -3,20 +3,12 @@ import type { Job } from "../../../sdk/mod.ts";
 import { deepFreeze, Listeners } from "../_listeners.ts";
 import type { StoredJob } from "../job_store.ts";
 import { SeenSet } from "./_seen.ts";
-
-/** Bodies up to this many bytes travel in the notification; larger ones are fetched. */
-export const INLINE_BODY_BYTES = 7_000;
-
-/**
- * After a reconnect the feed fetches changes recorded since the previous connect minus this
- * margin: a change's `recorded_at` is taken inside its transaction, before its commit, so a
- * transaction in flight at the reconnect may carry an older time.
- */
-export const CATCH_UP_MARGIN_MS = 5_000;
-
-/** How often a failed catch-up is tried again, and how long apart. */
-export const CATCH_UP_ATTEMPTS = 5;
-export const CATCH_UP_RETRY_MS = 1_000;
+import {
+  CATCH_UP_ATTEMPTS,
+  CATCH_UP_MARGIN_MS,
+  CATCH_UP_RETRY_MS,
+  INLINE_BODY_BYTES,
+} from "./constants.ts";
 
 /** A status change notification: job, its change number, and its body when small. */
 interface ChangeNote {

@@ -1,11 +1,6 @@
 import postgres, { type Sql } from "postgres";
+import { PG_CONNECT_TIMEOUT_S, PG_MAX_CONNECTIONS } from "./constants.ts";
 export { redactUrl } from "./redact_url.ts";
-
-/** How many connections one store opens for queries (LISTEN uses one more of its own). */
-export const PG_MAX_CONNECTIONS = 4;
-
-/** Seconds a connection attempt may take before the store gives up on it. */
-export const PG_CONNECT_TIMEOUT_S = 10;
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,39}$/;
 

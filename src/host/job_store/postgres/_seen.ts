@@ -1,5 +1,4 @@
-/** How many removed job numbers the change feed remembers, to skip repeats. */
-export const SEEN_LIMIT = 100_000;
+import { SEEN_LIMIT } from "./constants.ts";
 
 /** A set of numbers that forgets its oldest members past `limit`. */
 export class SeenSet {

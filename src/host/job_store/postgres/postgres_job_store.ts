@@ -14,6 +14,7 @@ import type { AsyncJobStore } from "../store_interface.ts";
 import { ChangeFeed, changePayload } from "./_change_feed.ts";
 import { channelOf, connect, dbError, ensureSchema, redactUrl } from "./_connect.ts";
 import { mergeAndWrite } from "./_merge_write.ts";
+import { HISTORY_RETENTION_MS, OWN_NOTIFICATION_WAIT_MS } from "./constants.ts";
 import { listingQuery } from "./_query.ts";
 import { migrate } from "./_schema.ts";
 import * as SQL from "./_statements.ts";
@@ -36,15 +37,6 @@ export interface PostgresJobStoreOptions {
   /** Told about errors thrown by subscribers and of the change feed. */
   onListenerError?: (error: unknown) => void;
 }
-
-/**
- * How long a write waits for its own notification to come back through LISTEN before it
- * resolves anyway (the listen connection may be reconnecting; the change is committed).
- */
-export const OWN_NOTIFICATION_WAIT_MS = 2_000;
-
-/** Changes and tombstones older than this are pruned by `expire()`. */
-export const HISTORY_RETENTION_MS = 3_600_000;
 
 const LIVE_STATUSES = JOB_STATUSES.filter((status) => !isTerminalStatus(status));
 const TERMINAL_STATUSES = JOB_STATUSES.filter(isTerminalStatus);
