@@ -60,3 +60,10 @@ export const NODE_LEASE_MS = 15_000;
 
 /** A node renews its lease this often: a third of the lease, so two renewals may fail. */
 export const NODE_RENEW_MS = 5_000;
+
+/**
+ * At most this many submits go into one insert statement (group commit). Submits that
+ * arrive while a batch is written wait for the next; 64 keeps one statement small (jobs are
+ * a few kB) while 16 submits in flight on each of several nodes still share flushes.
+ */
+export const INSERT_BATCH_MAX = 64;

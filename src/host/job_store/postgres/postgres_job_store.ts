@@ -8,11 +8,12 @@ import {
   type JobUpdate,
 } from "../../../sdk/mod.ts";
 import type { JobScope } from "../_query.ts";
-import { checkMeta, pickFields, recordOf, seqOf } from "../_rows.ts";
+import { checkMeta, type JobRecord, pickFields, recordOf, seqOf } from "../_rows.ts";
 import type { JobMeta, JobUpdateResult, StoredJob } from "../job_store.ts";
 import type { AsyncJobStore } from "../store_interface.ts";
 import { ChangeFeed, changePayload } from "./_change_feed.ts";
 import { channelOf, connect, dbError, ensureSchema, redactUrl } from "./_connect.ts";
+import { bodyOf, InsertBatcher, type Inserted } from "./_insert_batch.ts";
 import { mergeAndWrite } from "./_merge_write.ts";
 import { HISTORY_RETENTION_MS, OWN_NOTIFICATION_WAIT_MS } from "./constants.ts";
 import { listingQuery } from "./_query.ts";
@@ -57,6 +58,7 @@ export class PostgresJobStore implements AsyncJobStore {
   readonly #expiryMs: number;
   readonly #clock: { now(): Date };
   readonly #feed: ChangeFeed;
+  readonly #batcher: InsertBatcher;
   #closed = false;
 
   private constructor(sql: Sql, where: string, schema: string, options: PostgresJobStoreOptions) {
@@ -67,6 +69,11 @@ export class PostgresJobStore implements AsyncJobStore {
     this.#expiryMs = options.expiryHours * HOUR_MS;
     this.#clock = options.clock ?? { now: () => new Date() };
     this.#feed = new ChangeFeed(sql, this.#channel, options.onListenerError ?? (() => {}));
+    this.#batcher = new InsertBatcher(sql, {
+      channel: this.#channel,
+      nodeId: this.#nodeId,
+      insertOne: (record, meta) => this.#insertOne(record, meta),
+    });
   }
 
   /** Connects, creates or migrates the schema, and starts listening for changes. */
@@ -108,29 +115,30 @@ export class PostgresJobStore implements AsyncJobStore {
     this.#assertOpen();
     checkMeta(meta);
     const record = recordOf(draft, this.#clock.now().getTime());
-    const key = meta.idempotencyKey;
-    if (key !== undefined) await this.#refuseUsedKey(record.user, key);
-    const [next] = await this.#sql`SELECT nextval(pg_get_serial_sequence('jobs', 'seq')) AS seq`
-      .catch(this.#failed("insert job"));
-    const seq = Number(next!.seq);
-    const job = { id: String(seq), ...record.job } as Job;
-    const body = JSON.stringify(job);
+    // A used idempotency key is found by the unique index, not by a query first: one round
+    // trip less, and submits reach the batch in the order they were made.
+    const { seq } = await this.#batcher.insert(record, meta).catch(this.#failed("insert job"));
+    await this.#feed.delivered(seq, 1, OWN_NOTIFICATION_WAIT_MS);
+    return { id: String(seq), ...record.job } as Job;
+  }
+
+  /** Inserts one job in its own statement: a batch of one, or a batch's fallback. */
+  async #insertOne(record: JobRecord, meta: JobMeta): Promise<Inserted> {
+    const [next] = await this.#sql`SELECT nextval(pg_get_serial_sequence('jobs', 'seq')) AS seq`;
+    const inserted = bodyOf(Number(next!.seq), record);
+    const { seq, body } = inserted;
     try {
       const payload = changePayload(seq, 1, body);
-      await this.#sql.unsafe(SQL.INSERT_JOB, [
-        ...SQL.insertColumns(seq, record, meta, this.#nodeId),
-        body,
-        this.#channel,
-        payload,
-      ]);
+      const columns = SQL.insertColumns(seq, record, meta, this.#nodeId);
+      await this.#sql.unsafe(SQL.INSERT_JOB, [...columns, body, this.#channel, payload]);
     } catch (error) {
+      const key = meta.idempotencyKey;
       if (key !== undefined && codeOf(error) === UNIQUE_VIOLATION) {
         await this.#refuseUsedKey(record.user, key);
       }
-      this.#failed("insert job")(error);
+      throw error;
     }
-    await this.#feed.delivered(seq, 1, OWN_NOTIFICATION_WAIT_MS);
-    return job;
+    return inserted;
   }
 
   async #refuseUsedKey(user: string, key: string): Promise<void> {
