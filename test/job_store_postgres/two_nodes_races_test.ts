@@ -47,20 +47,36 @@ test("Concurrent updates of one job from two nodes lose nothing and end terminal
   assert.equal((await t.a.get(job.id))!.job.status, "Finished");
 });
 
-test("A foreign notification on the channel is reported and the feed goes on", async () => {
+test("Foreign or forged notifications are reported or ignored and the feed goes on", async () => {
   await using t = await twoNodes();
+  const heardRemovals: string[] = [];
+  t.b.subscribeRemovals((removed) => heardRemovals.push(removed.job.id));
+  const heard: string[] = [];
+  t.b.subscribe((job) => heard.push(`${job.id}:${job.status}`));
+  const real = await t.a.insert(draft({ status: "Running" }), META);
   const sql = postgres(t.url, { max: 1, onnotice: () => {} });
   try {
     await sql`SELECT pg_notify(${channelOf(t.schema)}, 'not json'),
       pg_notify(${channelOf(t.schema)}, '{"j": "1", "c": 1}')`;
+    // Well-formed but forged: any role that can connect may NOTIFY. The feed reads changes
+    // and removals from the store's tables, so these name nothing it delivers.
+    const fake = JSON.stringify({ id: real.id, user: "alice", status: "Killed" });
+    const change = JSON.stringify({ j: Number(real.id), c: 2, b: fake });
+    const removal = JSON.stringify({ r: Number(real.id), i: "shared", p: "local", b: fake });
+    await sql`SELECT pg_notify(${channelOf(t.schema)}, ${change}),
+      pg_notify(${channelOf(t.schema)}, ${removal})`;
   } finally {
     await sql.end({ timeout: 1 });
   }
-  const heard: string[] = [];
-  t.b.subscribe((job) => heard.push(job.id));
   const job = await t.a.insert(draft(), META);
-  await waitUntil(() => heard.length === 1);
-  assert.deepEqual(heard, [job.id]);
+  await waitUntil(() => heard.length === 2);
+  assert.deepEqual(
+    heard,
+    [`${real.id}:Running`, `${job.id}:Pending`],
+    "the forged change was not delivered",
+  );
+  assert.deepEqual(heardRemovals, [], "the forged removal was not delivered");
+  assert.equal((await t.b.get(real.id))!.job.status, "Running");
   await waitUntil(() => t.errors.length >= 4);
   for (const error of t.errors) assert.match(String(error), /Cannot read job notification/);
 });

@@ -2,50 +2,49 @@ import type { Sql } from "postgres";
 import type { Job } from "../../../sdk/mod.ts";
 import { deepFreeze, Listeners } from "../_listeners.ts";
 import type { StoredJob } from "../job_store.ts";
+import { DeliveryWaits } from "./_delivery_waits.ts";
 import { SeenSet } from "./_seen.ts";
-import {
-  CATCH_UP_ATTEMPTS,
-  CATCH_UP_MARGIN_MS,
-  CATCH_UP_RETRY_MS,
-  INLINE_BODY_BYTES,
-} from "./constants.ts";
+import { PREPARED } from "./_statements.ts";
+import { CATCH_UP_ATTEMPTS, CATCH_UP_MARGIN_MS, CATCH_UP_RETRY_MS } from "./constants.ts";
 
-/** A status change notification: job, its change number, and its body when small. */
+/** A status change notification: the job and its change number. */
 interface ChangeNote {
   j: number;
   c: number;
-  b?: string;
 }
 
-/** A removal notification: job, owner, and its body when small. */
+/** A removal notification: the job. */
 interface RemovalNote {
   r: number;
-  i?: string;
-  p?: string;
-  b?: string;
 }
+
+type Note = ChangeNote | RemovalNote;
 
 /** The notification payload of a change (see {@linkcode ChangeFeed}). */
-export function changePayload(jobSeq: number, changeSeq: number, body: string): string {
-  const inline = new TextEncoder().encode(body).length <= INLINE_BODY_BYTES;
-  return JSON.stringify(
-    inline ? { j: jobSeq, c: changeSeq, b: body } : { j: jobSeq, c: changeSeq },
-  );
+export function changePayload(jobSeq: number, changeSeq: number): string {
+  return JSON.stringify({ j: jobSeq, c: changeSeq });
 }
 
-/** SQL giving the notification payload of a removal from a deleted row named `d`. */
-export const REMOVAL_PAYLOAD_SQL = `CASE WHEN octet_length(d.body) <= ${INLINE_BODY_BYTES}
-  THEN json_build_object('r', d.seq, 'i', d.instance_key, 'p', d.plugin, 'b', d.body)
-  ELSE json_build_object('r', d.seq) END::text`;
+// The changes a batch of notifications names: per job, the numbers after `lo` up to `hi`.
+const CHANGES_IN_RANGES = `SELECT c.job_seq, c.change_seq, c.body
+  FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS q(job, lo, hi)
+  JOIN job_changes c ON c.job_seq = q.job AND c.change_seq > q.lo AND c.change_seq <= q.hi
+  ORDER BY c.job_seq, c.change_seq`;
+
+const TOMBSTONES = `SELECT job_seq, instance_key, plugin, body FROM job_removals
+  WHERE job_seq = ANY($1::bigint[])`;
 
 /**
  * Delivers every node's job changes to this node's subscribers through PostgreSQL's
- * LISTEN/NOTIFY. Each change carries its job's change number (`change_seq`); the feed keeps
- * the last number delivered per job, so it skips duplicates and, when a number jumps, first
- * fetches the missing changes from `job_changes`, in order. Notifications of one job arrive
- * in commit order, which is change order (an update holds the job's row lock). After a
- * reconnect it fetches what was recorded while it was away. All deliveries run through one
- * queue, so listeners see one job's changes in order.
+ * LISTEN/NOTIFY. A notification names a job and its change number (`change_seq`) only;
+ * the change itself is read from `job_changes` (removals from `job_removals`), which only
+ * the store writes, because any role that can connect may NOTIFY. The feed keeps the last
+ * number delivered per job, so it skips repeats and, when a number jumps, delivers the
+ * missing changes first, in order. Notifications of one job arrive in commit order, which
+ * is change order (an update holds the job's row lock). Notifications that arrive while a
+ * batch is read are read together in the next one. After a reconnect the feed fetches what
+ * was recorded while it was away. One queue runs all of it, so listeners see one job's
+ * changes in order.
  */
 export class ChangeFeed {
   readonly #sql: Sql;
@@ -55,7 +54,8 @@ export class ChangeFeed {
   readonly #onError: (error: unknown) => void;
   readonly #lastSeen = new Map<number, number>();
   readonly #removed = new SeenSet();
-  readonly #waiters = new Map<string, () => void>();
+  readonly #waits = new DeliveryWaits();
+  #notes: Note[] = [];
   #queue: Promise<void> = Promise.resolve();
   #connectedAtMs: number | undefined;
   #unlisten: (() => Promise<void>) | undefined;
@@ -81,7 +81,7 @@ export class ChangeFeed {
   async start(): Promise<void> {
     const request = await this.#sql.listen(
       this.#channel,
-      (payload) => this.#enqueue(() => this.#onNote(payload)),
+      (payload) => this.#onNotify(payload),
       () => this.#enqueue(() => this.#onListen()),
     );
     this.#unlisten = () => request.unlisten();
@@ -92,45 +92,94 @@ export class ChangeFeed {
     this.#stopped = true;
     const unlisten = this.#unlisten;
     this.#unlisten = undefined;
-    for (const wake of this.#waiters.values()) wake();
-    this.#waiters.clear();
+    this.#waits.end();
     await unlisten?.().catch(() => {});
   }
 
   /**
-   * Resolves once the feed has delivered change `changeSeq` of `jobSeq` (or removal, when
-   * `changeSeq` is `"removed"`), or after `limitMs`, whichever comes first.
+   * Resolves once the feed has delivered change `changeSeq` of `jobSeq` (or its removal,
+   * when `changeSeq` is `"removed"`), or after `limitMs`, whichever comes first.
    */
   delivered(jobSeq: number, changeSeq: number | "removed", limitMs: number): Promise<void> {
-    if (this.#isDelivered(jobSeq, changeSeq)) return Promise.resolve();
-    const key = `${jobSeq}:${changeSeq}`;
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, limitMs);
-      const previous = this.#waiters.get(key);
-      function done() {
-        clearTimeout(timer);
-        previous?.();
-        resolve();
-      }
-      this.#waiters.set(key, () => done());
-    });
+    const done = changeSeq === "removed"
+      ? this.#removed.has(jobSeq)
+      : (this.#lastSeen.get(jobSeq) ?? 0) >= changeSeq;
+    return done ? Promise.resolve() : this.#waits.wait(jobSeq, changeSeq, limitMs);
   }
 
-  #isDelivered(jobSeq: number, changeSeq: number | "removed"): boolean {
-    if (changeSeq === "removed") return this.#removed.has(jobSeq);
-    return (this.#lastSeen.get(jobSeq) ?? 0) >= changeSeq;
-  }
-
-  #wake(jobSeq: number, changeSeq: number | "removed"): void {
-    const key = `${jobSeq}:${changeSeq}`;
-    const wake = this.#waiters.get(key);
-    if (wake === undefined) return;
-    this.#waiters.delete(key);
-    wake();
+  /**
+   * This node's own write of change `changeSeq` of `jobSeq`, committed, with its body:
+   * delivered at once when every earlier change of the job was (the usual case, and always
+   * for a new job), so a write does not wait for its notification and the read; otherwise
+   * (another node's change is still on its way) it waits for the feed, as `delivered`.
+   */
+  deliverOwn(jobSeq: number, changeSeq: number, job: Job, limitMs: number): Promise<void> {
+    if ((this.#lastSeen.get(jobSeq) ?? 0) !== changeSeq - 1 || this.#removed.has(jobSeq)) {
+      return this.delivered(jobSeq, changeSeq, limitMs);
+    }
+    this.#lastSeen.set(jobSeq, changeSeq);
+    this.#changes.emit(deepFreeze(structuredClone(job)));
+    this.#waits.reached(jobSeq, changeSeq);
+    return Promise.resolve();
   }
 
   #enqueue(task: () => Promise<void>): void {
     this.#queue = this.#queue.then(task).catch((error) => this.#onError(error));
+  }
+
+  #onNotify(payload: string): void {
+    try {
+      this.#notes.push(noteOf(payload));
+    } catch (error) {
+      return this.#onError(error);
+    }
+    // One read per batch: the first note of a batch queues the task, later ones join it.
+    if (this.#notes.length === 1) this.#enqueue(() => this.#readNotes());
+  }
+
+  async #readNotes(): Promise<void> {
+    const notes = this.#notes;
+    this.#notes = [];
+    const ranges = new Map<number, { lo: number; hi: number }>();
+    const removed: number[] = [];
+    for (const note of notes) {
+      if ("r" in note) {
+        removed.push(note.r);
+        continue;
+      }
+      const range = ranges.get(note.j);
+      const lo = this.#lastSeen.get(note.j) ?? note.c - 1;
+      ranges.set(note.j, {
+        lo: Math.min(range?.lo ?? lo, lo),
+        hi: Math.max(range?.hi ?? 0, note.c),
+      });
+    }
+    const jobs = [...ranges.keys()];
+    const [changes, tombstones] = await Promise.all([
+      jobs.length === 0 ? [] : this.#sql.unsafe(CHANGES_IN_RANGES, [
+        jobs,
+        jobs.map((job) => ranges.get(job)!.lo),
+        jobs.map((job) => ranges.get(job)!.hi),
+      ], PREPARED),
+      removed.length === 0 ? [] : this.#sql.unsafe(TOMBSTONES, [removed], PREPARED),
+    ]);
+    const byJob = Map.groupBy(changes, (row) => Number(row.job_seq));
+    const byRemoval = new Map(tombstones.map((row) => [Number(row.job_seq), row]));
+    for (const note of notes) {
+      if ("r" in note) {
+        const row = byRemoval.get(note.r);
+        if (row) this.#deliverRemoval(note.r, row.instance_key, row.plugin, row.body);
+        continue;
+      }
+      for (const row of byJob.get(note.j) ?? []) {
+        if (Number(row.change_seq) <= note.c) {
+          this.#deliverChange(note.j, Number(row.change_seq), row.body);
+        }
+      }
+      // A change whose row is gone (its job was deleted meanwhile) has nothing to deliver;
+      // its writer need not wait for it.
+      this.#waits.reached(note.j, note.c);
+    }
   }
 
   // Runs in the queue, so notifications that arrive meanwhile wait behind the catch-up.
@@ -164,45 +213,12 @@ export class ChangeFeed {
     }
   }
 
-  async #onNote(payload: string): Promise<void> {
-    const note = noteOf(payload);
-    if ("r" in note) return await this.#onRemoval(note);
-    const last = this.#lastSeen.get(note.j);
-    if (last !== undefined && note.c <= last) return;
-    const missing = last === undefined ? 0 : note.c - last - 1;
-    if (missing > 0 || note.b === undefined) {
-      const from = note.b === undefined && missing === 0 ? note.c - 1 : last!;
-      const rows = await this.#sql`SELECT change_seq, body FROM job_changes
-        WHERE job_seq = ${note.j} AND change_seq > ${from} AND change_seq <= ${note.c}
-        ORDER BY change_seq`;
-      for (const row of rows) this.#deliverChange(note.j, Number(row.change_seq), row.body);
-    }
-    if (note.b !== undefined) this.#deliverChange(note.j, note.c, note.b);
-    this.#advance(note.j, note.c);
-  }
-
-  async #onRemoval(note: RemovalNote): Promise<void> {
-    if (this.#removed.has(note.r)) return;
-    if (note.b !== undefined && note.i !== undefined && note.p !== undefined) {
-      return this.#deliverRemoval(note.r, note.i, note.p, note.b);
-    }
-    const [row] = await this.#sql`SELECT instance_key, plugin, body FROM job_removals
-      WHERE job_seq = ${note.r}`;
-    if (row) this.#deliverRemoval(note.r, row.instance_key, row.plugin, row.body);
-  }
-
   #deliverChange(jobSeq: number, changeSeq: number, body: string): void {
     const last = this.#lastSeen.get(jobSeq);
-    if (last !== undefined && changeSeq <= last) return;
-    this.#advance(jobSeq, changeSeq);
-    this.#changes.emit(deepFreeze(JSON.parse(body) as Job));
-  }
-
-  #advance(jobSeq: number, changeSeq: number): void {
-    const last = this.#lastSeen.get(jobSeq);
-    if (last !== undefined && changeSeq <= last) return;
+    if (this.#removed.has(jobSeq) || (last !== undefined && changeSeq <= last)) return;
     this.#lastSeen.set(jobSeq, changeSeq);
-    this.#wake(jobSeq, changeSeq);
+    this.#changes.emit(deepFreeze(JSON.parse(body) as Job));
+    this.#waits.reached(jobSeq, changeSeq);
   }
 
   #deliverRemoval(jobSeq: number, instanceKey: string, plugin: string, body: string): void {
@@ -211,12 +227,12 @@ export class ChangeFeed {
     this.#lastSeen.delete(jobSeq);
     const job = JSON.parse(body) as Job;
     this.#removals.emit(deepFreeze({ job, instanceKey, plugin }));
-    this.#wake(jobSeq, "removed");
+    this.#waits.reached(jobSeq, "removed");
   }
 }
 
 /** A notification of this store, or a `TypeError` for a payload some other sender made. */
-function noteOf(payload: string): ChangeNote | RemovalNote {
+function noteOf(payload: string): Note {
   let note: unknown;
   try {
     note = JSON.parse(payload);
@@ -225,11 +241,8 @@ function noteOf(payload: string): ChangeNote | RemovalNote {
   }
   const fields = (note ?? {}) as Record<string, unknown>;
   const ok = (value: unknown) => Number.isSafeInteger(value) && (value as number) > 0;
-  const optional = (value: unknown) => value === undefined || typeof value === "string";
-  if (ok(fields.r) && optional(fields.i) && optional(fields.p) && optional(fields.b)) {
-    return note as RemovalNote;
-  }
-  if (ok(fields.j) && ok(fields.c) && optional(fields.b)) return note as ChangeNote;
+  if (ok(fields.r)) return { r: fields.r as number };
+  if (ok(fields.j) && ok(fields.c)) return { j: fields.j as number, c: fields.c as number };
   throw new TypeError(
     `Cannot read job notification: unexpected payload ${JSON.stringify(payload.slice(0, 80))}`,
   );

@@ -2,6 +2,7 @@ import type { Sql } from "postgres";
 import type { JobRecord } from "../_rows.ts";
 import type { JobMeta } from "../job_store.ts";
 import { changePayload } from "./_change_feed.ts";
+import { PREPARED } from "./_statements.ts";
 import { INSERT_BATCH_MAX } from "./constants.ts";
 
 /** One job waiting to be inserted: its record and owner, and who waits for the outcome. */
@@ -87,10 +88,10 @@ export class InsertBatcher {
   async #write(batch: Pending[]): Promise<void> {
     let written: Inserted[];
     try {
-      const seqs = await this.#sql.unsafe(NEXT_SEQS, [batch.length]);
+      const seqs = await this.#sql.unsafe(NEXT_SEQS, [batch.length], PREPARED);
       const numbers = seqs.map((row) => Number(row.seq)).sort((a, b) => a - b);
       written = batch.map((item, i) => bodyOf(numbers[i]!, item.record));
-      await this.#sql.unsafe(INSERT_ROWS, this.#columns(batch, written));
+      await this.#sql.unsafe(INSERT_ROWS, this.#columns(batch, written), PREPARED);
     } catch (error) {
       if ((error as { code?: string }).code === "23505") {
         for (const item of batch) await this.#one(item);
@@ -117,7 +118,7 @@ export class InsertBatcher {
       column((p) => JSON.stringify(p.record.tags)),
       written.map((w) => w.body),
       this.#channel,
-      written.map((w) => changePayload(w.seq, 1, w.body)),
+      written.map((w) => changePayload(w.seq, 1)),
     ];
   }
 }

@@ -4,7 +4,7 @@ import { formatTime } from "../_rows.ts";
 import { mergeUpdate } from "../_update.ts";
 import type { JobUpdateResult } from "../job_store.ts";
 import { changePayload } from "./_change_feed.ts";
-import { UPDATE_NOTIFY, UPDATE_QUIET } from "./_statements.ts";
+import { PREPARED, UPDATE_NOTIFY, UPDATE_QUIET } from "./_statements.ts";
 
 /** What an update wrote: the result, and the change number when subscribers are told. */
 export interface MergeOutcome {
@@ -37,11 +37,15 @@ export async function mergeAndWrite(
   const body = JSON.stringify(job);
   const notify = merge.changed.includes("status") || merge.changed.includes("statusMessage");
   if (!notify) {
-    await tx.unsafe(UPDATE_QUIET, [seq, job.status!, at.now, body]);
+    await tx.unsafe(UPDATE_QUIET, [seq, job.status!, at.now, body], PREPARED);
     return { result: { job, changed: true } };
   }
   const changeSeq = Number(row.change_seq) + 1;
-  const payload = changePayload(seq, changeSeq, body);
-  await tx.unsafe(UPDATE_NOTIFY, [seq, job.status!, at.now, body, changeSeq, at.channel, payload]);
+  const payload = changePayload(seq, changeSeq);
+  await tx.unsafe(
+    UPDATE_NOTIFY,
+    [seq, job.status!, at.now, body, changeSeq, at.channel, payload],
+    PREPARED,
+  );
   return { result: { job, changed: true }, changeSeq };
 }

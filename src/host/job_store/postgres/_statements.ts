@@ -1,7 +1,12 @@
 import type { Job } from "../../../sdk/mod.ts";
 import type { JobRecord } from "../_rows.ts";
 import type { JobMeta, StoredJob } from "../job_store.ts";
-import { REMOVAL_PAYLOAD_SQL } from "./_change_feed.ts";
+
+/**
+ * Options for \`sql.unsafe\` with a fixed statement: prepared once per connection, as
+ * tagged-template queries are (the driver does not prepare \`unsafe\` text by default).
+ */
+export const PREPARED = { prepare: true } as const;
 
 /** The columns every job read selects, in `PgJobRow` order. */
 export const ROW_COLUMNS = "body, instance_key, plugin, node_id";
@@ -80,7 +85,7 @@ const REMOVE_ROWS = (where: string) =>
     RETURNING seq, instance_key, plugin, node_id, body),
   r AS (INSERT INTO job_removals (job_seq, instance_key, plugin, node_id, body)
     SELECT seq, instance_key, plugin, node_id, body FROM d ON CONFLICT (job_seq) DO NOTHING)
-  SELECT d.seq, pg_notify($1, ${REMOVAL_PAYLOAD_SQL}) FROM d ORDER BY d.seq`;
+  SELECT d.seq, pg_notify($1, json_build_object('r', d.seq)::text) FROM d ORDER BY d.seq`;
 
 /** Deletes one job, notifying: $1 channel, $2 seq. */
 export const REMOVE_JOB = REMOVE_ROWS("seq = $2");

@@ -12,12 +12,6 @@ export const PG_MAX_CONNECTIONS = 4;
 export const PG_CONNECT_TIMEOUT_S = 10;
 
 /**
- * Bodies up to this many bytes travel in the notification; larger ones are fetched.
- * PostgreSQL's payload limit is 8000 bytes; the rest of the envelope fits in the difference.
- */
-export const INLINE_BODY_BYTES = 7_000;
-
-/**
  * After a reconnect the feed fetches changes recorded since the previous connect minus
  * this margin: a change's `recorded_at` is taken inside its transaction, before its commit,
  * so a transaction in flight at the reconnect may carry an older time.

@@ -1,15 +1,6 @@
 import assert from "node:assert/strict";
 import * as C from "./constants.ts";
 
-Deno.test("PostgreSQL store: an inline body plus its envelope fits NOTIFY's 8000-byte payload", () => {
-  const envelope = JSON.stringify({
-    j: Number.MAX_SAFE_INTEGER,
-    c: Number.MAX_SAFE_INTEGER,
-    b: "",
-  });
-  assert.ok(C.INLINE_BODY_BYTES + envelope.length * 2 < 8_000);
-});
-
 Deno.test("PostgreSQL store: catch-up retries cover seconds and history outlives them", () => {
   assert.ok(C.CATCH_UP_MARGIN_MS >= 1_000);
   assert.ok(C.CATCH_UP_ATTEMPTS * C.CATCH_UP_RETRY_MS <= 10_000, "a retry never stalls for long");

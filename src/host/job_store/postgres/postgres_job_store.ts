@@ -118,8 +118,9 @@ export class PostgresJobStore implements AsyncJobStore {
     // A used idempotency key is found by the unique index, not by a query first: one round
     // trip less, and submits reach the batch in the order they were made.
     const { seq } = await this.#batcher.insert(record, meta).catch(this.#failed("insert job"));
-    await this.#feed.delivered(seq, 1, OWN_NOTIFICATION_WAIT_MS);
-    return { id: String(seq), ...record.job } as Job;
+    const job = { id: String(seq), ...record.job } as Job;
+    await this.#feed.deliverOwn(seq, 1, job, OWN_NOTIFICATION_WAIT_MS);
+    return job;
   }
 
   /** Inserts one job in its own statement: a batch of one, or a batch's fallback. */
@@ -128,9 +129,13 @@ export class PostgresJobStore implements AsyncJobStore {
     const inserted = bodyOf(Number(next!.seq), record);
     const { seq, body } = inserted;
     try {
-      const payload = changePayload(seq, 1, body);
+      const payload = changePayload(seq, 1);
       const columns = SQL.insertColumns(seq, record, meta, this.#nodeId);
-      await this.#sql.unsafe(SQL.INSERT_JOB, [...columns, body, this.#channel, payload]);
+      await this.#sql.unsafe(
+        SQL.INSERT_JOB,
+        [...columns, body, this.#channel, payload],
+        SQL.PREPARED,
+      );
     } catch (error) {
       const key = meta.idempotencyKey;
       if (key !== undefined && codeOf(error) === UNIQUE_VIOLATION) {
@@ -155,6 +160,7 @@ export class PostgresJobStore implements AsyncJobStore {
     const [row] = await this.#sql.unsafe<PgJobRow[]>(
       `SELECT ${SQL.ROW_COLUMNS} FROM jobs WHERE "user" = $1 AND idempotency_key = $2`,
       [user, key],
+      SQL.PREPARED,
     ).catch(this.#failed("find job by idempotency key"));
     return row === undefined ? undefined : JSON.parse(row.body);
   }
@@ -166,6 +172,7 @@ export class PostgresJobStore implements AsyncJobStore {
     const [row] = await this.#sql.unsafe<PgJobRow[]>(
       `SELECT ${SQL.ROW_COLUMNS} FROM jobs WHERE seq = $1`,
       [seq],
+      SQL.PREPARED,
     ).catch(this.#failed(`get job "${id}"`));
     return row === undefined ? undefined : storedOf(row);
   }
@@ -197,6 +204,7 @@ export class PostgresJobStore implements AsyncJobStore {
       `SELECT ${SQL.ROW_COLUMNS} FROM jobs WHERE node_id = $1 AND status = ANY($2::text[])
         ORDER BY seq`,
       [nodeId, [...statuses]],
+      SQL.PREPARED,
     ).catch(this.#failed(`list jobs of node "${nodeId}"`));
     return rows.map(storedOf);
   }
@@ -231,7 +239,8 @@ export class PostgresJobStore implements AsyncJobStore {
       mergeAndWrite(tx, seq, change, { now: this.#clock.now().getTime(), channel: this.#channel })
     ).catch(this.#failed(`update job "${id}"`));
     if (outcome?.changeSeq !== undefined) {
-      await this.#feed.delivered(seq, outcome.changeSeq, OWN_NOTIFICATION_WAIT_MS);
+      const job = outcome.result.job;
+      await this.#feed.deliverOwn(seq, outcome.changeSeq, job, OWN_NOTIFICATION_WAIT_MS);
     }
     return outcome?.result;
   }
@@ -240,7 +249,7 @@ export class PostgresJobStore implements AsyncJobStore {
     this.#assertOpen();
     const seq = seqOf(id);
     if (seq === undefined) return false;
-    const rows = await this.#sql.unsafe(SQL.REMOVE_JOB, [this.#channel, seq])
+    const rows = await this.#sql.unsafe(SQL.REMOVE_JOB, [this.#channel, seq], SQL.PREPARED)
       .catch(this.#failed(`remove job "${id}"`));
     if (rows.length === 0) return false;
     await this.#feed.delivered(seq, "removed", OWN_NOTIFICATION_WAIT_MS);
