@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import { channelOf } from "../../src/host/job_store/postgres/_connect.ts";
+import { PostgresJobStore } from "../../src/host/job_store/postgres/mod.ts";
+import { freshSchema } from "../_support/postgres.ts";
 import { waitUntil } from "../_support/wait.ts";
 import { draft, META, test, twoNodes } from "./_two_nodes.ts";
 
@@ -79,4 +81,40 @@ test("Foreign or forged notifications are reported or ignored and the feed goes 
   assert.equal((await t.b.get(real.id))!.job.status, "Running");
   await waitUntil(() => t.errors.length >= 4);
   for (const error of t.errors) assert.match(String(error), /Cannot read job notification/);
+});
+
+test("A node whose read of a change fails tries again and still delivers it", async () => {
+  await using t = await twoNodes();
+  const role = freshSchema();
+  const admin = postgres(t.url, { max: 1, onnotice: () => {} });
+  const on = `ALL TABLES IN SCHEMA ${t.schema}`;
+  await admin.unsafe(`CREATE ROLE ${role} LOGIN PASSWORD '${role}'`);
+  await admin.unsafe(`GRANT USAGE ON SCHEMA ${t.schema} TO ${role}`);
+  await admin.unsafe(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${on} TO ${role}`);
+  const url = new URL(t.url);
+  [url.username, url.password] = [role, role];
+  const c = await PostgresJobStore.open({
+    url: url.href,
+    schema: t.schema,
+    nodeId: "node-c",
+    expiryHours: 1,
+  });
+  try {
+    const heard: string[] = [];
+    c.subscribe((job) => heard.push(job.status ?? ""));
+    const job = await t.a.insert(draft(), META);
+    await waitUntil(() => heard.length === 1);
+    await admin.unsafe(`REVOKE SELECT ON ${t.schema}.job_changes FROM ${role}`);
+    await t.a.update(job.id, { status: "Running" });
+    // Node C's read is refused now; give it back before its retries run out.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await admin.unsafe(`GRANT SELECT ON ${t.schema}.job_changes TO ${role}`);
+    await waitUntil(() => heard.length === 2, 10_000);
+    assert.deepEqual(heard, ["Pending", "Running"]);
+  } finally {
+    await c.close();
+    await admin.unsafe(`DROP OWNED BY ${role}`);
+    await admin.unsafe(`DROP ROLE ${role}`);
+    await admin.end({ timeout: 1 });
+  }
 });

@@ -155,14 +155,16 @@ export class ChangeFeed {
       });
     }
     const jobs = [...ranges.keys()];
-    const [changes, tombstones] = await Promise.all([
-      jobs.length === 0 ? [] : this.#sql.unsafe(CHANGES_IN_RANGES, [
-        jobs,
-        jobs.map((job) => ranges.get(job)!.lo),
-        jobs.map((job) => ranges.get(job)!.hi),
-      ], PREPARED),
-      removed.length === 0 ? [] : this.#sql.unsafe(TOMBSTONES, [removed], PREPARED),
-    ]);
+    const [changes, tombstones] = await this.#retried(() =>
+      Promise.all([
+        jobs.length === 0 ? [] : this.#sql.unsafe(CHANGES_IN_RANGES, [
+          jobs,
+          jobs.map((job) => ranges.get(job)!.lo),
+          jobs.map((job) => ranges.get(job)!.hi),
+        ], PREPARED),
+        removed.length === 0 ? [] : this.#sql.unsafe(TOMBSTONES, [removed], PREPARED),
+      ])
+    );
     const byJob = Map.groupBy(changes, (row) => Number(row.job_seq));
     const byRemoval = new Map(tombstones.map((row) => [Number(row.job_seq), row]));
     for (const note of notes) {
@@ -185,13 +187,19 @@ export class ChangeFeed {
   // Runs in the queue, so notifications that arrive meanwhile wait behind the catch-up.
   // Only a catch-up that succeeded moves the start of the next one forward.
   async #onListen(): Promise<void> {
+    await this.#retried(async () => {
+      const [row] = await this.#sql`SELECT (extract(epoch FROM now()) * 1000)::bigint AS ms`;
+      const since = this.#connectedAtMs;
+      if (since !== undefined) await this.#catchUp(since - CATCH_UP_MARGIN_MS);
+      this.#connectedAtMs = Number(row!.ms);
+    });
+  }
+
+  /** Runs `read` again after a pause when it fails (the pool may be reconnecting). */
+  async #retried<T>(read: () => Promise<T>): Promise<T> {
     for (let attempt = 1;; attempt++) {
       try {
-        const [row] = await this.#sql`SELECT (extract(epoch FROM now()) * 1000)::bigint AS ms`;
-        const since = this.#connectedAtMs;
-        if (since !== undefined) await this.#catchUp(since - CATCH_UP_MARGIN_MS);
-        this.#connectedAtMs = Number(row!.ms);
-        return;
+        return await read();
       } catch (error) {
         if (attempt >= CATCH_UP_ATTEMPTS || this.#stopped) throw error;
         await new Promise((resolve) => setTimeout(resolve, CATCH_UP_RETRY_MS));

@@ -34,6 +34,9 @@ export function connect(target: PgTarget): Sql {
 /** Creates the schema when it is not `public` and does not exist yet. */
 export async function ensureSchema(sql: Sql, schema: string): Promise<void> {
   if (schema === "public") return;
+  // Only create it when missing: a role may use a schema it has no right to create.
+  const [found] = await sql`SELECT 1 AS present FROM pg_namespace WHERE nspname = ${schema}`;
+  if (found) return;
   // Two nodes creating it at once: the loser gets a duplicate error, and the schema exists.
   await sql.unsafe(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch((error) => {
     if (!["42P06", "23505"].includes((error as { code?: string }).code ?? "")) throw error;
