@@ -21,6 +21,7 @@ const SUBMITS_PER_NODE = 2_000;
 const IN_FLIGHT = 16;
 const GETS = 5_000;
 const UPDATES = 2_000;
+const PACED_GAP_MS = 2;
 const META = { instanceKey: "shared", plugin: "local" };
 
 type Row = [figure: string, value: string];
@@ -56,7 +57,17 @@ async function getLatencies(store: AsyncJobStore, ids: string[]): Promise<number
   return times;
 }
 
-async function streamLatencies(writer: AsyncJobStore, reader: AsyncJobStore, id: string) {
+/**
+ * Update-to-subscriber latency: `UPDATES` status changes of one job through `writer`, each
+ * timed until `reader`'s subscriber has it. Back to back when `gapMs` is 0 (so a slow reader
+ * queues), else one every `gapMs` (a steady rate, as a busy cluster sees).
+ */
+async function streamLatencies(
+  writer: AsyncJobStore,
+  reader: AsyncJobStore,
+  id: string,
+  gapMs = 0,
+) {
   const sent = new Map<string, number>();
   const times: number[] = [];
   let heard = 0;
@@ -70,6 +81,7 @@ async function streamLatencies(writer: AsyncJobStore, reader: AsyncJobStore, id:
     const message = `step ${i}`;
     sent.set(message, performance.now());
     await writer.update(id, { status: "Running", statusMessage: message });
+    if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
   }
   const deadline = Date.now() + 10_000;
   while (heard < UPDATES && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
@@ -101,6 +113,7 @@ async function postgresRows(url: string, label: string): Promise<Row[]> {
     const total = (3 * SUBMITS_PER_NODE) / ((performance.now() - start) / 1000);
     const gets = await getLatencies(b, runs[0]!.ids);
     const streams = await streamLatencies(a, c, runs[0]!.ids[0]!);
+    const paced = await streamLatencies(a, c, runs[0]!.ids[1]!, PACED_GAP_MS);
     const rows: Row[] = [
       ...runs.map((run, i): Row => [
         `PostgreSQL, node ${
@@ -121,6 +134,10 @@ async function postgresRows(url: string, label: string): Promise<Row[]> {
       [
         `PostgreSQL: status change on node A → subscriber on node C, p99`,
         ms(percentile(streams, 99)),
+      ],
+      [
+        `PostgreSQL: the same, one update every ${PACED_GAP_MS} ms, p50 / p99`,
+        `${ms(percentile(paced, 50))} / ${ms(percentile(paced, 99))}`,
       ],
     ];
     return rows.map((

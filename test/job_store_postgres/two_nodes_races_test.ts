@@ -63,7 +63,8 @@ test("Foreign or forged notifications are reported or ignored and the feed goes 
     // Well-formed but forged: any role that can connect may NOTIFY. The feed reads changes
     // and removals from the store's tables, so these name nothing it delivers.
     const fake = JSON.stringify({ id: real.id, user: "alice", status: "Killed" });
-    const change = JSON.stringify({ j: Number(real.id), c: 2, b: fake });
+    const m = btoa("x".repeat(32));
+    const change = JSON.stringify({ j: Number(real.id), c: 2, b: fake, m });
     const removal = JSON.stringify({ r: Number(real.id), i: "shared", p: "local", b: fake });
     await sql`SELECT pg_notify(${channelOf(t.schema)}, ${change}),
       pg_notify(${channelOf(t.schema)}, ${removal})`;

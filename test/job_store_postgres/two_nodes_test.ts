@@ -35,7 +35,7 @@ test("Two PostgresJobStore nodes give identical answers and unique IDs", async (
   assert.deepEqual([...owners].sort(), ["node-a", "node-b"]);
 });
 
-test("A status listener on node B hears node A's changes in order, once each", async () => {
+test("A status listener on node B hears node A's changes in order, once each, any size", async () => {
   await using t = await twoNodes();
   const heard: string[] = [];
   t.b.subscribe((job) => heard.push(`${job.id}:${job.status}:${job.statusMessage ?? ""}`));
@@ -47,8 +47,12 @@ test("A status listener on node B hears node A's changes in order, once each", a
   }
   // A body too large to travel in the notification is fetched from job_changes.
   const big = "x".repeat(20_000);
-  await t.a.update(job.id, { status: "Finished", statusMessage: big });
-  expected.push(`${job.id}:Finished:${big}`);
+  await t.a.update(job.id, { status: "Running", statusMessage: big });
+  expected.push(`${job.id}:Running:${big}`);
+  // Small as a body, but every quote is escaped twice in the payload: too large to carry.
+  const quotes = '"'.repeat(3_000);
+  await t.a.update(job.id, { status: "Finished", statusMessage: quotes });
+  expected.push(`${job.id}:Finished:${quotes}`);
   await waitUntil(() => heard.length >= expected.length);
   assert.deepEqual(heard, expected);
 });

@@ -5,12 +5,21 @@ import type { StoredJob } from "../job_store.ts";
 import { DeliveryWaits } from "./_delivery_waits.ts";
 import { SeenSet } from "./_seen.ts";
 import { PREPARED } from "./_statements.ts";
-import { CATCH_UP_ATTEMPTS, CATCH_UP_MARGIN_MS, CATCH_UP_RETRY_MS } from "./constants.ts";
+import type { PayloadSigner } from "./_signer.ts";
+import {
+  CATCH_UP_ATTEMPTS,
+  CATCH_UP_MARGIN_MS,
+  CATCH_UP_RETRY_MS,
+  INLINE_PAYLOAD_BYTES,
+} from "./constants.ts";
 
-/** A status change notification: the job and its change number. */
+/** A status change notification: the job, its change number, and the body when small. */
 interface ChangeNote {
   j: number;
   c: number;
+  /** The job as JSON, with `m`, its signature (see {@linkcode PayloadSigner}). */
+  b?: string;
+  m?: string;
 }
 
 /** A removal notification: the job. */
@@ -21,8 +30,22 @@ interface RemovalNote {
 type Note = ChangeNote | RemovalNote;
 
 /** The notification payload of a change (see {@linkcode ChangeFeed}). */
-export function changePayload(jobSeq: number, changeSeq: number): string {
-  return JSON.stringify({ j: jobSeq, c: changeSeq });
+export async function changePayload(
+  signer: PayloadSigner,
+  jobSeq: number,
+  changeSeq: number,
+  body: string,
+): Promise<string> {
+  const bare = JSON.stringify({ j: jobSeq, c: changeSeq });
+  // Measured after escaping: a body full of quotes grows in the payload.
+  if (body.length + bare.length > INLINE_PAYLOAD_BYTES) return bare;
+  const m = await signer.sign(signedText(jobSeq, changeSeq, body));
+  const payload = JSON.stringify({ j: jobSeq, c: changeSeq, b: body, m });
+  return new TextEncoder().encode(payload).length <= INLINE_PAYLOAD_BYTES ? payload : bare;
+}
+
+function signedText(jobSeq: number, changeSeq: number, body: string): string {
+  return `${jobSeq}:${changeSeq}:${body}`;
 }
 
 // The changes a batch of notifications names: per job, the numbers after `lo` up to `hi`.
@@ -60,6 +83,7 @@ export class ChangeFeed {
   #connectedAtMs: number | undefined;
   #unlisten: (() => Promise<void>) | undefined;
   #stopped = false;
+  #signer: PayloadSigner | undefined;
 
   constructor(sql: Sql, channel: string, onError: (error: unknown) => void) {
     this.#sql = sql;
@@ -78,7 +102,8 @@ export class ChangeFeed {
   }
 
   /** Starts listening; resolves once the LISTEN is in place. */
-  async start(): Promise<void> {
+  async start(signer: PayloadSigner): Promise<void> {
+    this.#signer = signer;
     const request = await this.#sql.listen(
       this.#channel,
       (payload) => this.#onNotify(payload),
@@ -140,20 +165,23 @@ export class ChangeFeed {
   async #readNotes(): Promise<void> {
     const notes = this.#notes;
     this.#notes = [];
+    const trusted = await Promise.all(notes.map((note) => this.#trusted(note)));
+    // Which changes must be read back: those not carried (or not signed) in their note, and
+    // those a note skips over. Walked in order, as delivery will.
     const ranges = new Map<number, { lo: number; hi: number }>();
     const removed: number[] = [];
-    for (const note of notes) {
-      if ("r" in note) {
-        removed.push(note.r);
-        continue;
-      }
+    const seen = new Map<number, number>();
+    notes.forEach((note, i) => {
+      if ("r" in note) return void removed.push(note.r);
+      const last = seen.get(note.j) ?? this.#lastSeen.get(note.j) ?? note.c - 1;
+      seen.set(note.j, Math.max(last, note.c));
+      if (trusted[i] && last >= note.c - 1) return;
       const range = ranges.get(note.j);
-      const lo = this.#lastSeen.get(note.j) ?? note.c - 1;
       ranges.set(note.j, {
-        lo: Math.min(range?.lo ?? lo, lo),
+        lo: Math.min(range?.lo ?? last, last),
         hi: Math.max(range?.hi ?? 0, note.c),
       });
-    }
+    });
     const jobs = [...ranges.keys()];
     const [changes, tombstones] = await this.#retried(() =>
       Promise.all([
@@ -167,21 +195,27 @@ export class ChangeFeed {
     );
     const byJob = Map.groupBy(changes, (row) => Number(row.job_seq));
     const byRemoval = new Map(tombstones.map((row) => [Number(row.job_seq), row]));
-    for (const note of notes) {
+    notes.forEach((note, i) => {
       if ("r" in note) {
         const row = byRemoval.get(note.r);
         if (row) this.#deliverRemoval(note.r, row.instance_key, row.plugin, row.body);
-        continue;
+        return;
       }
       for (const row of byJob.get(note.j) ?? []) {
-        if (Number(row.change_seq) <= note.c) {
-          this.#deliverChange(note.j, Number(row.change_seq), row.body);
-        }
+        const changeSeq = Number(row.change_seq);
+        if (changeSeq <= note.c) this.#deliverChange(note.j, changeSeq, row.body);
       }
+      if (trusted[i]) this.#deliverChange(note.j, note.c, note.b!);
       // A change whose row is gone (its job was deleted meanwhile) has nothing to deliver;
       // its writer need not wait for it.
       this.#waits.reached(note.j, note.c);
-    }
+    });
+  }
+
+  /** Whether a change note carries its body signed with the cluster's key. */
+  async #trusted(note: Note): Promise<boolean> {
+    if ("r" in note || note.b === undefined || note.m === undefined) return false;
+    return await this.#signer!.verify(signedText(note.j, note.c, note.b), note.m);
   }
 
   // Runs in the queue, so notifications that arrive meanwhile wait behind the catch-up.
@@ -250,7 +284,11 @@ function noteOf(payload: string): Note {
   const fields = (note ?? {}) as Record<string, unknown>;
   const ok = (value: unknown) => Number.isSafeInteger(value) && (value as number) > 0;
   if (ok(fields.r)) return { r: fields.r as number };
-  if (ok(fields.j) && ok(fields.c)) return { j: fields.j as number, c: fields.c as number };
+  if (ok(fields.j) && ok(fields.c)) {
+    const carried = typeof fields.b === "string" && typeof fields.m === "string";
+    const note: ChangeNote = { j: fields.j as number, c: fields.c as number };
+    return carried ? { ...note, b: fields.b as string, m: fields.m as string } : note;
+  }
   throw new TypeError(
     `Cannot read job notification: unexpected payload ${JSON.stringify(payload.slice(0, 80))}`,
   );

@@ -1,7 +1,6 @@
 import type { Sql } from "postgres";
 import type { JobRecord } from "../_rows.ts";
 import type { JobMeta } from "../job_store.ts";
-import { changePayload } from "./_change_feed.ts";
 import { PREPARED } from "./_statements.ts";
 import { INSERT_BATCH_MAX } from "./constants.ts";
 
@@ -21,6 +20,9 @@ export interface Inserted {
 
 /** Inserts one job on its own (the path a batch falls back to), resolving as `insert`. */
 export type InsertOne = (record: JobRecord, meta: JobMeta) => Promise<Inserted>;
+
+/** The notification payload of change `changeSeq` of job `seq` with `body`. */
+export type PayloadOf = (seq: number, changeSeq: number, body: string) => Promise<string>;
 
 // Every array parameter is one column; unnest turns them back into rows. Tags travel as
 // JSON text per row, since a row's tag array may differ in length from the next's.
@@ -52,14 +54,19 @@ export class InsertBatcher {
   readonly #channel: string;
   readonly #nodeId: string;
   readonly #insertOne: InsertOne;
+  readonly #payloadOf: PayloadOf;
   #queue: Pending[] = [];
   #writing = false;
 
-  constructor(sql: Sql, options: { channel: string; nodeId: string; insertOne: InsertOne }) {
+  constructor(
+    sql: Sql,
+    options: { channel: string; nodeId: string; insertOne: InsertOne; payloadOf: PayloadOf },
+  ) {
     this.#sql = sql;
     this.#channel = options.channel;
     this.#nodeId = options.nodeId;
     this.#insertOne = options.insertOne;
+    this.#payloadOf = options.payloadOf;
   }
 
   insert(record: JobRecord, meta: JobMeta): Promise<Inserted> {
@@ -91,7 +98,8 @@ export class InsertBatcher {
       const seqs = await this.#sql.unsafe(NEXT_SEQS, [batch.length], PREPARED);
       const numbers = seqs.map((row) => Number(row.seq)).sort((a, b) => a - b);
       written = batch.map((item, i) => bodyOf(numbers[i]!, item.record));
-      await this.#sql.unsafe(INSERT_ROWS, this.#columns(batch, written), PREPARED);
+      const payloads = await Promise.all(written.map((w) => this.#payloadOf(w.seq, 1, w.body)));
+      await this.#sql.unsafe(INSERT_ROWS, this.#columns(batch, written, payloads), PREPARED);
     } catch (error) {
       if ((error as { code?: string }).code === "23505") {
         for (const item of batch) await this.#one(item);
@@ -103,7 +111,7 @@ export class InsertBatcher {
     batch.forEach((item, i) => item.resolve(written[i]!));
   }
 
-  #columns(batch: Pending[], written: Inserted[]) {
+  #columns(batch: Pending[], written: Inserted[], payloads: string[]) {
     const column = <T>(pick: (item: Pending, i: number) => T) => batch.map(pick);
     return [
       written.map((w) => w.seq),
@@ -118,7 +126,7 @@ export class InsertBatcher {
       column((p) => JSON.stringify(p.record.tags)),
       written.map((w) => w.body),
       this.#channel,
-      written.map((w) => changePayload(w.seq, 1)),
+      payloads,
     ];
   }
 }

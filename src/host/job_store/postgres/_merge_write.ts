@@ -3,7 +3,7 @@ import type { Job, JobUpdate } from "../../../sdk/mod.ts";
 import { formatTime } from "../_rows.ts";
 import { mergeUpdate } from "../_update.ts";
 import type { JobUpdateResult } from "../job_store.ts";
-import { changePayload } from "./_change_feed.ts";
+import type { PayloadOf } from "./_insert_batch.ts";
 import { PREPARED, UPDATE_NOTIFY, UPDATE_QUIET } from "./_statements.ts";
 
 /** What an update wrote: the result, and the change number when subscribers are told. */
@@ -22,7 +22,7 @@ export async function mergeAndWrite(
   tx: TransactionSql,
   seq: number,
   change: JobUpdate,
-  at: { now: number; channel: string },
+  at: { now: number; channel: string; payloadOf: PayloadOf },
 ): Promise<MergeOutcome | undefined> {
   const [row] = await tx`SELECT body, change_seq FROM jobs WHERE seq = ${seq} FOR UPDATE`;
   if (row === undefined) return undefined;
@@ -41,7 +41,7 @@ export async function mergeAndWrite(
     return { result: { job, changed: true } };
   }
   const changeSeq = Number(row.change_seq) + 1;
-  const payload = changePayload(seq, changeSeq);
+  const payload = await at.payloadOf(seq, changeSeq, body);
   await tx.unsafe(
     UPDATE_NOTIFY,
     [seq, job.status!, at.now, body, changeSeq, at.channel, payload],

@@ -1,4 +1,5 @@
 import type { Sql, TransactionSql } from "postgres";
+import { createKey } from "./_signer.ts";
 
 /** The schema version this code writes, kept in `launchbox_schema`. */
 export const PG_SCHEMA_VERSION = 1;
@@ -59,6 +60,10 @@ CREATE TABLE job_removals (
   body text NOT NULL
 );
 CREATE INDEX job_removals_by_time ON job_removals (recorded_at);
+CREATE TABLE launchbox_secret (
+  only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+  key bytea NOT NULL
+);
 CREATE TABLE nodes (
   id text PRIMARY KEY,
   address text NOT NULL,
@@ -86,6 +91,7 @@ export async function migrate(sql: Sql, where: string): Promise<void> {
     }
     for (let step = version; step < PG_SCHEMA_VERSION; step++) {
       await tx.unsafe(MIGRATIONS[step]!);
+      if (step === 0) await createKey(tx);
       await tx`UPDATE launchbox_schema SET version = ${step + 1}`;
     }
   });

@@ -12,6 +12,14 @@ export const PG_MAX_CONNECTIONS = 4;
 export const PG_CONNECT_TIMEOUT_S = 10;
 
 /**
+ * A change's notification carries its body, signed, when the whole payload (escaped body,
+ * signature, envelope) stays within this many bytes; the nodes then deliver it without
+ * reading it back. Otherwise the payload names the change only and nodes read it from
+ * `job_changes`. PostgreSQL refuses payloads of 8000 bytes or more.
+ */
+export const INLINE_PAYLOAD_BYTES = 7_900;
+
+/**
  * After a reconnect the feed fetches changes recorded since the previous connect minus
  * this margin: a change's `recorded_at` is taken inside its transaction, before its commit,
  * so a transaction in flight at the reconnect may carry an older time.

@@ -14,3 +14,8 @@ Deno.test("PostgreSQL store: a node renews three times per lease", () => {
   assert.equal(C.NODE_RENEW_MS * 3, C.NODE_LEASE_MS);
   assert.ok(C.PG_MAX_CONNECTIONS >= 2 && C.PG_CONNECT_TIMEOUT_S <= C.NODE_LEASE_MS / 1000);
 });
+
+Deno.test("PostgreSQL store: an inline payload stays under NOTIFY's 8000-byte limit", () => {
+  assert.ok(C.INLINE_PAYLOAD_BYTES < 8_000);
+  assert.ok(C.INLINE_PAYLOAD_BYTES >= 4_000, "typical jobs (a few kB) still travel inline");
+});

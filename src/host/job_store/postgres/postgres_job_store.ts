@@ -18,6 +18,7 @@ import { mergeAndWrite } from "./_merge_write.ts";
 import { HISTORY_RETENTION_MS, OWN_NOTIFICATION_WAIT_MS } from "./constants.ts";
 import { listingQuery } from "./_query.ts";
 import { migrate } from "./_schema.ts";
+import { PayloadSigner } from "./_signer.ts";
 import * as SQL from "./_statements.ts";
 import { jobOf, type PgJobRow, type PgStoredJob, storedOf } from "./_statements.ts";
 
@@ -59,6 +60,7 @@ export class PostgresJobStore implements AsyncJobStore {
   readonly #clock: { now(): Date };
   readonly #feed: ChangeFeed;
   readonly #batcher: InsertBatcher;
+  #signer: PayloadSigner | undefined;
   #closed = false;
 
   private constructor(sql: Sql, where: string, schema: string, options: PostgresJobStoreOptions) {
@@ -73,6 +75,7 @@ export class PostgresJobStore implements AsyncJobStore {
       channel: this.#channel,
       nodeId: this.#nodeId,
       insertOne: (record, meta) => this.#insertOne(record, meta),
+      payloadOf: this.#payloadOf,
     });
   }
 
@@ -92,7 +95,8 @@ export class PostgresJobStore implements AsyncJobStore {
     try {
       await ensureSchema(sql, schema);
       await migrate(sql, where);
-      await store.#feed.start();
+      store.#signer = await PayloadSigner.load(sql);
+      await store.#feed.start(store.#signer);
       return store;
     } catch (error) {
       await sql.end({ timeout: 1 }).catch(() => {});
@@ -129,7 +133,7 @@ export class PostgresJobStore implements AsyncJobStore {
     const inserted = bodyOf(Number(next!.seq), record);
     const { seq, body } = inserted;
     try {
-      const payload = changePayload(seq, 1);
+      const payload = await this.#payloadOf(seq, 1, body);
       const columns = SQL.insertColumns(seq, record, meta, this.#nodeId);
       await this.#sql.unsafe(
         SQL.INSERT_JOB,
@@ -236,7 +240,11 @@ export class PostgresJobStore implements AsyncJobStore {
     const seq = seqOf(id);
     if (seq === undefined) return undefined;
     const outcome = await this.#sql.begin((tx) =>
-      mergeAndWrite(tx, seq, change, { now: this.#clock.now().getTime(), channel: this.#channel })
+      mergeAndWrite(tx, seq, change, {
+        now: this.#clock.now().getTime(),
+        channel: this.#channel,
+        payloadOf: this.#payloadOf,
+      })
     ).catch(this.#failed(`update job "${id}"`));
     if (outcome?.changeSeq !== undefined) {
       const job = outcome.result.job;
@@ -310,6 +318,9 @@ export class PostgresJobStore implements AsyncJobStore {
       throw dbError(action, this.#where, error);
     };
   }
+
+  readonly #payloadOf = (seq: number, changeSeq: number, body: string): Promise<string> =>
+    changePayload(this.#signer!, seq, changeSeq, body);
 
   #assertOpen(): void {
     if (this.#closed) throw new Error(`Cannot use job store ${this.#where}: it is closed`);
