@@ -18,6 +18,15 @@ demo: deps
 services:
 	scripts/slurm-up || echo "slurm: not started; its tests will skip"
 
+# A private PostgreSQL on loopback (data under /var/tmp, recorded in .tools/postgres/) for the
+# PostgreSQL job store's tests and the cluster demo; those tests skip when it is absent.
+.PHONY: postgres postgres-down
+postgres:
+	@scripts/postgres-up >/dev/null
+
+postgres-down:
+	scripts/postgres-down
+
 test: deps services
 	$(DENO) test $(CEILING) --doc --parallel --junit-path=$(JUNIT)
 

@@ -20,6 +20,7 @@ import { routeConsoleToLog } from "./console_guard.ts";
 import { ensureDirectory } from "./directories.ts";
 import { type LauncherOptions, readLauncherOptions } from "./launcher_options.ts";
 import { instanceFactoryFor } from "./instance_factory.ts";
+import { requireEmbeddedStore } from "./job_store_url.ts";
 import { choosePlugin } from "./plugin_choice.ts";
 import { loadProfiles, profilesPath } from "./profiles_file.ts";
 import { UsageError } from "./usage_error.ts";
@@ -28,6 +29,7 @@ import { UsageError } from "./usage_error.ts";
 export async function runLauncherMode(args: string[]): Promise<number> {
   const startedAt = performance.now();
   const options = readLauncherOptions(args);
+  requireEmbeddedStore(options.jobStoreUrl);
   ensureDirectory(options.scratchPath, options.origin["scratch-path"], "--scratch-path", 0o700);
   const log = openLog(options);
   routeConsoleToLog(log);

@@ -1,4 +1,5 @@
 import { defaultConfigPath, readConfigFile } from "./config_file.ts";
+import { parseJobStoreUrl } from "./job_store_url.ts";
 import { LAUNCHER_OPTIONS, parseBool } from "./option_table.ts";
 import { parseOptions, type RawOptions } from "./parse_options.ts";
 import { UsageError } from "./usage_error.ts";
@@ -21,6 +22,11 @@ export interface LauncherOptions {
    * passes it, an older one does not know it. 0 disables.
    */
   pluginMetricsIntervalSeconds: number | undefined;
+  /**
+   * `job-store-url`: the PostgreSQL database shared by load-balanced nodes; `undefined`
+   * means the embedded SQLite file under the scratch path.
+   */
+  jobStoreUrl: string | undefined;
   /** `plugin=` from the config file: which plugin serves this cluster. */
   configuredPlugin: string | undefined;
   /** The config file read, if any. */
@@ -57,6 +63,8 @@ function build(
   const pluginName = get("plugin-name");
   const origin = (name: string) =>
     file?.has(name) ? `${name} in ${configPath}` : raw.has(name) ? `--${name}` : "default";
+  const optionOrigin = (name: string) =>
+    file?.has(name) ? `${name}= in ${configPath}` : `--${name}`;
   const unprivileged = raw.has("unprivileged") ? bool(raw, "unprivileged") : Deno.uid() !== 0;
   return {
     debug: bool(raw, "enable-debug-logging") || get("log-level").toLowerCase() === "debug",
@@ -73,6 +81,7 @@ function build(
     pluginMetricsIntervalSeconds: raw.has("plugin-metrics-interval-seconds")
       ? int(raw, "plugin-metrics-interval-seconds")
       : undefined,
+    jobStoreUrl: parseJobStoreUrl(raw.get("job-store-url") ?? "", optionOrigin("job-store-url")),
     configuredPlugin: file?.get("plugin") || undefined,
     configFile: file ? configPath : undefined,
     pluginConfig,

@@ -49,6 +49,7 @@ Deno.test("readLauncherOptions gives the documented defaults", async () => {
       pluginsDir: undefined,
       metricsAddress: undefined,
       pluginMetricsIntervalSeconds: undefined,
+      jobStoreUrl: undefined,
       configuredPlugin: undefined,
       configFile: undefined,
       pluginConfig: {},

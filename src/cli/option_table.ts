@@ -30,6 +30,7 @@ export const LAUNCHER_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   "plugins-dir": { kind: "string", fallback: "" },
   "metrics-address": { kind: "string", fallback: "" },
   "output-type-mode": { kind: "string", fallback: "int" },
+  "job-store-url": { kind: "string", fallback: "" },
 };
 
 /** Parses a boolean the way the SDKs do (`1`/`0`, `true`/`false`, `yes`/`no`). */

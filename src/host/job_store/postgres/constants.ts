@@ -1,0 +1,71 @@
+/** The numbers that shape the PostgreSQL job store, each with why. */
+
+/**
+ * How many connections one store opens for queries (LISTEN uses one more of its own).
+ * Four serve 16 submits in flight; eight measured no faster (commits that NOTIFY serialise).
+ */
+export const PG_MAX_CONNECTIONS = 4;
+
+/**
+ * Seconds a connection attempt may take before the store gives up on it.
+ */
+export const PG_CONNECT_TIMEOUT_S = 10;
+
+/**
+ * A change's notification carries its body, signed, when the whole payload (escaped body,
+ * signature, envelope) stays within this many bytes; the nodes then deliver it without
+ * reading it back. Otherwise the payload names the change only and nodes read it from
+ * `job_changes`. PostgreSQL refuses payloads of 8000 bytes or more.
+ */
+export const INLINE_PAYLOAD_BYTES = 7_900;
+
+/**
+ * After a reconnect the feed fetches changes recorded since the previous connect minus
+ * this margin: a change's `recorded_at` is taken inside its transaction, before its commit,
+ * so a transaction in flight at the reconnect may carry an older time.
+ */
+export const CATCH_UP_MARGIN_MS = 5_000;
+
+/**
+ * How often a failed catch-up (the pool still reconnecting) is tried.
+ */
+export const CATCH_UP_ATTEMPTS = 5;
+
+/**
+ * The pause between catch-up attempts.
+ */
+export const CATCH_UP_RETRY_MS = 1_000;
+
+/**
+ * How many removed job numbers the change feed remembers, to skip repeats.
+ */
+export const SEEN_LIMIT = 100_000;
+
+/**
+ * How long a write waits for its own notification to come back through LISTEN before it
+ * resolves anyway (the listen connection may be reconnecting; the change is committed).
+ */
+export const OWN_NOTIFICATION_WAIT_MS = 2_000;
+
+/**
+ * Changes and tombstones older than this are pruned by `expire()`: far longer than any
+ * reconnect the catch-up has to cover.
+ */
+export const HISTORY_RETENTION_MS = 3_600_000;
+
+/**
+ * A node is taken for dead this long after its last renewal. Long enough to ride out a
+ * stop-the-world pause or a database failover of a few seconds; short enough that a dead
+ * node's local jobs are marked Failed within a quarter of a minute.
+ */
+export const NODE_LEASE_MS = 15_000;
+
+/** A node renews its lease this often: a third of the lease, so two renewals may fail. */
+export const NODE_RENEW_MS = 5_000;
+
+/**
+ * At most this many submits go into one insert statement (group commit). Submits that
+ * arrive while a batch is written wait for the next; 64 keeps one statement small (jobs are
+ * a few kB) while 16 submits in flight on each of several nodes still share flushes.
+ */
+export const INSERT_BATCH_MAX = 64;

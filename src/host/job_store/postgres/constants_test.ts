@@ -1,0 +1,21 @@
+import assert from "node:assert/strict";
+import * as C from "./constants.ts";
+
+Deno.test("PostgreSQL store: catch-up retries cover seconds and history outlives them", () => {
+  assert.ok(C.CATCH_UP_MARGIN_MS >= 1_000);
+  assert.ok(C.CATCH_UP_ATTEMPTS * C.CATCH_UP_RETRY_MS <= 10_000, "a retry never stalls for long");
+  assert.ok(C.HISTORY_RETENTION_MS >= 60 * C.CATCH_UP_MARGIN_MS);
+  assert.ok(C.OWN_NOTIFICATION_WAIT_MS <= 2_000, "a write never waits long for its echo");
+  assert.ok(C.SEEN_LIMIT >= 10_000);
+});
+
+Deno.test("PostgreSQL store: a node renews three times per lease", () => {
+  assert.equal(C.NODE_LEASE_MS, 15_000);
+  assert.equal(C.NODE_RENEW_MS * 3, C.NODE_LEASE_MS);
+  assert.ok(C.PG_MAX_CONNECTIONS >= 2 && C.PG_CONNECT_TIMEOUT_S <= C.NODE_LEASE_MS / 1000);
+});
+
+Deno.test("PostgreSQL store: an inline payload stays under NOTIFY's 8000-byte limit", () => {
+  assert.ok(C.INLINE_PAYLOAD_BYTES < 8_000);
+  assert.ok(C.INLINE_PAYLOAD_BYTES >= 4_000, "typical jobs (a few kB) still travel inline");
+});

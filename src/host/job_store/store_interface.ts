@@ -1,0 +1,96 @@
+import type { Job, JobFilter, JobStatus, JobUpdate } from "../../sdk/mod.ts";
+import type { JobMeta, JobUpdateResult, StoredJob } from "./job_store.ts";
+
+/**
+ * The job store as the host will use it once it may live in another process (PostgreSQL,
+ * DESIGN §5): {@linkcode JobStore}'s operations, each read and write a promise. The
+ * semantics are JobStore's: IDs are decimal sequence numbers never reused; `"*"` sees every
+ * user's jobs and any other user only their own; listings are in ID order; `update` merges
+ * only `JobUpdate` fields and never lets a terminal status change; `expire` deletes terminal
+ * jobs older than the expiry. A write's promise resolves after its subscribers were told.
+ *
+ * Implemented by `PostgresJobStore` (`./postgres/`) and, over the synchronous SQLite
+ * store, by {@linkcode asyncJobStore}.
+ */
+export interface AsyncJobStore extends AsyncDisposable {
+  /** Stores a new job and returns it with its ID; throws when the idempotency key is used. */
+  insert(draft: Omit<Job, "id">, meta: JobMeta): Promise<Job>;
+  /** The job `user` submitted with this idempotency key, if any. */
+  findByIdempotencyKey(user: string, key: string): Promise<Job | undefined>;
+  /** A job and its owner instance, whoever the user. */
+  get(id: string): Promise<StoredJob | undefined>;
+  /** The job if `user` may see it, reduced to `fields` (plus `id`) when given. */
+  getVisible(user: string, id: string, fields?: readonly string[]): Promise<Job | undefined>;
+  /** The jobs `user` may see that match `filter`, in ID order, reduced to `fields`. */
+  list(user: string, filter?: JobFilter, fields?: readonly string[]): Promise<Job[]>;
+  /** The jobs of one plugin instance that match `filter`, in ID order. */
+  listByInstance(instanceKey: string, filter?: JobFilter): Promise<Job[]>;
+  /** Jobs not in a terminal status, of one instance or of all, in ID order. */
+  liveJobs(instanceKey?: string): Promise<Job[]>;
+  /** Merges a plugin's change; `undefined` when the job does not exist. */
+  update(id: string, change: JobUpdate): Promise<JobUpdateResult | undefined>;
+  /** Deletes a job; whether it existed. */
+  remove(id: string): Promise<boolean>;
+  /** Deletes terminal jobs older than the expiry and returns their IDs. */
+  expire(): Promise<string[]>;
+  /**
+   * Calls `listener` with a frozen copy of each new job and each change of a job's `status`
+   * or `statusMessage`, per job in the order they were committed, each once.
+   */
+  subscribe(listener: (job: Job) => void): () => void;
+  /** Calls `listener` with each job deleted by `remove` or `expire`. */
+  subscribeRemovals(listener: (removed: StoredJob) => void): () => void;
+  /** How many jobs are in each status (every status present, zero when none). */
+  countByStatus(): Promise<Record<JobStatus, number>>;
+  /** Releases the store; later calls reject. Closing twice is harmless. */
+  close(): Promise<void>;
+}
+
+/** The synchronous SQLite store seen through {@linkcode AsyncJobStore}. */
+export interface SyncJobStore extends Disposable {
+  insert(draft: Omit<Job, "id">, meta: JobMeta): Job;
+  findByIdempotencyKey(user: string, key: string): Job | undefined;
+  get(id: string): StoredJob | undefined;
+  getVisible(user: string, id: string, fields?: readonly string[]): Job | undefined;
+  list(user: string, filter?: JobFilter, fields?: readonly string[]): Job[];
+  listByInstance(instanceKey: string, filter?: JobFilter): Job[];
+  liveJobs(instanceKey?: string): Job[];
+  update(id: string, change: JobUpdate): JobUpdateResult | undefined;
+  remove(id: string): boolean;
+  expire(): string[];
+  subscribe(listener: (job: Job) => void): () => void;
+  subscribeRemovals(listener: (removed: StoredJob) => void): () => void;
+  countByStatus(): Record<JobStatus, number>;
+  close(): void;
+}
+
+/**
+ * Wraps a synchronous store (the SQLite `JobStore`) as an {@linkcode AsyncJobStore}: each
+ * call runs at once and its result or error becomes a settled promise.
+ */
+export function asyncJobStore(store: SyncJobStore): AsyncJobStore {
+  const run = <T>(work: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+  return {
+    insert: (draft, meta) => run(() => store.insert(draft, meta)),
+    findByIdempotencyKey: (user, key) => run(() => store.findByIdempotencyKey(user, key)),
+    get: (id) => run(() => store.get(id)),
+    getVisible: (user, id, fields) => run(() => store.getVisible(user, id, fields)),
+    list: (user, filter, fields) => run(() => store.list(user, filter, fields)),
+    listByInstance: (key, filter) => run(() => store.listByInstance(key, filter)),
+    liveJobs: (key) => run(() => store.liveJobs(key)),
+    update: (id, change) => run(() => store.update(id, change)),
+    remove: (id) => run(() => store.remove(id)),
+    expire: () => run(() => store.expire()),
+    subscribe: (listener) => store.subscribe(listener),
+    subscribeRemovals: (listener) => store.subscribeRemovals(listener),
+    countByStatus: () => run(() => store.countByStatus()),
+    close: () => run(() => store.close()),
+    [Symbol.asyncDispose]: () => run(() => store.close()),
+  };
+}
