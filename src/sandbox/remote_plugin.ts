@@ -12,6 +12,7 @@ import { RUNNER_START_TIMEOUT_MS, RUNNER_STOP_GRACE_MS } from "./constants.ts";
 import type { PluginMethod, RunnerInit, RunnerMessage } from "./rpc.ts";
 import { rebuildError } from "./rebuild_error.ts";
 import type { RunnerCommand } from "./runner_command.ts";
+import { PayloadJoiner, splitPayload } from "./rpc_parts.ts";
 
 /** Options for {@linkcode RemotePlugin.start}. */
 export interface RemotePluginOptions {
@@ -193,7 +194,8 @@ export class RemotePlugin implements AsyncDisposable {
   #send(message: Parameters<typeof encodeRpc>[0]): void {
     if (this.#ended) return;
     try {
-      this.#writer.write(encodeRpc(message));
+      // A message longer than one part (jobs handed to `recover`) goes as several frames.
+      for (const frame of splitPayload(encodeRpc(message))) this.#writer.write(frame);
     } catch (error) {
       this.#log.warn("Cannot write to the runner", { error: (error as Error).message });
     }
@@ -210,7 +212,11 @@ export class RemotePlugin implements AsyncDisposable {
 
   async #readFrames(reader: FrameReader): Promise<void> {
     try {
-      for await (const frame of reader) this.#receive(decodeRunnerMessage(frame));
+      const joiner = new PayloadJoiner();
+      for await (const frame of reader) {
+        const payload = joiner.push(frame);
+        if (payload) this.#receive(decodeRunnerMessage(payload));
+      }
     } catch (error) {
       this.#log.error("The runner broke its channel; stopping it", {
         error: (error as Error).message,

@@ -1,6 +1,7 @@
 import { FrameReader, FrameWriter } from "../framing/mod.ts";
 import { decodeHostMessage, encodeRpc, toWireError } from "./codec.ts";
 import type { RunnerInit, RunnerMessage } from "./rpc.ts";
+import { PayloadJoiner, splitPayload } from "./rpc_parts.ts";
 
 /**
  * `launchbox runner`: one sandboxed plugin instance. The host sends an init frame; the
@@ -13,8 +14,11 @@ export async function runRunner(_args: string[]): Promise<number> {
   Deno.env.delete("MALLOC_ARENA_MAX");
   const reader = new FrameReader(Deno.stdin.readable);
   const writer = new FrameWriter(Deno.stdout.writable);
-  const send = (message: RunnerMessage) => writer.write(encodeRpc(message));
-  const first = await reader.read();
+  const send = (message: RunnerMessage) => {
+    for (const frame of splitPayload(encodeRpc(message))) writer.write(frame);
+  };
+  const joiner = new PayloadJoiner();
+  const first = await readWhole(reader, joiner);
   if (first === null) return 0;
   const init = decodeHostMessage(first);
   if (init.t !== "init") {
@@ -30,7 +34,7 @@ export async function runRunner(_args: string[]): Promise<number> {
   }
   const done = relayWorker(worker, send);
   worker.postMessage(init);
-  const code = await Promise.race([relayHost(reader, worker), done]);
+  const code = await Promise.race([relayHost(reader, joiner, worker), done]);
   await writer.flush().catch(() => {});
   return code;
 }
@@ -63,13 +67,29 @@ function relayWorker(worker: Worker, send: (message: RunnerMessage) => void): Pr
 }
 
 /** Host → Worker, until stdin ends (exit 0) or a frame breaks the channel (exit 1). */
-async function relayHost(reader: FrameReader, worker: Worker): Promise<number> {
+async function relayHost(
+  reader: FrameReader,
+  joiner: PayloadJoiner,
+  worker: Worker,
+): Promise<number> {
   try {
-    for await (const frame of reader) worker.postMessage(decodeHostMessage(frame));
+    for await (const frame of reader) {
+      const payload = joiner.push(frame);
+      if (payload) worker.postMessage(decodeHostMessage(payload));
+    }
     return 0;
   } catch {
     return 1;
   }
+}
+
+/** The next whole message's payload (joined from its parts), or null when stdin ends. */
+async function readWhole(reader: FrameReader, joiner: PayloadJoiner): Promise<Uint8Array | null> {
+  for (let frame = await reader.read(); frame !== null; frame = await reader.read()) {
+    const payload = joiner.push(frame);
+    if (payload) return payload;
+  }
+  return null;
 }
 
 if (import.meta.main) Deno.exit(await runRunner(Deno.args));

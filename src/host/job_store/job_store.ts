@@ -195,6 +195,19 @@ export class JobStore implements Disposable {
     return this.#queries.select(scope, { statuses: LIVE_STATUSES }).map(jobOf);
   }
 
+  /** Jobs not in a terminal status, grouped by the instance that owns them, in ID order. */
+  liveJobsByInstance(): Map<string, Job[]> {
+    this.#assertOpen();
+    const byKey = new Map<string, Job[]>();
+    for (const row of this.#queries.select({}, { statuses: LIVE_STATUSES })) {
+      const key = row[1];
+      const jobs = byKey.get(key);
+      if (jobs) jobs.push(jobOf(row));
+      else byKey.set(key, [jobOf(row)]);
+    }
+    return byKey;
+  }
+
   /**
    * Merges the fields a plugin may change (`JobUpdate`; other keys are ignored) into a job,
    * stamps `lastUpdateTime` when something changed, and notifies subscribers when `status`
