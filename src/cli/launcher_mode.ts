@@ -30,6 +30,8 @@ export async function runLauncherMode(args: string[]): Promise<number> {
   const metrics = new Metrics();
   using store = JobStore.open(`${options.scratchPath}/jobs.sqlite`, {
     expiryHours: options.jobExpiryHours,
+    // One commit per event-loop turn; submits are acknowledged after theirs (see submitJob).
+    groupCommit: true,
     onListenerError: (error) => log.error("A job listener failed", { error }),
   });
   await using pool = new InstancePool({

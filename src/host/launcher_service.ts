@@ -101,6 +101,8 @@ export class LauncherService implements LauncherBackend {
       { ...draft, user: owner, status: "Pending", submissionTime: now, lastUpdateTime: now },
       { instanceKey, plugin: this.#o.pluginName, ...(idempotencyKey ? { idempotencyKey } : {}) },
     );
+    // Committed before the scheduler hears of it, so no job runs that the store could lose.
+    await this.#o.store.committed();
     try {
       const change = await this.#call(
         "submitJob",
@@ -112,6 +114,8 @@ export class LauncherService implements LauncherBackend {
       this.#o.store.remove(job.id);
       throw error;
     }
+    // Acknowledged only once what the plugin said is committed too (group commit).
+    await this.#o.store.committed();
     return this.#o.store.get(job.id)?.job ?? job;
   }
 
