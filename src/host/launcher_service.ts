@@ -252,17 +252,15 @@ export class LauncherService implements LauncherBackend {
 }
 
 /**
- * Applies what `submitJob` returned. Fields go in first and the status separately: a fast
- * job may already have reported a later status through `ctx.jobs`, and a refused status
- * (Running after Finished) must not take the output paths and pid down with it.
+ * Applies what `submitJob` returned, in one write when it can. A fast job may already have
+ * reported a later status through `ctx.jobs`, and a refused status (Running after Finished)
+ * refuses the whole change: then the fields go in alone, so the output paths and pid are kept.
  */
 function applySubmitChange(store: JobStore, id: string, change: JobUpdate): void {
-  const { status, statusMessage, ...fields } = change;
+  if (Object.keys(change).length === 0) return;
+  if (!store.update(id, change)?.rejected) return;
+  const { status: _status, statusMessage: _message, ...fields } = change;
   if (Object.keys(fields).length > 0) store.update(id, fields);
-  const statusChange: JobUpdate = {};
-  if (status !== undefined) statusChange.status = status;
-  if (statusMessage !== undefined) statusChange.statusMessage = statusMessage;
-  if (Object.keys(statusChange).length > 0) store.update(id, statusChange);
 }
 
 function notFound(id: string, user: string): LauncherError {
