@@ -4,7 +4,8 @@
  * each figure beside its budget (DESIGN §10), and writes BENCHMARKS.md.
  *
  * `deno run <ceiling flags> --config deno.json bench/run.ts [name…]` runs only the named
- * drivers (spawn, getjob, fanout, submit, runners, getjobs, airflow, pipe, micro) and prints their
+ * drivers (spawn, getjob, fanout, submit, runners, getjobs, restart, airflow, pipe,
+ * micro) and prints their
  * table without writing BENCHMARKS.md. With `LAUNCHBOX_BENCH_CPU_PROF=<dir>` every host
  * the drivers start writes a V8 CPU profile there.
  */
@@ -16,6 +17,7 @@ import { pipelinedGetJob } from "./wire/get_job.ts";
 import { wireGetJobs } from "./wire/get_jobs.ts";
 import { hostCommand, ROOT } from "./wire/host.ts";
 import { pipeThroughput } from "./wire/pipe.ts";
+import { restartOnLargeStore } from "./wire/restart.ts";
 import { runnerInstances } from "./wire/runners.ts";
 import { spawnBootstrap } from "./wire/spawn_bootstrap.ts";
 import { submitThroughput } from "./wire/submit.ts";
@@ -33,6 +35,7 @@ const DRIVERS: [string, string, () => Promise<Figure[]>, Budget?][] = [
   ["submit", "submit throughput", submitThroughput],
   ["runners", "runner instances", runnerInstances, { op: "<=", value: 100 }],
   ["getjobs", "GetJobs with 100 000 jobs", wireGetJobs, { op: "<=", value: 50 }],
+  ["restart", "restart on a large store", restartOnLargeStore, { op: "<=", value: 1000 }],
   ["airflow", "Airflow runtime", airflowRuntime, { op: "<=", value: 90 }],
   ["pipe", "pipe throughput", pipeThroughput, { op: ">=", value: 50 }],
   ["micro", "deno bench files", microBenchmarks],

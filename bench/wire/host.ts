@@ -42,11 +42,17 @@ export async function stopChild(
 }
 
 /**
- * A host in plugin mode on a fresh scratch directory (or `scratch`, removed on stop), with
- * its Launcher-side client.
+ * A host in plugin mode on a fresh scratch directory (or `scratch`, removed on stop unless
+ * `keepScratch`), with its Launcher-side client.
  */
 export async function startHost(
-  options: { plugin?: string; pluginsDir?: string; config?: string[]; scratch?: string } = {},
+  options: {
+    plugin?: string;
+    pluginsDir?: string;
+    config?: string[];
+    scratch?: string;
+    keepScratch?: boolean;
+  } = {},
 ) {
   const scratch = options.scratch ?? await Deno.makeTempDir({ prefix: "launchbox-bench-" });
   const plugin = options.plugin ?? "inmemory";
@@ -74,7 +80,7 @@ export async function startHost(
     async stop() {
       await client.close();
       await child.status;
-      await Deno.remove(scratch, { recursive: true }).catch(() => {});
+      if (!options.keepScratch) await Deno.remove(scratch, { recursive: true }).catch(() => {});
     },
   };
 }

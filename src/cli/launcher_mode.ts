@@ -38,6 +38,8 @@ export async function runLauncherMode(args: string[]): Promise<number> {
   using store = JobStore.open(`${options.scratchPath}/jobs.sqlite`, {
     expiryHours: options.jobExpiryHours,
     rekey: plugin.keyFor,
+    // One commit per event-loop turn; submits are acknowledged after theirs (see submitJob).
+    groupCommit: true,
     onListenerError: (error) => log.error("A job listener failed", { error }),
   });
   await using pool = new InstancePool({
@@ -75,8 +77,12 @@ export async function runLauncherMode(args: string[]): Promise<number> {
     heartbeatIntervalMs: options.heartbeatIntervalSeconds * 1000,
     drainTimeoutMs: SHUTDOWN_GRACE_MS,
     observe: requestObserver(metrics),
-    // Its timer waits for the Bootstrap response (see LauncherSessionOptions.onBootstrapped).
-    onBootstrapped: () => sweep ??= setInterval(() => expire(service, log), EXPIRY_SWEEP_MS),
+    // Its timer and the instances' recovery wait for the Bootstrap response to be written
+    // (see LauncherSessionOptions.onBootstrapped).
+    onBootstrapped: () => {
+      sweep ??= setInterval(() => expire(service, log), EXPIRY_SWEEP_MS);
+      void service.recoverInstances();
+    },
     ...(latency
       ? {
         metrics: {

@@ -71,8 +71,14 @@ export async function choosePlugin(
       intervalMs: (manifest.health.intervalS ?? DEFAULT_HEALTH_INTERVAL_MS / 1000) * 1000,
       timeoutMs: (manifest.health.timeoutS ?? DEFAULT_HEALTH_TIMEOUT_MS / 1000) * 1000,
     },
+    // The tenant (a passwd/group lookup) only when the isolation level uses it.
     keyFor: (user) =>
-      instanceKeyFor(manifest.isolation, { user, tenant: tenantOf(user, tenants, primaryGroup) }),
+      instanceKeyFor(manifest.isolation, {
+        user,
+        get tenant() {
+          return tenantOf(user, tenants, primaryGroup);
+        },
+      }),
     instanceDir: (key) => instanceDirFor(scratch, key),
     users,
   };

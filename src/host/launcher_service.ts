@@ -22,6 +22,7 @@ import type { InstancePool, PluginInstance } from "./instance_pool.ts";
 import type { JobStore } from "./job_store/mod.ts";
 import { JobStreams } from "./job_streams.ts";
 import { localNetwork } from "./local_network.ts";
+import { Recovery } from "./recovery.ts";
 import { jobLimitsForProfile, limitsForProfile } from "./profile_limits.ts";
 import type { ResolvedProfile } from "./user_profiles.ts";
 
@@ -48,7 +49,7 @@ export interface LauncherServiceOptions {
 export class LauncherService implements LauncherBackend {
   readonly #o: LauncherServiceOptions;
   readonly #streams: JobStreams;
-  #bootstrapped: Promise<void> | undefined;
+  readonly #recovery: Recovery;
 
   constructor(options: LauncherServiceOptions) {
     this.#o = options;
@@ -57,14 +58,28 @@ export class LauncherService implements LauncherBackend {
       instanceFor: (job) => this.#instanceOf(job),
       pluginName: options.pluginName,
     });
+    this.#recovery = new Recovery({
+      liveJobsByInstance: () => options.store.liveJobsByInstance(),
+      recover: (key, jobs) => this.#recover(key, jobs),
+      log: options.log,
+    });
   }
 
-  bootstrap(signal: AbortSignal): Promise<void> {
-    this.#bootstrapped ??= this.#recoverAll(signal).catch((error) => {
-      this.#bootstrapped = undefined;
-      throw error;
-    });
-    return this.#bootstrapped;
+  /**
+   * Answered without waiting for plugin instances: call {@linkcode recoverInstances} once
+   * the answer is out. Requests for an instance wait until it has its jobs back.
+   */
+  bootstrap(_signal: AbortSignal): Promise<void> {
+    this.#recovery.expect();
+    return Promise.resolve();
+  }
+
+  /**
+   * Hands every instance with live jobs its jobs (`recover`), one instance after another;
+   * settles when all are done. Runs once; a failed instance is logged and served anyway.
+   */
+  recoverInstances(): Promise<void> {
+    return this.#recovery.start();
   }
 
   async submitJob(user: string, draft: JobDraft, signal: AbortSignal): Promise<Job> {
@@ -80,12 +95,14 @@ export class LauncherService implements LauncherBackend {
       if (existing) return existing;
     }
     const instanceKey = this.#o.pool.keyFor(owner);
-    const instance = await this.#o.pool.get(instanceKey, owner);
+    const instance = await this.#instance(instanceKey, owner);
     const now = this.#o.clock.now().toISOString();
     const job = this.#o.store.insert(
       { ...draft, user: owner, status: "Pending", submissionTime: now, lastUpdateTime: now },
       { instanceKey, plugin: this.#o.pluginName, ...(idempotencyKey ? { idempotencyKey } : {}) },
     );
+    // Committed before the scheduler hears of it, so no job runs that the store could lose.
+    await this.#o.store.committed();
     try {
       const change = await this.#call(
         "submitJob",
@@ -97,6 +114,8 @@ export class LauncherService implements LauncherBackend {
       this.#o.store.remove(job.id);
       throw error;
     }
+    // Acknowledged only once what the plugin said is committed too (group commit).
+    await this.#o.store.committed();
     return this.#o.store.get(job.id)?.job ?? job;
   }
 
@@ -156,7 +175,7 @@ export class LauncherService implements LauncherBackend {
   }
 
   async clusterInfo(user: string, signal: AbortSignal): Promise<ClusterInfo> {
-    const instance = await this.#o.pool.get(this.#o.pool.keyFor(user), user);
+    const instance = await this.#instance(this.#o.pool.keyFor(user), user);
     const info = await this.#call(
       "clusterInfo",
       signal,
@@ -199,23 +218,23 @@ export class LauncherService implements LauncherBackend {
     return this.#o.store.expire().length;
   }
 
-  async #recoverAll(signal: AbortSignal): Promise<void> {
-    const byKey = Map.groupBy(
-      this.#o.store.liveJobs(),
-      (job) => this.#o.store.get(job.id)!.instanceKey,
-    );
-    for (const [key, jobs] of byKey) {
-      const instance = await this.#o.pool.get(key, jobs[0]!.user ?? "*");
-      if (!instance.recover) continue;
-      await this.#call("recover", signal, (s) => instance.recover!(jobs, { signal: s }));
-      this.#o.log.info("Plugin instance recovered its jobs", { instance: key, jobs: jobs.length });
-    }
+  async #recover(key: string, jobs: Job[]): Promise<void> {
+    const instance = await this.#o.pool.get(key, jobs[0]!.user ?? "*");
+    if (!instance.recover) return;
+    const signal = new AbortController().signal; // no Launcher request waits on this one
+    await this.#call("recover", signal, (s) => instance.recover!(jobs, { signal: s }));
+  }
+
+  /** The instance, once it has recovered its jobs if it was doing so. */
+  async #instance(key: string, user: string): Promise<PluginInstance> {
+    await this.#recovery.ready(key);
+    return await this.#o.pool.get(key, user);
   }
 
   #instanceOf(job: Job): Promise<PluginInstance> {
     const stored = this.#o.store.get(job.id);
     if (!stored) throw notFound(job.id, job.user ?? "*");
-    return this.#o.pool.get(stored.instanceKey, job.user ?? "*");
+    return this.#instance(stored.instanceKey, job.user ?? "*");
   }
 
   #call<T>(
@@ -233,17 +252,15 @@ export class LauncherService implements LauncherBackend {
 }
 
 /**
- * Applies what `submitJob` returned. Fields go in first and the status separately: a fast
- * job may already have reported a later status through `ctx.jobs`, and a refused status
- * (Running after Finished) must not take the output paths and pid down with it.
+ * Applies what `submitJob` returned, in one write when it can. A fast job may already have
+ * reported a later status through `ctx.jobs`, and a refused status (Running after Finished)
+ * refuses the whole change: then the fields go in alone, so the output paths and pid are kept.
  */
 function applySubmitChange(store: JobStore, id: string, change: JobUpdate): void {
-  const { status, statusMessage, ...fields } = change;
+  if (Object.keys(change).length === 0) return;
+  if (!store.update(id, change)?.rejected) return;
+  const { status: _status, statusMessage: _message, ...fields } = change;
   if (Object.keys(fields).length > 0) store.update(id, fields);
-  const statusChange: JobUpdate = {};
-  if (status !== undefined) statusChange.status = status;
-  if (statusMessage !== undefined) statusChange.statusMessage = statusMessage;
-  if (Object.keys(statusChange).length > 0) store.update(id, statusChange);
 }
 
 function notFound(id: string, user: string): LauncherError {

@@ -86,3 +86,64 @@ Deno.test("LauncherService refuses a user submitting a job for someone else", as
   await pool[Symbol.asyncDispose]();
   store.close();
 });
+
+Deno.test("LauncherService answers bootstrap before instances recover; their requests wait for it", async () => {
+  const calls: string[] = [];
+  let finishRecovery = () => {};
+  const { store, pool, service } = serviceWith(() => ({
+    ...basics,
+    recover(jobs) {
+      calls.push(`recover ${jobs.map((job) => job.id).join(",")}`);
+      return new Promise<void>((resolve) => finishRecovery = resolve);
+    },
+    submitJob(job) {
+      calls.push(`submit ${job.id}`);
+      return Promise.resolve();
+    },
+  }));
+  const meta = { instanceKey: "shared", plugin: "fake" };
+  store.insert({ user: "alice", status: "Running", command: "a" }, meta);
+  store.insert({ user: "alice", status: "Finished", command: "b" }, meta);
+  store.insert({ user: "bob", status: "Pending", command: "c" }, meta);
+  await service.bootstrap(new AbortController().signal);
+  const submitted = service.submitJob("alice", { command: "d" }, new AbortController().signal);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(calls, [], "the submit waits for the recovery to start");
+  void service.recoverInstances();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(calls, ["recover 1,3"], "the submit waits while its instance recovers");
+  finishRecovery();
+  await service.recoverInstances();
+  assert.equal((await submitted).id, "4");
+  assert.deepEqual(calls, ["recover 1,3", "submit 4"]);
+  await pool[Symbol.asyncDispose]();
+  store.close();
+});
+
+Deno.test("LauncherService serves an instance whose recovery failed, and says so in the log", async () => {
+  const lines: string[] = [];
+  const { store, pool, service } = serviceWith(() => ({
+    ...basics,
+    recover: () => Promise.reject(new Error("scheduler unreachable")),
+    submitJob: () => Promise.resolve({ status: "Running" }),
+  }));
+  store.insert({ user: "alice", status: "Running", command: "a" }, {
+    instanceKey: "shared",
+    plugin: "fake",
+  });
+  const logged = new LauncherService({
+    pluginName: "fake",
+    store,
+    pool,
+    log: createLogger({ sinks: [{ writeLine: (line) => void lines.push(line) }] }),
+    clock: systemClock,
+    requestTimeoutMs: 1000,
+  });
+  await logged.bootstrap(new AbortController().signal);
+  await logged.recoverInstances();
+  assert.ok(lines.some((line) => line.includes("could not recover its jobs")), lines.join("\n"));
+  const job = await service.submitJob("alice", { command: "b" }, new AbortController().signal);
+  assert.equal(job.status, "Running");
+  await pool[Symbol.asyncDispose]();
+  store.close();
+});

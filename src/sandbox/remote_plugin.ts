@@ -1,4 +1,4 @@
-import { FrameReader, FrameWriter } from "../framing/mod.ts";
+import { DEFAULT_MAX_FRAME_BYTES, FrameReader, FrameWriter } from "../framing/mod.ts";
 import { ErrorCode, type JobsHandle, LauncherError, type Logger } from "../sdk/mod.ts";
 import { AsyncQueue } from "./_async_queue.ts";
 import { decodeRunnerMessage, encodeRpc, toWireError } from "./codec.ts";
@@ -12,6 +12,7 @@ import { PluginLog, type PluginLogCounters } from "./plugin_log.ts";
 import type { PluginMethod, RunnerInit, RunnerMessage } from "./rpc.ts";
 import { rebuildError } from "./rebuild_error.ts";
 import type { RunnerCommand } from "./runner_command.ts";
+import { PayloadJoiner, splitPayload } from "./rpc_parts.ts";
 
 /** Options for {@linkcode RemotePlugin.start}. */
 export interface RemotePluginOptions {
@@ -193,7 +194,8 @@ export class RemotePlugin implements AsyncDisposable {
   #send(message: Parameters<typeof encodeRpc>[0]): void {
     if (this.#ended) return;
     try {
-      this.#writer.write(encodeRpc(message));
+      // A message longer than one part (jobs handed to `recover`) goes as several frames.
+      for (const frame of splitPayload(encodeRpc(message))) this.#writer.write(frame);
     } catch (error) {
       this.#log.warn("Cannot write to the runner", { error: (error as Error).message });
     }
@@ -210,16 +212,21 @@ export class RemotePlugin implements AsyncDisposable {
 
   async #readFrames(reader: FrameReader): Promise<void> {
     try {
+      // A runner's messages fit one frame (its relay refuses larger ones), so a split one
+      // may not grow past a frame either: a plugin cannot make the host buffer more.
+      const joiner = new PayloadJoiner(DEFAULT_MAX_FRAME_BYTES);
       for await (const frame of reader) {
+        const payload = joiner.push(frame);
+        if (!payload) continue;
         let message: RunnerMessage;
         try {
-          message = decodeRunnerMessage(frame);
+          message = decodeRunnerMessage(payload);
         } catch (error) {
           if (!(error instanceof TypeError)) throw error;
           this.#log.warn("Refused a message from the runner", { error: error.message });
           continue;
         }
-        this.#receive(message, frame.length);
+        this.#receive(message, payload.length);
       }
     } catch (error) {
       this.#broken = (error as Error).message;

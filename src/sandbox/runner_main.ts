@@ -1,6 +1,7 @@
 import { FrameReader, FrameWriter } from "../framing/mod.ts";
 import { decodeHostMessage, encodeRpc, toWireError } from "./codec.ts";
 import type { RunnerInit, RunnerMessage } from "./rpc.ts";
+import { PayloadJoiner } from "./rpc_parts.ts";
 import { relayWorker, type WorkerRelay } from "./worker_relay.ts";
 
 /**
@@ -15,7 +16,10 @@ export async function runRunner(_args: string[]): Promise<number> {
   const reader = new FrameReader(Deno.stdin.readable);
   const writer = new FrameWriter(Deno.stdout.writable);
   const send = (message: RunnerMessage) => writer.write(encodeRpc(message));
-  const first = await reader.read();
+  // Host → runner messages of any size arrive in parts (the jobs a recovering instance
+  // gets); runner → host messages stay within one frame (see relayWorker).
+  const joiner = new PayloadJoiner();
+  const first = await readWhole(reader, joiner);
   if (first === null) return 0;
   const init = decodeHostMessage(first);
   if (init.t !== "init") {
@@ -31,7 +35,7 @@ export async function runRunner(_args: string[]): Promise<number> {
   }
   const relay = relayWorker(worker, (frame) => writer.write(frame), init.init.pluginName);
   worker.postMessage(init);
-  const code = await Promise.race([relayHost(reader, worker, relay), relay.done]);
+  const code = await Promise.race([relayHost(reader, joiner, worker, relay), relay.done]);
   await writer.flush().catch(() => {});
   return code;
 }
@@ -47,12 +51,15 @@ function startWorker(init: RunnerInit): Worker {
 /** Host → Worker, until stdin ends (exit 0) or a frame breaks the channel (exit 1). */
 async function relayHost(
   reader: FrameReader,
+  joiner: PayloadJoiner,
   worker: Worker,
   relay: WorkerRelay,
 ): Promise<number> {
   try {
     for await (const frame of reader) {
-      const message = decodeHostMessage(frame);
+      const payload = joiner.push(frame);
+      if (!payload) continue;
+      const message = decodeHostMessage(payload);
       if (message.t === "stop") relay.stopping();
       worker.postMessage(message);
     }
@@ -60,6 +67,15 @@ async function relayHost(
   } catch {
     return 1;
   }
+}
+
+/** The next whole message's payload (joined from its parts), or null when stdin ends. */
+async function readWhole(reader: FrameReader, joiner: PayloadJoiner): Promise<Uint8Array | null> {
+  for (let frame = await reader.read(); frame !== null; frame = await reader.read()) {
+    const payload = joiner.push(frame);
+    if (payload) return payload;
+  }
+  return null;
 }
 
 if (import.meta.main) Deno.exit(await runRunner(Deno.args));

@@ -15,16 +15,23 @@ export class UserDirectory {
   readonly #passwd: string;
   readonly #group: string;
   #cache: { users: Map<string, SystemUser>; groupNames: Map<number, string> } | undefined;
+  /** The files' modification times and sizes when they were read. */
+  #stamp = "";
 
   constructor(files: { passwd?: string; group?: string } = {}) {
     this.#passwd = files.passwd ?? "/etc/passwd";
     this.#group = files.group ?? "/etc/group";
   }
 
-  /** The account named `name`, or `undefined` when there is none. Re-reads on a miss. */
+  /**
+   * The account named `name`, or `undefined` when there is none. A miss re-reads the files
+   * when either changed since they were read (a user added meanwhile), not otherwise: a
+   * host asked about a user with no account (every submit of one) reads them once.
+   */
   lookup(name: string): SystemUser | undefined {
     const found = this.#load().users.get(name);
     if (found) return found;
+    if (this.#stampNow() === this.#stamp) return undefined;
     this.#cache = undefined;
     return this.#load().users.get(name);
   }
@@ -39,6 +46,7 @@ export class UserDirectory {
 
   #load(): { users: Map<string, SystemUser>; groupNames: Map<number, string> } {
     if (this.#cache) return this.#cache;
+    this.#stamp = this.#stampNow();
     const groups = parseGroups(readOrEmpty(this.#group));
     const users = new Map<string, SystemUser>();
     for (const line of readOrEmpty(this.#passwd).split("\n")) {
@@ -57,6 +65,19 @@ export class UserDirectory {
     }
     this.#cache = { users, groupNames: groups.names };
     return this.#cache;
+  }
+
+  #stampNow(): string {
+    return [this.#passwd, this.#group].map(stampOf).join(" ");
+  }
+}
+
+function stampOf(path: string): string {
+  try {
+    const info = Deno.statSync(path);
+    return `${info.mtime?.getTime()}:${info.size}:${info.ino}`;
+  } catch {
+    return "missing";
   }
 }
 

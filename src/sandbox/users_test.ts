@@ -20,3 +20,25 @@ Deno.test("UserDirectory names a user's groups, primary first, from passwd and g
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("UserDirectory re-reads on a miss only when passwd or group changed", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "launchbox-users-" });
+  try {
+    const passwd = `${dir}/passwd`;
+    await Deno.writeTextFile(passwd, "alice:x:1001:100::/home/alice:/bin/sh\n");
+    await Deno.writeTextFile(`${dir}/group`, "users:x:100:\n");
+    const users = new UserDirectory({ passwd, group: `${dir}/group` });
+    assert.equal(users.lookup("carol"), undefined);
+    // Same length, same inode, same modification time: to the directory, not a change.
+    const { mtime } = await Deno.stat(passwd);
+    const file = await Deno.open(passwd, { write: true });
+    await file.write(new TextEncoder().encode("carol"));
+    file.close();
+    await Deno.utime(passwd, mtime!, mtime!);
+    assert.equal(users.lookup("carol"), undefined, "an unchanged file is not read again");
+    await Deno.writeTextFile(passwd, "dave:x:1003:100::/home/dave:/bin/sh\n", { append: true });
+    assert.equal(users.lookup("dave")?.uid, 1003, "a user added to passwd is found");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

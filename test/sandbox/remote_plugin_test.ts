@@ -81,6 +81,7 @@ Deno.test("RemotePlugin.stop lets the plugin close, then the runner exits by its
       "clusterInfo",
       "controlJob",
       "jobOutput",
+      "recover",
       "reloadConfig",
       "submitJob",
     ]);
@@ -111,3 +112,19 @@ async function waitFor(done: () => boolean): Promise<void> {
   }
   assert.ok(done(), "condition not met within 5 s");
 }
+
+Deno.test("RemotePlugin hands recover more jobs than fit in one frame, and serves a list as long", async () => {
+  // About 300 bytes a job: 40 000 jobs are 12 MB of JSON, over the 5 MiB frame limit.
+  const many = Array.from({ length: 40_000 }, (_, i) => ({
+    ...job(`j${i}`, `job ${i} ${"x".repeat(200)}`),
+  }));
+  await using runner = await startFixture("answers_every_call", { jobs: memoryJobs(many) });
+  await runner.remote.call("recover", [many], AbortSignal.timeout(60_000));
+  const recovered = runner.logs.find((line) => line.msg === "Recovered");
+  assert.ok(recovered, "the plugin logged what it recovered");
+  assert.equal(recovered.fields.jobs, 40_000);
+  assert.equal(recovered.fields.listed, 40_000);
+  assert.equal(recovered.fields.last, many.at(-1)!.name);
+  assert.equal(recovered.fields.lastListed, many.at(-1)!.name);
+  assert.ok(!runner.logs.some((line) => line.msg === "Cannot write to the runner"));
+});

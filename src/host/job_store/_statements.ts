@@ -19,6 +19,9 @@ const SQL = {
   begin: "BEGIN IMMEDIATE",
   commit: "COMMIT",
   rollback: "ROLLBACK",
+  savepoint: "SAVEPOINT write",
+  release: "RELEASE write",
+  rollbackToSavepoint: "ROLLBACK TO write",
 } as const;
 
 /**

@@ -8,6 +8,7 @@ import {
   type JobUpdate,
 } from "../../sdk/mod.ts";
 import { JobCache } from "./_cache.ts";
+import { GroupCommit } from "./_group_commit.ts";
 import { deepFreeze, Listeners } from "./_listeners.ts";
 import { JobQueries } from "./_query.ts";
 import {
@@ -45,6 +46,12 @@ export interface JobStoreOptions {
   rekey?: Rekey;
   /** Told about errors thrown by subscribers; they never reach the writer. */
   onListenerError?: (error: unknown) => void;
+  /**
+   * Commit the writes of one event-loop turn together (default false: one commit per
+   * write). Writes are then durable only once {@linkcode JobStore.committed} settles, and
+   * subscribers hear of changes after that commit.
+   */
+  groupCommit?: boolean;
 }
 
 /** Where a job lives: the plugin and instance that own it. */
@@ -93,6 +100,7 @@ export class JobStore implements Disposable {
   readonly #clock: { now(): Date };
   readonly #changes: Listeners<Job>;
   readonly #removals: Listeners<StoredJob>;
+  readonly #group: GroupCommit | undefined;
   #closed = false;
 
   private constructor(db: DatabaseSync, path: string, options: JobStoreOptions) {
@@ -105,6 +113,10 @@ export class JobStore implements Disposable {
     const onError = options.onListenerError ?? (() => {});
     this.#changes = new Listeners(onError);
     this.#removals = new Listeners(onError);
+    // A rolled-back batch leaves cached jobs that were never committed: drop them all.
+    this.#group = options.groupCommit
+      ? new GroupCommit(this.#statements, () => this.#cache.clear())
+      : undefined;
   }
 
   /** Opens the store in `path` (a file, or `":memory:"`), creating its schema if needed. */
@@ -135,8 +147,17 @@ export class JobStore implements Disposable {
       );
     }
     const job = this.#transaction(() => this.#write(record, meta));
-    this.#changes.emit(deepFreeze(structuredClone(job)));
+    this.#emitChange(job);
     return job;
+  }
+
+  /**
+   * Settles once every write made so far is committed (at once without `groupCommit`);
+   * rejects when that commit failed and the writes were rolled back. Acknowledge nothing
+   * written before it settles.
+   */
+  committed(): Promise<void> {
+    return this.#group?.committed() ?? Promise.resolve();
   }
 
   #write(record: JobRecord, meta: JobMeta): Job {
@@ -200,6 +221,19 @@ export class JobStore implements Disposable {
     return this.#queries.select(scope, { statuses: LIVE_STATUSES }).map(jobOf);
   }
 
+  /** Jobs not in a terminal status, grouped by the instance that owns them, in ID order. */
+  liveJobsByInstance(): Map<string, Job[]> {
+    this.#assertOpen();
+    const byKey = new Map<string, Job[]>();
+    for (const row of this.#queries.select({}, { statuses: LIVE_STATUSES })) {
+      const key = row[1];
+      const jobs = byKey.get(key);
+      if (jobs) jobs.push(jobOf(row));
+      else byKey.set(key, [jobOf(row)]);
+    }
+    return byKey;
+  }
+
   /**
    * Merges the fields a plugin may change (`JobUpdate`; other keys are ignored) into a job,
    * stamps `lastUpdateTime` when something changed, and notifies subscribers when `status`
@@ -216,10 +250,11 @@ export class JobStore implements Disposable {
     const job = merge.job;
     const now = this.#clock.now().getTime();
     job.lastUpdateTime = formatTime(now);
+    this.#group?.join();
     this.#statements.updateJob.run(job.status!, now, JSON.stringify(job), seqOf(id)!);
     this.#cache.delete(id);
     if (merge.changed.includes("status") || merge.changed.includes("statusMessage")) {
-      this.#changes.emit(deepFreeze(structuredClone(job)));
+      this.#emitChange(job);
     }
     return { job, changed: true };
   }
@@ -228,9 +263,11 @@ export class JobStore implements Disposable {
   remove(id: string): boolean {
     const stored = this.get(id);
     if (stored === undefined) return false;
+    this.#group?.join();
     this.#statements.deleteJob.run(seqOf(id)!);
     this.#cache.delete(id);
-    this.#removals.emit(deepFreeze(stored));
+    const removed = deepFreeze(stored);
+    this.#afterCommit(() => this.#removals.emit(removed));
     return true;
   }
 
@@ -243,13 +280,17 @@ export class JobStore implements Disposable {
     const cutoff = this.#clock.now().getTime() - this.#expiryMs;
     const expired = this.#statements.selectExpired.all(...TERMINAL_STATUSES, cutoff) as unknown[];
     const stored = (expired as JobRow[]).map(storedOf);
+    if (stored.length === 0) return [];
     this.#transaction(() => {
       for (const { job } of stored) {
         this.#statements.deleteJob.run(seqOf(job.id)!);
         this.#cache.delete(job.id);
       }
     });
-    for (const removed of stored) this.#removals.emit(deepFreeze(removed));
+    for (const removed of stored) {
+      const frozen = deepFreeze(removed);
+      this.#afterCommit(() => this.#removals.emit(frozen));
+    }
     return stored.map(({ job }) => job.id);
   }
 
@@ -278,6 +319,7 @@ export class JobStore implements Disposable {
   /** Closes the database; later calls throw. Closing twice is harmless. */
   close(): void {
     if (this.#closed) return;
+    this.#group?.flush();
     this.#closed = true;
     this.#db.close();
   }
@@ -292,7 +334,18 @@ export class JobStore implements Disposable {
     return row === undefined ? undefined : storedOf(row);
   }
 
+  #emitChange(job: Job): void {
+    const frozen = deepFreeze(structuredClone(job));
+    this.#afterCommit(() => this.#changes.emit(frozen));
+  }
+
+  #afterCommit(work: () => void): void {
+    if (this.#group) this.#group.afterCommit(work);
+    else work();
+  }
+
   #transaction<T>(work: () => T): T {
+    if (this.#group) return this.#savepoint(work);
     this.#statements.begin.run();
     try {
       const result = work();
@@ -300,6 +353,21 @@ export class JobStore implements Disposable {
       return result;
     } catch (error) {
       this.#statements.rollback.run();
+      throw error;
+    }
+  }
+
+  /** `work` as one unit inside this turn's batch: all of it or none of it. */
+  #savepoint<T>(work: () => T): T {
+    this.#group!.join();
+    this.#statements.savepoint.run();
+    try {
+      const result = work();
+      this.#statements.release.run();
+      return result;
+    } catch (error) {
+      this.#statements.rollbackToSavepoint.run();
+      this.#statements.release.run();
       throw error;
     }
   }

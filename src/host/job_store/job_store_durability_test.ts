@@ -84,11 +84,25 @@ Deno.test("JobStore refuses use after close", () => {
   assert.throws(() => store.get("1"), /it is closed/);
 });
 
-Deno.test("JobStore keeps every acknowledged job when the writer is SIGKILLed", async () => {
+for (const mode of ["one commit per insert", "group commit"]) {
+  Deno.test(`JobStore keeps every acknowledged job when the writer is SIGKILLed (${mode})`, async () => {
+    await killedWriterKeepsAcknowledged(mode === "group commit" ? ["group"] : []);
+  });
+}
+
+async function killedWriterKeepsAcknowledged(fixtureArgs: string[]): Promise<void> {
   await withTempDir(async (dir) => {
     const path = `${dir}/jobs.sqlite`;
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--no-prompt", "--allow-read", "--allow-write", FIXTURE.href, path],
+      args: [
+        "run",
+        "--no-prompt",
+        "--allow-read",
+        "--allow-write",
+        FIXTURE.href,
+        path,
+        ...fixtureArgs,
+      ],
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
@@ -106,4 +120,4 @@ Deno.test("JobStore keeps every acknowledged job when the writer is SIGKILLed", 
     const tagged = store.list("*", { tags: ["killed"] }).map((job) => job.id);
     assert.ok(tagged.length >= acknowledged.length);
   });
-});
+}
