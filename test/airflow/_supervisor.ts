@@ -1,3 +1,4 @@
+import { finalState } from "../../src/airflow/fake_supervisor/supervise_task.ts";
 import { Decoder, Encoder } from "@msgpack/msgpack";
 import { answer, type Store } from "./_fake_api.ts";
 import { connectionOwner } from "./_ownership.ts";
@@ -123,27 +124,7 @@ export async function supervise(run: SupervisorRun): Promise<SupervisorResult> {
   };
 }
 
-/** `ActivitySubprocess.final_state` (spec §5.2). */
-export function finalState(
-  exit: Deno.CommandStatus,
-  terminal: Body | undefined,
-  shouldRetry: boolean,
-): string {
-  if (exit.code !== 0) return shouldRetry ? "up_for_retry" : "failed";
-  switch (terminal?.type) {
-    case "SucceedTask":
-      return "success";
-    case "RetryTask":
-      return "up_for_retry";
-    case "DeferTask":
-      return "deferred";
-    case "RescheduleTask":
-      return "up_for_reschedule";
-    case "TaskState":
-      return String(terminal.state);
-  }
-  return "running (no terminal message)";
-}
+export { finalState };
 
 function spawn(run: SupervisorRun, commPort: number, logsPort: number): Deno.ChildProcess {
   const [program, ...args] = run.command;

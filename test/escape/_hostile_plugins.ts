@@ -4,6 +4,8 @@
  * the probe needs made at test time (links to `/` or `/etc/shadow` are never committed:
  * tools walking the checkout would follow them).
  */
+import assert from "node:assert/strict";
+import { submit } from "../_support/requests.ts";
 import { ensureTestUsers } from "../_support/system_users.ts";
 import type { HostProcess } from "../_support/host_process.ts";
 
@@ -97,4 +99,23 @@ export async function startOutcome(
     const status = await host.status();
     return { served: false, code: status.code, stderr: await host.stderr() };
   }
+}
+
+/**
+ * Asserts the host refused to start plugin `name` (exit 2, the plugin named as skipped,
+ * `message` in its stderr); a host that served it instead fails with what the job got.
+ */
+export async function assertRefusedAtStart(
+  host: HostProcess,
+  name: string,
+  message: RegExp,
+): Promise<void> {
+  const outcome = await startOutcome(host);
+  if (outcome.served) {
+    const job = await submit(host.client, "lbtest_alice", { name: "escape" });
+    assert.fail(`The host served ${name}: ${JSON.stringify(job.statusMessage)}`);
+  }
+  assert.equal(outcome.code, 2);
+  assert.match(outcome.stderr, new RegExp(`plugin "${name}" \\(--plugin-name\\) was skipped: `));
+  assert.match(outcome.stderr, message);
 }

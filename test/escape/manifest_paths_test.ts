@@ -7,14 +7,13 @@
  */
 import assert from "node:assert/strict";
 import { runLaunchbox, withHost } from "../_support/host_process.ts";
-import { submit } from "../_support/requests.ts";
 import {
+  assertRefusedAtStart,
   installPlugin,
   LEVELS,
   levelSkip,
   pluginsRoot,
   type Probe,
-  startOutcome,
 } from "./_hostile_plugins.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -81,17 +80,7 @@ for (const [index, [name, probe, config, message]] of PROBES.entries()) {
       await using root = await pluginsRoot();
       await installPlugin(root.dir, "reads_granted_path", { name, level, probe });
       await withHost({ pluginsDir: root.dir, pluginName: name, config }, async (host) => {
-        const outcome = await startOutcome(host);
-        if (outcome.served) {
-          const job = await submit(host.client, "lbtest_alice", { name: "escape" });
-          assert.fail(`The host served ${name}: ${JSON.stringify(job.statusMessage)}`);
-        }
-        assert.equal(outcome.code, 2);
-        assert.match(
-          outcome.stderr,
-          new RegExp(`plugin "${name}" \\(--plugin-name\\) was skipped: `),
-        );
-        assert.match(outcome.stderr, message);
+        await assertRefusedAtStart(host, name, message);
       });
     },
   });

@@ -9,12 +9,12 @@ import assert from "node:assert/strict";
 import { runLaunchbox, withHost } from "../_support/host_process.ts";
 import { submit } from "../_support/requests.ts";
 import {
+  assertRefusedAtStart,
   installPlugin,
   LEVELS,
   levelSkip,
   pluginsRoot,
   type Probe,
-  startOutcome,
 } from "./_hostile_plugins.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -96,18 +96,7 @@ for (const level of LEVELS) {
         await using root = await pluginsRoot();
         await installPlugin(root.dir, "runs_granted_program", { name, level, probe });
         await withHost({ pluginsDir: root.dir, pluginName: name, config }, async (host) => {
-          const outcome = await startOutcome(host);
-          if (outcome.served) {
-            const job = await submit(host.client, "lbtest_alice", { name: "escape" });
-            assert.fail(`The host served ${name}: ${JSON.stringify(job.statusMessage)}`);
-          }
-          assert.equal(outcome.code, 2);
-          assert.match(
-            outcome.stderr,
-            new RegExp(`plugin "${name}" \\(--plugin-name\\) was skipped: `),
-          );
-          assert.match(outcome.stderr, /field "permissions\.run\[0\]" "/);
-          assert.match(outcome.stderr, message);
+          await assertRefusedAtStart(host, name, message);
         });
       },
     });
