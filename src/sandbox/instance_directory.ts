@@ -3,10 +3,15 @@ import type { SystemUser } from "./users.ts";
 
 /**
  * Creates an instance's private directory under `root` (the root of all instance
- * directories): the directory itself 0700 and owned by the runner's user, its parents up
- * to `root` 0711 so that user can reach it without listing anyone else's. When the
- * runner runs as another user, the scratch path above `root` gains the execute bit for
- * others for the same reason. Throws `RangeError` when `dir` is not inside `root`.
+ * directories), the directory itself 0700 and owned by the runner's user.
+ *
+ * When the runner runs as another user (`owner`), the parents up to `root` are 0711 so
+ * that user can reach it without listing anyone else's, and the scratch path above `root`
+ * gains the execute bit for others for the same reason. When the runner runs as the host's
+ * own uid, nobody else needs to reach it, so the parents up to `root` are 0700: a plugin
+ * may loosen its own directory's mode (it may write there), but nothing it makes there
+ * (a setuid copy of a shell, say) can be reached by another user through a closed parent.
+ * Throws `RangeError` when `dir` is not inside `root`.
  */
 export async function prepareInstanceDir(
   root: string,
@@ -18,8 +23,9 @@ export async function prepareInstanceDir(
   }
   await refuseLinksBelow(root, dir);
   await Deno.mkdir(dir, { recursive: true, mode: 0o711 });
+  const parentMode = owner ? 0o711 : 0o700;
   for (let parent = dir; parent.startsWith(root); parent = dirname(parent)) {
-    await Deno.chmod(parent, parent === dir ? 0o700 : 0o711);
+    await Deno.chmod(parent, parent === dir ? 0o700 : parentMode);
   }
   if (!owner) return;
   await Deno.chown(dir, owner.uid, owner.gid);

@@ -138,6 +138,18 @@ function pluginLog(run: Run, stderr: string): string[] {
   return lines;
 }
 
+/** Asserts that some directory above `path` is closed to users other than its owner. */
+async function assertUnreachable(path: string): Promise<void> {
+  const open: string[] = [];
+  for (let dir = path; dir !== "/";) {
+    dir = dir.slice(0, dir.lastIndexOf("/")) || "/";
+    const mode = (await Deno.stat(dir)).mode! & 0o777;
+    if ((mode & 0o001) === 0) return;
+    open.push(`${dir} ${mode.toString(8)}`);
+  }
+  assert.fail(`${path} can be reached by every user: ${open.join(", ")}`);
+}
+
 /** The pid a probe answered, or wrote to its pid file. */
 async function pidOf(run: Run, probe: Probe, answer: string | undefined): Promise<number> {
   if (!probe.pidFile) return Number(answer);
@@ -202,6 +214,8 @@ async function runProbes(t: Deno.TestContext, run: Run): Promise<void> {
   const { host, client } = run;
   await client.bootstrap();
   const victimJob = (await servesAgain(run, run.victim)).jobs as { id: string }[];
+  // As an administrator's /var/lib/launchbox is: only the modes below it keep users apart.
+  await Deno.chmod(host.scratch, 0o755);
   const secret = `${host.scratch}/secret.json`;
   await Deno.writeTextFile(secret, '{"secret": "the victim\'s"}');
   await Deno.chmod(secret, 0o644);
@@ -223,6 +237,7 @@ async function runProbes(t: Deno.TestContext, run: Run): Promise<void> {
       fn: async () => {
         const answer = checkReply(run, probe, await submit(run, run.attacker, probe.name));
         ran.push(probe);
+        if (probe.unreachable) await assertUnreachable(String(JSON.parse(answer!)));
         await servesAgain(run, run.victim);
         await servesAgain(run, run.attacker);
         if (probe.afterStop) pids.set(await pidOf(run, probe, answer), probe);

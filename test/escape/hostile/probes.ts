@@ -44,6 +44,8 @@ export interface Probe {
    */
   afterStop?: "gone" | "survives";
   pidFile?: string;
+  /** What the probe answered is a path no other user may reach (a closed directory above it). */
+  unreachable?: boolean;
   /** Levels where the probe means nothing, with the reason. */
   skip?: Partial<Record<Level, string>>;
 }
@@ -287,6 +289,24 @@ export const PROBES: Probe[] = [
     name: "chown_outside",
     attempt: () => Deno.chown("/etc/passwd", 0, 0),
     refused: /write "\/etc\/passwd"/,
+  },
+  {
+    // A setuid program of the runner's uid (root at run_as: host), offered to every user
+    // by opening the instance directory: a closed parent keeps it out of their reach.
+    name: "setuid_offered",
+    attempt: async ({ ctx }) => {
+      const path = `${ctx.instanceDir}/setuid-shell`;
+      await Deno.writeTextFile(path, "#!/bin/sh\nexec /bin/sh\n");
+      await Deno.chmod(path, 0o6755);
+      await Deno.chmod(ctx.instanceDir, 0o777);
+      return path;
+    },
+    answers: /setuid-shell"$/,
+    unreachable: true,
+    skip: {
+      "session-user":
+        "the runner holds the attacking user's own uid: what it offers is that user's, as their own programs could",
+    },
   },
   // system information and the environment
   {
