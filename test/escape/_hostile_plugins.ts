@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { submit } from "../_support/requests.ts";
 import { ensureTestUsers } from "../_support/system_users.ts";
-import type { HostProcess } from "../_support/host_process.ts";
+import { type HostProcess, withHost } from "../_support/host_process.ts";
 
 const FIXTURES = new URL("./fixtures", import.meta.url).pathname;
 const SDK = new URL("../../src/sdk/mod.ts", import.meta.url).href;
@@ -118,4 +118,41 @@ export async function assertRefusedAtStart(
   assert.equal(outcome.code, 2);
   assert.match(outcome.stderr, new RegExp(`plugin "${name}" \\(--plugin-name\\) was skipped: `));
   assert.match(outcome.stderr, message);
+}
+
+/** A plugin the host must refuse to start: [name, probe, plugin config, the refusal]. */
+export type RefusedCase = [string, Probe, string[], RegExp];
+
+/**
+ * Registers one test per case and level: a real host started on `fixture` changed by the
+ * case's probe refuses to start it (see {@linkcode assertRefusedAtStart}). `naming` ends
+ * each test's name ("the program"); `levelsOf` picks the levels of each case (all four
+ * unless told).
+ */
+export async function testRefusedAtStart(
+  fixture: string,
+  naming: string,
+  cases: RefusedCase[],
+  levelsOf: (index: number) => Level[] = () => LEVELS,
+): Promise<void> {
+  for (const [index, [name, probe, config, message]] of cases.entries()) {
+    for (const level of levelsOf(index)) {
+      const skip = await levelSkip(level);
+      Deno.test({
+        name: `Host refuses ${name} at ${level.label}, naming the plugin and ${naming}${
+          skip ? ` (skipped: ${skip})` : ""
+        }`,
+        ignore: skip !== undefined,
+        sanitizeOps: false,
+        sanitizeResources: false,
+        async fn() {
+          await using root = await pluginsRoot();
+          await installPlugin(root.dir, fixture, { name, level, probe });
+          await withHost({ pluginsDir: root.dir, pluginName: name, config }, async (host) => {
+            await assertRefusedAtStart(host, name, message);
+          });
+        },
+      });
+    }
+  }
 }

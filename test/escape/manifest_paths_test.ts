@@ -6,14 +6,14 @@
  * through all four); `check` refuses every probe at every level in one run.
  */
 import assert from "node:assert/strict";
-import { runLaunchbox, withHost } from "../_support/host_process.ts";
+import { runLaunchbox } from "../_support/host_process.ts";
 import {
-  assertRefusedAtStart,
   installPlugin,
   LEVELS,
-  levelSkip,
   pluginsRoot,
   type Probe,
+  type RefusedCase,
+  testRefusedAtStart,
 } from "./_hostile_plugins.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -27,7 +27,7 @@ const writes = (entry: string): Probe => ({
 });
 
 /** [plugin name, probe, config, the refusal check must print]. */
-const PROBES: [string, Probe, string[], RegExp][] = [
+const PROBES: RefusedCase[] = [
   ["reads_slash_dot", reads("/."), ["target=/etc/shadow"], /"\/\." reads the whole file system/],
   [
     "reads_etc_dot",
@@ -67,24 +67,12 @@ const PROBES: [string, Probe, string[], RegExp][] = [
   ],
 ];
 
-for (const [index, [name, probe, config, message]] of PROBES.entries()) {
-  const level = LEVELS[index % LEVELS.length]!;
-  const skip = await levelSkip(level);
-  Deno.test({
-    name: `Host refuses ${name} at ${level.label}, naming the plugin and the entry${
-      skip ? ` (skipped: ${skip})` : ""
-    }`,
-    ignore: skip !== undefined,
-    ...opts,
-    async fn() {
-      await using root = await pluginsRoot();
-      await installPlugin(root.dir, "reads_granted_path", { name, level, probe });
-      await withHost({ pluginsDir: root.dir, pluginName: name, config }, async (host) => {
-        await assertRefusedAtStart(host, name, message);
-      });
-    },
-  });
-}
+await testRefusedAtStart(
+  "reads_granted_path",
+  "the entry",
+  PROBES,
+  (index) => [LEVELS[index % LEVELS.length]!],
+);
 
 Deno.test(
   "check refuses every unnormalised or sibling entry at every level, and exits 1",

@@ -9,12 +9,12 @@ import assert from "node:assert/strict";
 import { runLaunchbox, withHost } from "../_support/host_process.ts";
 import { submit } from "../_support/requests.ts";
 import {
-  assertRefusedAtStart,
   installPlugin,
   LEVELS,
-  levelSkip,
   pluginsRoot,
   type Probe,
+  type RefusedCase,
+  testRefusedAtStart,
 } from "./_hostile_plugins.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -36,7 +36,7 @@ const runs = (entry: string, extra: Probe = {}): Probe => ({
 });
 
 /** [plugin name, probe, config, what the refusal says]. */
-const PROBES: [string, Probe, string[], RegExp][] = [
+const PROBES: RefusedCase[] = [
   [
     "runs_proc_self_exe",
     runs("/proc/self/exe"),
@@ -83,25 +83,7 @@ const PROBES: [string, Probe, string[], RegExp][] = [
   ],
 ];
 
-for (const level of LEVELS) {
-  const skip = await levelSkip(level);
-  for (const [name, probe, config, message] of PROBES) {
-    Deno.test({
-      name: `Host refuses ${name} at ${level.label}, naming the plugin and the program${
-        skip ? ` (skipped: ${skip})` : ""
-      }`,
-      ignore: skip !== undefined,
-      ...opts,
-      async fn() {
-        await using root = await pluginsRoot();
-        await installPlugin(root.dir, "runs_granted_program", { name, level, probe });
-        await withHost({ pluginsDir: root.dir, pluginName: name, config }, async (host) => {
-          await assertRefusedAtStart(host, name, message);
-        });
-      },
-    });
-  }
-}
+await testRefusedAtStart("runs_granted_program", "the program", PROBES);
 
 Deno.test(
   "Host serves a plugin that opted into a trampoline and logs it as a warning",
