@@ -43,29 +43,35 @@ export default definePlugin(() => ({
   return dir;
 }
 
-const submitRequest = (client: Parameters<typeof userRequest>[0]) =>
-  userRequest(client, 2, "alice", { job: { command: "echo hi", name: "outside" } });
+/** The host's answer to one submit through a plugin outside the checkout importing `sdk`. */
+async function submitOutside(sdk: string): Promise<Record<string, unknown>> {
+  const dir = await pluginOutside(sdk);
+  let reply: Record<string, unknown> = {};
+  try {
+    await withHost(
+      { pluginsDir: dir, pluginName: "elsewhere", config: [] },
+      async ({ client }) => {
+        await client.bootstrap();
+        reply = await client.request(
+          userRequest(client, 2, "alice", { job: { command: "echo hi", name: "outside" } }),
+        );
+      },
+    );
+    return reply;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
 
 Deno.test(
   'A plugin outside the checkout imports the SDK as "@launchbox/sdk" and runs a job',
   opts,
   async () => {
-    const dir = await pluginOutside("@launchbox/sdk");
-    try {
-      await withHost(
-        { pluginsDir: dir, pluginName: "elsewhere", config: [] },
-        async ({ client }) => {
-          await client.bootstrap();
-          const reply = await client.request(submitRequest(client));
-          assert.equal(reply.messageType, 2, JSON.stringify(reply));
-          const job = (reply.jobs as Record<string, unknown>[])[0]!;
-          assert.equal(job.status, "Finished");
-          assert.equal(job.statusMessage, "SDK 1");
-        },
-      );
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    const reply = await submitOutside("@launchbox/sdk");
+    assert.equal(reply.messageType, 2, JSON.stringify(reply));
+    const job = (reply.jobs as Record<string, unknown>[])[0]!;
+    assert.equal(job.status, "Finished");
+    assert.equal(job.statusMessage, "SDK 1");
   },
 );
 
@@ -73,24 +79,13 @@ Deno.test(
   "A plugin outside the checkout importing the SDK by a checkout path is told to fix the import",
   opts,
   async () => {
-    const dir = await pluginOutside("../../src/sdk/mod.ts");
-    try {
-      await withHost(
-        { pluginsDir: dir, pluginName: "elsewhere", config: [] },
-        async ({ client }) => {
-          await client.bootstrap();
-          const reply = await client.request(submitRequest(client));
-          assert.equal(reply.messageType, -1, JSON.stringify(reply));
-          const message = String(reply.errorMessage);
-          assert.match(
-            message,
-            /elsewhere\/mod\.ts:1: cannot import ".*\/src\/sdk\/mod\.ts": .*"@launchbox\/sdk".*\(fix the import\)/,
-          );
-          assert.doesNotMatch(message, /not permitted/);
-        },
-      );
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    const reply = await submitOutside("../../src/sdk/mod.ts");
+    assert.equal(reply.messageType, -1, JSON.stringify(reply));
+    const message = String(reply.errorMessage);
+    assert.match(
+      message,
+      /elsewhere\/mod\.ts:1: cannot import ".*\/src\/sdk\/mod\.ts": .*"@launchbox\/sdk".*\(fix the import\)/,
+    );
+    assert.doesNotMatch(message, /not permitted/);
   },
 );
