@@ -86,3 +86,14 @@ Deno.test("assertNotWritable names the plugin, the user and the path", async () 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("assertNotWritable passes a user with the server's own uid, who may change the server", async () => {
+  const dir = await tree();
+  try {
+    const server = someone(Deno.uid() ?? 0);
+    assert.match(String(findWritable([`${dir}/src`], server)), /owned by uid/);
+    assertNotWritable([`${dir}/src`], server, "local");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
