@@ -1,8 +1,8 @@
-import type { LauncherClient, Message } from "../launcher/launcher_client.ts";
-import { expectReply, startClientHost } from "./client_host.ts";
-import { writeStdout } from "./exit.ts";
-import { LAUNCHER_OPTIONS } from "./option_table.ts";
-import { parseOptions } from "./parse_options.ts";
+import type { LauncherClient, Message } from "../../launcher/launcher_client.ts";
+import { expectReply, startClientHost } from "./plugin_host.ts";
+import { writeStdout } from "../exit.ts";
+import { LAUNCHER_OPTIONS } from "../option_table.ts";
+import { parseOptions } from "../parse_options.ts";
 
 const DEMO_OPTIONS = {
   "plugins-dir": LAUNCHER_OPTIONS["plugins-dir"]!,
