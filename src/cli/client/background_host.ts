@@ -11,6 +11,11 @@ import { ensureOwnedDirectory } from "./private_dir.ts";
 /** A running background host: its lock record. */
 export type RunningHost = HostRecord;
 
+/** The host {@linkcode startBackgroundHost} waited for; another process may have started it. */
+export interface StartedHost extends RunningHost {
+  readonly startedHere: boolean;
+}
+
 /**
  * The background host of `config.scratch` as a {@linkcode ClientHost} for `user`, started
  * first (detached, announced on stderr once) when none runs. `stopHint` is the command that
@@ -23,8 +28,12 @@ export async function useBackgroundHost(
 ): Promise<ClientHost> {
   const running = await connectBackgroundHost(config, user);
   if (running) return running;
-  const { pid } = await startBackgroundHost(config);
-  writeStderr(`launchbox: started a background host (pid ${pid}); stop it with \`${stopHint}\`\n`);
+  const { pid, startedHere } = await startBackgroundHost(config);
+  if (startedHere) {
+    writeStderr(
+      `launchbox: started a background host (pid ${pid}); stop it with \`${stopHint}\`\n`,
+    );
+  }
   const host = await connectBackgroundHost(config, user);
   if (!host) throw new Error(`The background host (pid ${pid}) stopped right after it started`);
   return host;
@@ -89,7 +98,7 @@ export async function connectBackgroundHost(
  * to `<scratch>/client-host/host.log`) and waits until it listens. When another process
  * started one meanwhile, that one is returned.
  */
-export async function startBackgroundHost(config: HostConfig): Promise<RunningHost> {
+export async function startBackgroundHost(config: HostConfig): Promise<StartedHost> {
   const paths = hostPaths(config.scratch);
   ensureOwnedDirectory(paths.dir);
   const { command, args } = selfCommand(["client", "host", "serve", ...serveArgs(config)]);
@@ -106,7 +115,9 @@ export async function startBackgroundHost(config: HostConfig): Promise<RunningHo
   const deadline = AbortSignal.timeout(HOST_START_TIMEOUT_MS);
   while (!deadline.aborted) {
     const record = runningHost(config);
-    if (record && await listens(paths.socket)) return record;
+    if (record && await listens(paths.socket)) {
+      return { ...record, startedHere: record.pid === child.pid };
+    }
     if (exit && !record) {
       throw new Error(
         `The background host exited with code ${exit.code} before it listened; see ${paths.log}` +

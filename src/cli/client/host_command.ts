@@ -63,7 +63,11 @@ async function start(config: HostConfig): Promise<number> {
     print(`A background host already runs (pid ${running.pid}) on ${config.scratch}`);
     return 0;
   }
-  const { pid } = await startBackgroundHost(config);
+  const { pid, startedHere } = await startBackgroundHost(config);
+  if (!startedHere) {
+    print(`A background host already runs (pid ${pid}) on ${config.scratch}`);
+    return 0;
+  }
   print(
     `Started a background host (pid ${pid}) on ${config.scratch}; stop it with \`${
       stopCommand(config)
