@@ -122,8 +122,9 @@ export function commandHelp(name: string, command: ClientCommand): string {
   if (own.length > 0) lines.push("Options:", ...own.map(optionLine), "");
   lines.push("Host options:", ...Object.entries(HOST_OPTIONS).map(optionLine), "");
   lines.push(
-    `The command talks to the background host of its scratch path and starts one when none`,
-    `runs (see launchbox client host --help). Example: launchbox client ${example(name)}`,
+    "The command talks to the background host of its scratch path and starts one when none",
+    "runs (see launchbox client host --help). Example:",
+    `  launchbox client ${example(name)}`,
   );
   return lines.join("\n") + "\n";
 }

@@ -15,7 +15,9 @@ export const HOST_HELP = `launchbox client host start|stop|status [options]
   when none runs; \`host start\` does so explicitly.
 
   start    start it (nothing to do when it runs)
-  stop     stop it: the plugin host drains and stops its plugins (local's jobs end)
+  stop     stop it as the Launcher stops a plugin host: it drains and stops its plugins;
+           jobs a plugin keeps outside itself (local's processes) keep running, and the
+           next host re-adopts them
   status   say whether it runs (exit code 0) or not (exit code 3)
 
 Options:

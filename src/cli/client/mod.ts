@@ -10,15 +10,14 @@ import { hostConfigFrom, invokingUser, stopCommand } from "./host_options.ts";
 
 const CLIENT_HELP = `launchbox client: drive a plugin host the way the Posit Job Launcher does
 
-  launchbox client demo [--plugin-name N] [--plugins-dir D] [--user U]
-                                 a short Launcher session with a private host
+  launchbox client demo     a short Launcher session with a private host
+                            [--plugin-name N] [--plugins-dir D] [--user U]
 ${
   Object.entries(CLIENT_COMMANDS).map(([name, c]) =>
     `  launchbox client ${name.padEnd(8)} ${c.summary}`
   ).join("\n")
 }
-  launchbox client host start|stop|status
-                                 the background host the commands use
+  launchbox client host     start|stop|status the background host the commands use
 
 Jobs keep running between commands: the first command starts a background host for its
 plugin and scratch path (detached, logging to <scratch>/client-host/host.log) and later
