@@ -31,6 +31,11 @@ async function withScratch(
   }
 }
 
+async function whoami(): Promise<string> {
+  const output = await new Deno.Command("id", { args: ["-un"] }).output();
+  return new TextDecoder().decode(output.stdout).trim();
+}
+
 /** Runs `jobs` until `pattern` matches its output. */
 async function jobsUntil(
   client: (...args: string[]) => ReturnType<typeof runLaunchbox>,
@@ -63,6 +68,8 @@ Deno.test(
         running.stdout,
         /^ID\s+STATUS\s+EXIT\s+SCHEDULER_ID\s+USER\s+NAME\n1\s+Running\s+-\s+\d+\s/,
       );
+      // The invoking user by default (root too: no uid switch, and no grant of /root).
+      assert.match(running.stdout, new RegExp(`^1\\s.*\\s${await whoami()}\\s+sleep 2`, "m"));
       assert.doesNotMatch(
         running.stderr,
         /started a background host/,

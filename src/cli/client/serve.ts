@@ -17,6 +17,7 @@ import { UpstreamHost } from "./upstream_host.ts";
 export async function serveClientHost(config: HostConfig): Promise<number> {
   const paths = hostPaths(config.scratch);
   ensureOwnedDirectory(paths.dir);
+  Deno.chdir(paths.dir); // every path is absolute; the starter's directory may go
   using sink = fileSink(paths.log, { maxBytes: HOST_LOG_MAX_BYTES, keep: 1 });
   const log = createLogger({ sinks: [sink] }).with({ plugin: config.plugin });
   const holder = acquireHostLock(paths.lock, {
