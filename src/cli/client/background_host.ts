@@ -126,8 +126,12 @@ export async function startBackgroundHost(config: HostConfig): Promise<StartedHo
     }
     await pause(HOST_POLL_MS);
   }
+  const holder = runningHost(config);
+  const lock = holder
+    ? ` (its lock ${paths.lock} names pid ${holder.pid}; remove it if that is no Launchbox)`
+    : "";
   throw new Error(
-    `The background host did not listen on ${paths.socket} within ${HOST_START_TIMEOUT_MS} ms; see ${paths.log}`,
+    `The background host did not listen on ${paths.socket} within ${HOST_START_TIMEOUT_MS} ms${lock}; see ${paths.log}`,
   );
 }
 
