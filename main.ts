@@ -19,7 +19,7 @@ export const MODE_MODULES = {
   check: "./src/cli/check_command.ts",
   new: "./src/cli/new/mod.ts",
   airflowTest: "./src/cli/airflow_test_command.ts",
-  client: "./src/cli/client_command.ts",
+  client: "./src/cli/client/mod.ts",
   runner: "./src/sandbox/runner_main.ts",
   help: "./src/cli/help.ts",
 } as const;
@@ -30,7 +30,7 @@ type Modules = {
   check: typeof import("./src/cli/check_command.ts");
   new: typeof import("./src/cli/new/mod.ts");
   airflowTest: typeof import("./src/cli/airflow_test_command.ts");
-  client: typeof import("./src/cli/client_command.ts");
+  client: typeof import("./src/cli/client/mod.ts");
   runner: typeof import("./src/sandbox/runner_main.ts");
   help: typeof import("./src/cli/help.ts");
 };

@@ -21,6 +21,8 @@ Usage:
                    [--xcom TASK[.KEY]=JSON] [--conf JSON] [--retry]
                                      run one bundle task against a fake Airflow supervisor
   launchbox client demo [options]    start a host and drive a short Launcher session
+  launchbox client COMMAND [options] submit, list, follow and control jobs through a
+                                     background host (launchbox client --help)
   launchbox version | help
 
 Launcher options (the Launcher passes these; --name=value or --name value):

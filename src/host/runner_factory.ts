@@ -1,6 +1,7 @@
 import type { Manifest } from "../sandbox/manifest.ts";
 import { prepareInstanceDir } from "../sandbox/instance_directory.ts";
 import { canonicalPath } from "../sandbox/canonical_path.ts";
+import { checkAbsolute } from "../sandbox/permission_rules.ts";
 import { expandPermissions } from "../sandbox/permissions.ts";
 import { remoteInstance } from "../sandbox/remote_instance.ts";
 import { RemotePlugin } from "../sandbox/remote_plugin.ts";
@@ -11,6 +12,7 @@ import { checkedUserHome, usesUserHome } from "../sandbox/user_home.ts";
 import type { SystemUser, UserDirectory } from "../sandbox/users.ts";
 import type { InstanceFactory } from "./instance_pool.ts";
 import type { Metrics } from "./metrics.ts";
+import type { JsonLogger } from "../log/mod.ts";
 import type { PluginLogCounters } from "../sandbox/plugin_log.ts";
 
 /** Options for {@linkcode runnerFactory}. */
@@ -47,8 +49,8 @@ export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
   const runnerCode = runnerCodeGuard(options);
   return async (spec) => {
     const user = userFor(options, spec.user);
-    const userHome = homeFor(manifest, user);
-    const asUser = manifest.runAs === "session-user" ? user : undefined;
+    const userHome = grantableHome(homeFor(manifest, user), user, spec.log);
+    const asUser = manifest.runAs === "session-user" && !isHostUser(user) ? user : undefined;
     const denoDir = asUser ? await runnerCode(asUser) : undefined;
     await prepareInstanceDir(options.instancesRoot, options.instanceDir(spec.instanceKey), asUser);
     // The plugin sees the path it is granted: Deno compares permission paths as strings.
@@ -95,6 +97,26 @@ function homeFor(manifest: Manifest, user: SystemUser | undefined): string | und
   const { read, write, run } = manifest.permissions;
   if (!usesUserHome([...read, ...write, ...run])) return undefined;
   return checkedUserHome(manifest.name, user);
+}
+
+/**
+ * A home that is one of the host's secrets (root's `/root`, for jobs of root) is not
+ * granted: `${user_home}` then grants nothing, as for a plugin without session isolation,
+ * and the plugin runs with less rather than not at all.
+ */
+function grantableHome(
+  home: string | undefined,
+  user: SystemUser | undefined,
+  log: JsonLogger,
+): string | undefined {
+  const secret = home === undefined ? undefined : checkAbsolute("read", home);
+  if (!secret) return home;
+  log.warn("Not granting ${user_home}: the home is off limits to plugins", {
+    user: user?.name,
+    home,
+    reason: secret,
+  });
+  return undefined;
 }
 
 /**
@@ -150,6 +172,15 @@ function userFor(options: RunnerFactoryOptions, name: string): SystemUser | unde
     );
   }
   return user;
+}
+
+/**
+ * A job user with the host's own uid needs no switch: the runner has that uid already, and
+ * the guard against a user who could rewrite the runner's code means nothing for the user
+ * who runs it (root, or an ordinary user trying `launchbox client` as themselves).
+ */
+function isHostUser(user: SystemUser | undefined): boolean {
+  return user !== undefined && user.uid === Deno.uid();
 }
 
 function parentOf(path: string): string {

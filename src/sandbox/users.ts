@@ -36,6 +36,12 @@ export class UserDirectory {
     return this.#load().users.get(name);
   }
 
+  /** The first account with this uid (as `id -un` picks it), or `undefined`. */
+  byUid(uid: number): SystemUser | undefined {
+    for (const user of this.#load().users.values()) if (user.uid === uid) return user;
+    return undefined;
+  }
+
   /** Names of the groups `name` belongs to (primary first); none for an unknown user. */
   groupNamesOf(name: string): string[] {
     const user = this.lookup(name);

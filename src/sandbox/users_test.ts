@@ -42,3 +42,20 @@ Deno.test("UserDirectory re-reads on a miss only when passwd or group changed", 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("UserDirectory finds the first account with a uid, and none for an unknown one", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "launchbox-users-" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/passwd`,
+      "root:x:0:0::/root:/bin/sh\nalice:x:1001:100::/home/alice:/bin/sh\nalias:x:1001:100::/:/bin/sh\n",
+    );
+    await Deno.writeTextFile(`${dir}/group`, "users:x:100:\n");
+    const users = new UserDirectory({ passwd: `${dir}/passwd`, group: `${dir}/group` });
+    assert.equal(users.byUid(1001)?.name, "alice");
+    assert.equal(users.byUid(0)?.name, "root");
+    assert.equal(users.byUid(4242), undefined);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runLaunchbox } from "../_support/host_process.ts";
+import { LAUNCHBOX, runLaunchbox } from "../_support/host_process.ts";
 
 import { ensureTestUsers, TEST_USERS } from "../_support/system_users.ts";
 
@@ -40,7 +40,7 @@ Deno.test({
     const jobs = await runLaunchbox(["client", "jobs", ...common]);
     assert.match(
       jobs.stdout,
-      /^ID\s+STATUS\s+EXIT\s+USER\s+NAME\n1\s+Finished\s+0\s+lbtest_alice\s+echo from local\n$/,
+      /^ID\s+STATUS\s+EXIT\s+SCHEDULER_ID\s+USER\s+NAME\n1\s+Finished\s+0\s+\d+\s+lbtest_alice\s+echo from local\n$/,
     );
     const output = await runLaunchbox(["client", "output", "1", ...common]);
     assert.equal(output.stdout, "from local\n");
@@ -48,9 +48,61 @@ Deno.test({
     assert.equal(control.code, 1);
     assert.match(control.stderr, /Launcher error 8: Job must be running to stop it/);
   } finally {
+    await runLaunchbox(["client", "host", "stop", ...common.slice(0, 2)]);
     await Deno.remove(scratch, { recursive: true });
   }
 });
+
+Deno.test({
+  name: `the README's client commands work as an ordinary user with the defaults${
+    skip ? ` (skipped: ${skip})` : ""
+  }`,
+  ignore: skip !== undefined,
+  ...opts,
+}, async () => {
+  const uid = (await runAs(["id", "-u"])).stdout.trim();
+  const scratch = `/var/tmp/launchbox-${uid}/local`;
+  const existed = await Deno.lstat(scratch).then(() => true, () => false);
+  const launchbox = (...args: string[]) => runAs([LAUNCHBOX, "client", ...args]);
+  try {
+    const submitted = await launchbox(
+      "submit",
+      "--plugin-name",
+      "local",
+      "--command",
+      "echo hello; sleep 1",
+      "--wait",
+    );
+    assert.equal(submitted.code, 0, submitted.stderr);
+    assert.match(submitted.stdout, /job \d+ Finished \(Completed\)\n$/);
+    const jobs = await launchbox("jobs", "--plugin-name", "local");
+    assert.match(
+      jobs.stdout,
+      new RegExp(`Finished\\s+0\\s+\\d+\\s+${TEST_USERS[0]}\\s+echo hello`),
+    );
+    const info = await Deno.lstat(scratch);
+    assert.equal(info.uid, Number(uid));
+    assert.equal(info.mode! & 0o777, 0o700);
+  } finally {
+    await launchbox("host", "stop", "--plugin-name", "local");
+    if (!existed) await Deno.remove(scratch, { recursive: true }).catch(() => {});
+  }
+});
+
+/** Runs a command as the first test user, with a minimal environment. */
+async function runAs(command: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const output = await new Deno.Command("runuser", {
+    args: ["-u", TEST_USERS[0], "--", "env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin", ...command],
+    stdin: "null",
+    cwd: "/",
+  }).output();
+  const text = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: text.decode(output.stdout),
+    stderr: text.decode(output.stderr),
+  };
+}
 
 Deno.test("client refuses unknown commands and options with exit 2", opts, async () => {
   const unknown = await runLaunchbox(["client", "frobnicate"]);

@@ -1,13 +1,14 @@
-import type { LauncherClient, Message } from "../launcher/launcher_client.ts";
-import { expectReply, startClientHost } from "./client_host.ts";
-import { writeStdout } from "./exit.ts";
-import { LAUNCHER_OPTIONS } from "./option_table.ts";
-import { parseOptions } from "./parse_options.ts";
+import type { LauncherClient, Message } from "../../launcher/launcher_client.ts";
+import { invokingUser } from "./host_options.ts";
+import { expectReply, startClientHost } from "./plugin_host.ts";
+import { writeStdout } from "../exit.ts";
+import { LAUNCHER_OPTIONS } from "../option_table.ts";
+import { parseOptions } from "../parse_options.ts";
 
 const DEMO_OPTIONS = {
   "plugins-dir": LAUNCHER_OPTIONS["plugins-dir"]!,
   "plugin-name": { kind: "string", fallback: "inmemory" },
-  "user": { kind: "string", fallback: "alice" },
+  "user": { kind: "string", fallback: "" },
 } as const;
 
 /**
@@ -17,7 +18,7 @@ const DEMO_OPTIONS = {
 export async function runDemo(args: string[]): Promise<number> {
   const options = parseOptions(args, DEMO_OPTIONS);
   const plugin = options.get("plugin-name") ?? "inmemory";
-  const user = options.get("user") ?? "alice";
+  const user = options.get("user") ?? demoUser(plugin);
   const scratch = await Deno.makeTempDir({ prefix: "launchbox-demo-" });
   await Deno.writeTextFile(
     `${scratch}/launcher.${plugin}.conf`,
@@ -138,6 +139,14 @@ function request(
     requestUsername: user,
     ...extra,
   };
+}
+
+/**
+ * The simulator's jobs need no account, so its demo plays "alice"; any other plugin may
+ * run real processes as the job's user, so the demo submits as the invoking user.
+ */
+function demoUser(plugin: string): string {
+  return plugin === "inmemory" ? "alice" : invokingUser();
 }
 
 function versionText(version: unknown): string {

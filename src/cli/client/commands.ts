@@ -1,7 +1,10 @@
-import type { Message } from "../launcher/launcher_client.ts";
-import { type ClientHost, expectReply } from "./client_host.ts";
-import { writeStdout } from "./exit.ts";
-import { UsageError } from "./usage_error.ts";
+import type { Message } from "../../launcher/launcher_client.ts";
+import { writeStdout } from "../exit.ts";
+import { UsageError } from "../usage_error.ts";
+import { clusterTables } from "./cluster_table.ts";
+import { jobRequest } from "./job_request.ts";
+import { type ClientHost, expectReply } from "./plugin_host.ts";
+import { schedulerId, table } from "./tables.ts";
 
 const OPERATIONS = ["suspend", "resume", "stop", "kill", "cancel"];
 const TERMINAL = ["Finished", "Failed", "Killed", "Canceled"];
@@ -30,22 +33,13 @@ export async function runCommand(
     case "control":
       return await control(host, jobId(input), input.positionals[1]);
     case "cluster":
-      return print(JSON.stringify(stripEnvelope(expectReply(await host.ask(9), 8)), null, 2));
+      return print(clusterTables(expectReply(await host.ask(9), 8)));
   }
   throw new UsageError(`Unknown client command "${name}" (see launchbox client --help)`);
 }
 
 async function submit(host: ClientHost, input: CommandInput): Promise<void> {
-  const command = first(input, "command");
-  const exe = first(input, "exe");
-  if (!command && !exe) throw new UsageError("client submit needs --command CMD or --exe PATH");
-  const job: Record<string, unknown> = { name: first(input, "name") ?? command ?? exe };
-  if (command) job.command = command;
-  if (exe) job.exe = exe;
-  const args = input.values.get("arg");
-  if (args) job.args = args;
-  const tags = input.values.get("tag");
-  if (tags) job.tags = tags;
+  const job = jobRequest(input.values);
   const reply = expectReply(await host.ask(2, { job }), 2);
   const submitted = (reply.jobs as Message[])[0]!;
   print(`job ${submitted.id} ${submitted.status}`);
@@ -57,16 +51,15 @@ async function jobs(host: ClientHost, input: CommandInput): Promise<void> {
   if (input.values.get("tag")) filter.tags = input.values.get("tag");
   if (input.values.get("status")) filter.statuses = input.values.get("status");
   const reply = expectReply(await host.ask(3, filter), 2);
-  const rows = (reply.jobs as Message[]).map((
-    j,
-  ) => [
+  const rows = (reply.jobs as Message[]).map((j) => [
     String(j.id),
     String(j.status),
     String(j.exitCode ?? "-"),
+    schedulerId(j) ?? "-",
     String(j.user),
     String(j.name ?? ""),
   ]);
-  print(table([["ID", "STATUS", "EXIT", "USER", "NAME"], ...rows]));
+  print(table([["ID", "STATUS", "EXIT", "SCHEDULER_ID", "USER", "NAME"], ...rows]));
 }
 
 /** Follows a job's status stream until the job ends. */
@@ -116,18 +109,6 @@ function jobId(input: CommandInput): string {
 
 function first(input: CommandInput, name: string): string | undefined {
   return input.values.get(name)?.[0];
-}
-
-function stripEnvelope(message: Message): Record<string, unknown> {
-  const { messageType: _t, requestId: _r, responseId: _id, ...rest } = message;
-  return rest;
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join(
-    "\n",
-  );
 }
 
 function print(text: string): void {

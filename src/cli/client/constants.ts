@@ -1,0 +1,16 @@
+import { SHUTDOWN_GRACE_MS } from "../../host/constants.ts";
+
+/** How long a client command waits for a background host it started to listen (ms). */
+export const HOST_START_TIMEOUT_MS = 30_000;
+
+/** How long `client host stop` waits for the host to exit: its drain and a margin (ms). */
+export const HOST_STOP_TIMEOUT_MS = SHUTDOWN_GRACE_MS + 5_000;
+
+/** Pause between two looks at a starting or stopping host (ms). */
+export const HOST_POLL_MS = 50;
+
+/** The background host's own log rotates at this size; the plugin host logs to `<scratch>/log`. */
+export const HOST_LOG_MAX_BYTES = 1024 * 1024;
+
+/** The end of the plugin host's stderr kept to explain an exit (bytes). */
+export const HOST_STDERR_TAIL_BYTES = 8 * 1024;

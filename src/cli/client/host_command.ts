@@ -1,0 +1,118 @@
+import { parseArgs } from "node:util";
+import { writeStdout } from "../exit.ts";
+import { UsageError } from "../usage_error.ts";
+import { runningHost, startBackgroundHost, stopBackgroundHost } from "./background_host.ts";
+import { HOST_OPTIONS } from "./command_table.ts";
+import { type HostConfig, hostPaths } from "./host_config.ts";
+import { hostConfigFrom, stopCommand } from "./host_options.ts";
+import { serveClientHost } from "./serve.ts";
+
+/** `launchbox client host --help`. */
+export const HOST_HELP = `launchbox client host start|stop|status [options]
+
+  The background host that keeps jobs alive between client commands: one per scratch
+  path, running one plugin host, detached from the terminal. Client commands start it
+  when none runs; \`host start\` does so explicitly.
+
+  start    start it (nothing to do when it runs)
+  stop     stop it as the Launcher stops a plugin host: it drains and stops its plugins;
+           jobs a plugin keeps outside itself (local's processes) keep running, and the
+           next host re-adopts them
+  status   say whether it runs (exit code 0) or not (exit code 3)
+
+Options:
+  --plugin-name N, --plugins-dir D, --config-file F, --scratch-path S
+           as for the other client commands (see launchbox client submit --help)
+
+It listens on <scratch>/client-host/host.sock (mode 0600, in a 0700 directory) and logs
+to <scratch>/client-host/host.log; the plugin host's log is in <scratch>/log.
+`;
+
+const { user: _user, ...OPTIONS } = HOST_OPTIONS;
+
+/** Exit code of `client host status` when no host runs (as LSB init scripts use). */
+const EXIT_NOT_RUNNING = 3;
+
+/** `launchbox client host start|stop|status|serve`. */
+export async function runHostCommand(args: string[]): Promise<number> {
+  const [action, ...rest] = args;
+  if (action === undefined || action === "--help" || action === "-h" || action === "help") {
+    writeStdout(HOST_HELP);
+    return action === undefined ? 2 : 0;
+  }
+  const values = parse(rest);
+  if (values.help) {
+    writeStdout(HOST_HELP);
+    return 0;
+  }
+  const config = hostConfigFrom(values);
+  switch (action) {
+    case "start":
+      return await start(config);
+    case "stop":
+      return await stop(config);
+    case "status":
+      return status(config);
+    case "serve": // internal: what start runs, detached
+      return await serveClientHost(config);
+  }
+  throw new UsageError(`Unknown client host action "${action}": start, stop or status`);
+}
+
+async function start(config: HostConfig): Promise<number> {
+  const running = runningHost(config);
+  if (running) {
+    print(`A background host already runs (pid ${running.pid}) on ${config.scratch}`);
+    return 0;
+  }
+  const { pid, startedHere } = await startBackgroundHost(config);
+  if (!startedHere) {
+    print(`A background host already runs (pid ${pid}) on ${config.scratch}`);
+    return 0;
+  }
+  print(
+    `Started a background host (pid ${pid}) on ${config.scratch}; stop it with \`${
+      stopCommand(config)
+    }\``,
+  );
+  return 0;
+}
+
+async function stop(config: HostConfig): Promise<number> {
+  const stopped = await stopBackgroundHost(config);
+  print(
+    stopped
+      ? `Stopped the background host (pid ${stopped.pid}) on ${config.scratch}`
+      : `No background host runs on ${config.scratch}`,
+  );
+  return 0;
+}
+
+function status(config: HostConfig): number {
+  const running = runningHost(config);
+  if (!running) {
+    print(`No background host runs on ${config.scratch}`);
+    return EXIT_NOT_RUNNING;
+  }
+  const paths = hostPaths(config.scratch);
+  print(
+    `A background host runs (pid ${running.pid}) for plugin "${running.plugin}" since ${running.startedAt}\n` +
+      `  socket ${paths.socket}\n  log    ${paths.log}`,
+  );
+  return 0;
+}
+
+function parse(args: string[]): Record<string, string | boolean | undefined> {
+  const options = Object.fromEntries(
+    Object.entries(OPTIONS).map(([key, option]) => [key, { type: option.type }]),
+  );
+  try {
+    return parseArgs({ args, options, strict: true }).values;
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message} (see launchbox client host --help)`);
+  }
+}
+
+function print(text: string): void {
+  writeStdout(text + "\n");
+}

@@ -1,0 +1,221 @@
+import assert from "node:assert/strict";
+import { FAST_INMEMORY, runLaunchbox } from "../_support/host_process.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+/** A private scratch path; its background host is stopped and the directory removed after `body`. */
+async function withScratch(
+  plugin: string,
+  body: (
+    client: (...args: string[]) => ReturnType<typeof runLaunchbox>,
+    scratch: string,
+  ) => Promise<void>,
+  config: string[] = [],
+): Promise<void> {
+  const scratch = await Deno.makeTempDir({ prefix: "launchbox-client-host-" });
+  const options = [`--plugin-name=${plugin}`, `--scratch-path=${scratch}`];
+  if (config.length > 0) {
+    await Deno.writeTextFile(`${scratch}/launcher.${plugin}.conf`, config.join("\n") + "\n");
+    options.push(`--config-file=${scratch}/launcher.${plugin}.conf`);
+  }
+  const client = (...args: string[]) => runLaunchbox(["client", ...args, ...options]);
+  try {
+    await body(client, scratch);
+  } catch (error) {
+    const log = await Deno.readTextFile(`${scratch}/client-host/host.log`).catch(() => "(none)");
+    if (error instanceof Error) error.message += `\n--- host.log ---\n${log.slice(-3000)}`;
+    throw error;
+  } finally {
+    await runLaunchbox(["client", "host", "stop", ...options.slice(0, 2)]);
+    await Deno.remove(scratch, { recursive: true });
+  }
+}
+
+async function whoami(): Promise<string> {
+  const output = await new Deno.Command("id", { args: ["-un"] }).output();
+  return new TextDecoder().decode(output.stdout).trim();
+}
+
+/** Runs `jobs` until `pattern` matches its output. */
+async function jobsUntil(
+  client: (...args: string[]) => ReturnType<typeof runLaunchbox>,
+  pattern: RegExp,
+): Promise<string> {
+  let last = "";
+  for (let attempt = 0; attempt < 60; attempt++) {
+    last = (await client("jobs")).stdout;
+    if (pattern.test(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`client jobs never matched ${pattern}; last output:\n${last}`);
+}
+
+Deno.test(
+  "a local job submitted by one command keeps running for the next, then finishes",
+  opts,
+  async () => {
+    await withScratch("local", async (client) => {
+      const submitted = await client("submit", "--command", "sleep 2; echo done");
+      assert.equal(submitted.code, 0, submitted.stderr);
+      assert.match(submitted.stdout, /^job 1 (Pending|Running)\n$/);
+      assert.match(
+        submitted.stderr,
+        /started a background host \(pid \d+\); stop it with `launchbox client host stop/,
+      );
+      const running = await client("jobs");
+      assert.equal(running.code, 0, running.stderr);
+      assert.match(
+        running.stdout,
+        /^ID\s+STATUS\s+EXIT\s+SCHEDULER_ID\s+USER\s+NAME\n1\s+Running\s+-\s+\d+\s/,
+      );
+      // The invoking user by default (root too: no uid switch, and no grant of /root).
+      assert.match(running.stdout, new RegExp(`^1\\s.*\\s${await whoami()}\\s+sleep 2`, "m"));
+      assert.doesNotMatch(
+        running.stderr,
+        /started a background host/,
+        "the second command reuses the host",
+      );
+      await jobsUntil(client, /^1\s+Finished\s+0\s+\d+\s/m);
+      assert.equal((await client("output", "1")).stdout, "done\n");
+    });
+  },
+);
+
+Deno.test(
+  "two clients at once share one background host without mixing their replies",
+  opts,
+  async () => {
+    await withScratch("inmemory", async (client, scratch) => {
+      const [a, b] = await Promise.all([
+        client("submit", "--command", "a", "--name", "first", "--wait"),
+        client("submit", "--command", "b", "--name", "second", "--wait"),
+      ]);
+      assert.equal(a.code, 0, a.stderr);
+      assert.equal(b.code, 0, b.stderr);
+      const idOf = (text: string) => text.match(/^job (\d+) /)?.[1];
+      assert.deepEqual([idOf(a.stdout), idOf(b.stdout)].sort(), ["1", "2"]);
+      for (const { stdout } of [a, b]) {
+        const id = idOf(stdout);
+        assert.match(stdout, new RegExp(`job ${id} Finished`));
+        assert.doesNotMatch(stdout, new RegExp(`job ${id === "1" ? "2" : "1"} `));
+      }
+      const started = [a, b].filter((r) => /started a background host/.test(r.stderr));
+      assert.equal(started.length, 1, "exactly one of them started the host");
+      const status = await runLaunchbox([
+        "client",
+        "host",
+        "status",
+        "--plugin-name=inmemory",
+        `--scratch-path=${scratch}`,
+      ]);
+      assert.equal(status.code, 0);
+      assert.match(status.stdout, /A background host runs \(pid \d+\) for plugin "inmemory"/);
+    }, FAST_INMEMORY);
+  },
+);
+
+Deno.test(
+  "client host start, status and stop; the socket is 0600 in a 0700 directory",
+  opts,
+  async () => {
+    await withScratch("inmemory", async (_client, scratch) => {
+      const host = (action: string) =>
+        runLaunchbox([
+          "client",
+          "host",
+          action,
+          "--plugin-name=inmemory",
+          `--scratch-path=${scratch}`,
+        ]);
+      assert.equal((await host("status")).code, 3);
+      const started = await host("start");
+      assert.equal(started.code, 0, started.stderr);
+      assert.match(started.stdout, /^Started a background host \(pid (\d+)\)/);
+      assert.match((await host("start")).stdout, /^A background host already runs/);
+      assert.equal((await Deno.lstat(`${scratch}/client-host`)).mode! & 0o777, 0o700);
+      assert.equal((await Deno.lstat(`${scratch}/client-host/host.sock`)).mode! & 0o777, 0o600);
+      assert.equal((await Deno.lstat(`${scratch}/client-host/host.lock`)).mode! & 0o777, 0o600);
+      const stopped = await host("stop");
+      assert.match(stopped.stdout, /^Stopped the background host \(pid \d+\)/);
+      assert.equal((await host("status")).code, 3);
+      await assert.rejects(Deno.lstat(`${scratch}/client-host/host.sock`), Deno.errors.NotFound);
+      assert.match((await host("stop")).stdout, /^No background host runs on /);
+    });
+  },
+);
+
+Deno.test("a command refuses a running host started with other options", opts, async () => {
+  await withScratch("inmemory", async (client, scratch) => {
+    assert.equal((await client("cluster")).code, 0);
+    const other = await runLaunchbox([
+      "client",
+      "jobs",
+      "--plugin-name=local",
+      `--scratch-path=${scratch}`,
+    ]);
+    assert.equal(other.code, 2);
+    assert.match(other.stderr, /runs with --plugin-name "inmemory", not "local"; stop it first/);
+  }, FAST_INMEMORY);
+});
+
+Deno.test(
+  "client commands have their own --help and refuse options of other commands",
+  opts,
+  async () => {
+    const help = await runLaunchbox(["client", "submit", "--help"]);
+    assert.equal(help.code, 0);
+    for (
+      const option of [
+        "--queue Q",
+        "--cpus N",
+        "--memory MB",
+        "--time-limit T",
+        "--config NAME=VALUE",
+      ]
+    ) {
+      assert.ok(help.stdout.includes(option), `submit --help lists ${option}`);
+    }
+    const wrong = await runLaunchbox(["client", "jobs", "--cpus", "2"]);
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /Unknown option '--cpus'.*see launchbox client jobs --help/);
+    const overview = await runLaunchbox(["client", "--help"]);
+    assert.match(overview.stdout, /background host/);
+    assert.match((await runLaunchbox(["client", "host", "--help"])).stdout, /start\s+start it/);
+  },
+);
+
+Deno.test(
+  "submit's --cpus and --memory reach the host as cpuCount and memory limits",
+  opts,
+  async () => {
+    await withScratch("inmemory", async (client, scratch) => {
+      // The host checks job limits against this profile (see README, user profiles).
+      await Deno.writeTextFile(
+        `${scratch}/launcher.inmemory.profiles.conf`,
+        "[*]\nmax-cpus=2\nmax-mem-mb=512\n",
+      );
+      const cpus = await client("submit", "--command", "x", "--cpus", "4");
+      assert.equal(cpus.code, 1);
+      assert.match(cpus.stderr, /cpuCount/);
+      const memory = await client("submit", "--command", "x", "--memory", "1024");
+      assert.equal(memory.code, 1);
+      assert.match(memory.stderr, /memory/);
+      const ok = await client(
+        "submit",
+        "--command",
+        "x",
+        "--queue",
+        "default",
+        "--cpus",
+        "2",
+        "--memory",
+        "256",
+        "--time-limit",
+        "1m",
+        "--wait",
+      );
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.match(ok.stdout, /job 1 Finished/);
+    }, FAST_INMEMORY);
+  },
+);
