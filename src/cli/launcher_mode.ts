@@ -14,6 +14,7 @@ import { type Labels, Metrics } from "../host/metrics.ts";
 import { serveMetrics } from "../host/metrics_server.ts";
 import { pluginMetricsSampler } from "../host/plugin_metrics.ts";
 import { systemClock } from "../host/system_clock.ts";
+import { errorCodeName } from "../launcher/error_code_name.ts";
 import { LauncherSession } from "../launcher/session.ts";
 import { createLogger, fileSink, type JsonLogger, type LogSink, stderrSink } from "../log/mod.ts";
 import { routeConsoleToLog } from "./console_guard.ts";
@@ -77,6 +78,7 @@ export async function runLauncherMode(args: string[]): Promise<number> {
     heartbeatIntervalMs: options.heartbeatIntervalSeconds * 1000,
     drainTimeoutMs: SHUTDOWN_GRACE_MS,
     observe: requestObserver(metrics),
+    onErrorSent: errorCounter(metrics),
     // Its timer and the instances' recovery wait for the Bootstrap response to be written
     // (see LauncherSessionOptions.onBootstrapped).
     onBootstrapped: () => {
@@ -157,6 +159,19 @@ function requestObserver(metrics: Metrics): (type: string, seconds: number, ok: 
       entry.timed,
       seconds,
     );
+  };
+}
+
+/** Counts Error responses by protocol error code name (`InvalidRequest`, …). */
+function errorCounter(metrics: Metrics): (code: number) => void {
+  const labels = new Map<number, Labels>();
+  return (code) => {
+    let entry = labels.get(code);
+    if (!entry) {
+      entry = { code: errorCodeName(code) };
+      labels.set(code, entry);
+    }
+    metrics.inc("launchbox_error_responses_total", "Error responses sent, by error code", entry);
   };
 }
 
