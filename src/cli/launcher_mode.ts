@@ -5,6 +5,7 @@ import {
   LOG_FILES_KEPT,
   SHUTDOWN_GRACE_MS,
 } from "../host/constants.ts";
+import { type HealthVerdict, healthVerdict } from "../host/health.ts";
 import { InstancePool } from "../host/instance_pool.ts";
 import { JobStore } from "../host/job_store/mod.ts";
 import { jobsHandleFor } from "../host/jobs_handle.ts";
@@ -96,7 +97,12 @@ export async function runLauncherMode(args: string[]): Promise<number> {
   });
   metrics.onCollect(() => collectJobs(metrics, store));
   await using _server = options.metricsAddress
-    ? serveMetricsFor(options.metricsAddress, metrics, log, plugin.name)
+    ? serveMetricsFor(options.metricsAddress, metrics, log, () => {
+      const instances = pool.health();
+      const storeFailure = store.commitFailure;
+      const verdict = healthVerdict({ plugin: plugin.name, instances, storeFailure });
+      return { ...verdict, plugin: plugin.name, instances };
+    })
     : undefined;
   expire(service, log);
   const stopOnSignal = () => session.stop();
@@ -182,11 +188,15 @@ function collectJobs(metrics: Metrics, store: JobStore): void {
   }
 }
 
-function serveMetricsFor(address: string, metrics: Metrics, log: JsonLogger, plugin: string) {
+function serveMetricsFor(
+  address: string,
+  metrics: Metrics,
+  log: JsonLogger,
+  verdict: () => HealthVerdict & Record<string, unknown>,
+) {
   const started = Date.now();
   const health = () => ({
-    status: "ok",
-    plugin,
+    ...verdict(),
     uptimeSeconds: Math.round((Date.now() - started) / 1000),
   });
   let server;

@@ -46,8 +46,12 @@ Deno.test(
       );
       assert.match(text, /launchbox_instance_starts_total\{plugin="inmemory"\} 1\n/);
       assert.match(text, /launchbox_breaker_state\{plugin="inmemory",instance="shared"\} 0\n/);
-      const health = await (await scrape(port, "/health")).json();
+      const response = await scrape(port, "/health");
+      assert.equal(response.status, 200);
+      const health = await response.json();
       assert.equal(health.status, "ok");
+      assert.deepEqual(health.reasons, []);
+      assert.equal(health.metrics, undefined, "/metrics has the numbers");
       assert.equal(health.plugin, "inmemory");
       assert.ok(health.uptimeSeconds >= 0);
     });
