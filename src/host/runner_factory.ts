@@ -5,7 +5,8 @@ import { expandPermissions } from "../sandbox/permissions.ts";
 import { remoteInstance } from "../sandbox/remote_instance.ts";
 import { RemotePlugin } from "../sandbox/remote_plugin.ts";
 import { prepareRunnerCache } from "../sandbox/runner_cache.ts";
-import { runnerCommand, runnerPaths } from "../sandbox/runner_command.ts";
+import { assertReachable, type NeededPath } from "../sandbox/reachability.ts";
+import { runnerCommand, runnerNeeds, runnerPaths } from "../sandbox/runner_command.ts";
 import { assertNotWritable } from "../sandbox/runner_integrity.ts";
 import { checkedUserHome, usesUserHome } from "../sandbox/user_home.ts";
 import type { SystemUser, UserDirectory } from "../sandbox/users.ts";
@@ -116,8 +117,21 @@ function runnerCodeGuard(
     });
     await prepared;
     assertNotWritable([...runnerPaths(denoDir), manifest.dir], user, manifest.name);
+    assertReachable(pluginNeeds(manifest, denoDir), user, {
+      plugin: manifest.name,
+      names: options.users,
+    });
     return denoDir;
   };
+}
+
+/** Everything a runner as another user must reach: runtime, sources, cache, the plugin. */
+export function pluginNeeds(manifest: Manifest, denoDir?: string): NeededPath[] {
+  return [
+    ...runnerNeeds(denoDir),
+    { path: manifest.dir, access: "read", tree: true },
+    { path: manifest.entryPath, access: "read" },
+  ];
 }
 
 /** `launchbox_plugin_log_dropped_lines_total` and `launchbox_plugin_log_cut_bytes_total`. */
