@@ -52,6 +52,13 @@ export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
     const asUser = manifest.runAs === "session-user" ? user : undefined;
     const denoDir = asUser ? await runnerCode(asUser) : undefined;
     await prepareInstanceDir(options.instancesRoot, options.instanceDir(spec.instanceKey), asUser);
+    // After the instance directory is made: that opens the scratch path to the user (o+x).
+    if (asUser) {
+      assertReachable(pluginNeeds(manifest, denoDir), asUser, {
+        plugin: manifest.name,
+        names: options.users,
+      });
+    }
     // The plugin sees the path it is granted: Deno compares permission paths as strings.
     const instanceDir = canonicalPath(options.instanceDir(spec.instanceKey));
     const permissions = expandPermissions(manifest, {
@@ -117,10 +124,6 @@ function runnerCodeGuard(
     });
     await prepared;
     assertNotWritable([...runnerPaths(denoDir), manifest.dir], user, manifest.name);
-    assertReachable(pluginNeeds(manifest, denoDir), user, {
-      plugin: manifest.name,
-      names: options.users,
-    });
     return denoDir;
   };
 }
