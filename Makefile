@@ -1,6 +1,10 @@
 # Launchbox developer commands. `make demo` and `make test` are the README's two commands.
 SHELL := bash
 .DEFAULT_GOAL := demo
+# Deno colours its messages even into pipes and files; only a terminal gets colour.
+ifeq ($(NO_COLOR)$(shell [ -t 2 ] || echo piped),piped)
+export NO_COLOR := 1
+endif
 DENO := $(shell bin/ensure-deno)
 CEILING := $(shell cat bin/ceiling.flags)
 JUNIT := .tools/junit.xml

@@ -5,8 +5,10 @@ import { instanceDirFor, instanceKeyFor } from "../sandbox/isolation.ts";
 import type { Manifest } from "../sandbox/manifest.ts";
 import { expandPermissions } from "../sandbox/permissions.ts";
 import { PluginLoadError } from "../sandbox/plugin_load_error.ts";
+import { UserDirectory } from "../sandbox/users.ts";
 import { pluginRisks } from "./check_risks.ts";
 import { loadProblems } from "./check_load.ts";
+import { checkAsUser, renderUserChecks } from "./check_user.ts";
 import { writeStdout } from "./exit.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -20,10 +22,11 @@ const EXAMPLE = {
 };
 
 /**
- * `launchbox check [--plugins-dir D] [--json]`: validates every manifest, loads every valid
- * plugin's module in a sandbox as the host would (src/cli/check_load.ts), prints a table of
- * plugins and the permissions an instance of each would get, and every problem found.
- * Exits 1 when there is any, so it can gate a deployment.
+ * `launchbox check [--plugins-dir D] [--json] [--user NAME]`: validates every manifest,
+ * loads every valid plugin's module in a sandbox as the host would (src/cli/check_load.ts),
+ * prints a table of plugins and the permissions an instance of each would get, and every
+ * problem found; with `--user`, whether each session-user plugin's runner could start as
+ * that user (src/cli/check_user.ts). Exits 1 when there is any, so it can gate a deployment.
  */
 export async function runCheck(args: string[]): Promise<number> {
   const { values } = parse(args);
@@ -46,6 +49,11 @@ export async function runCheck(args: string[]): Promise<number> {
   });
   const loads = await loadProblems(plugins.map(({ manifest }) => manifest));
   const errors = [...found.errors, ...loads.map((problem) => problem.error)];
+  const asUser = values.user;
+  const userChecks = asUser === undefined
+    ? []
+    : checkAsUser(plugins.map(({ manifest }) => manifest), asUser, new UserDirectory());
+  const userProblems = userChecks.filter((check) => check.outcome === "problem").length;
   if (values.json) {
     const json = errors.map((e) => ({
       file: e.file,
@@ -54,26 +62,41 @@ export async function runCheck(args: string[]): Promise<number> {
       message: e.message,
     }));
     writeStdout(
-      JSON.stringify({ dir: found.dir, plugins: plugins.map(toJson), errors: json }, null, 2) +
-        "\n",
+      JSON.stringify(
+        {
+          dir: found.dir,
+          plugins: plugins.map(toJson),
+          errors: json,
+          ...(asUser === undefined ? {} : { user: { name: asUser, checks: userChecks } }),
+        },
+        null,
+        2,
+      ) + "\n",
     );
   } else {
-    writeStdout(render(found.dir, plugins, found.errors) + renderLoads(loads));
+    const users = asUser === undefined ? "" : renderUserChecks(asUser, userChecks);
+    writeStdout(render(found.dir, plugins, found.errors) + renderLoads(loads) + users);
   }
-  return errors.length > 0 ? 1 : 0;
+  return errors.length + userProblems > 0 ? 1 : 0;
 }
 
 function parse(args: string[]) {
   try {
     return parseArgs({
       args,
-      options: { "plugins-dir": { type: "string" }, json: { type: "boolean" } },
+      options: {
+        "plugins-dir": { type: "string" },
+        json: { type: "boolean" },
+        user: { type: "string" },
+      },
       strict: true,
       allowPositionals: false,
     });
   } catch (error) {
     throw new UsageError(
-      `${(error as Error).message} (usage: launchbox check [--plugins-dir D] [--json])`,
+      `${
+        (error as Error).message
+      } (usage: launchbox check [--plugins-dir D] [--json] [--user NAME])`,
     );
   }
 }

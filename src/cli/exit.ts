@@ -10,6 +10,7 @@ export const EXIT_FAILURE = 1;
  * and exits 2; anything else prints its message (and stack when debugging) and exits 1.
  */
 export async function runMain(main: () => Promise<number | void>): Promise<never> {
+  reportUncaughtPlainly();
   let code: number;
   try {
     code = (await main()) ?? 0;
@@ -17,6 +18,21 @@ export async function runMain(main: () => Promise<number | void>): Promise<never
     code = reportFailure(error);
   }
   Deno.exit(code);
+}
+
+/**
+ * Deno prints an uncaught error in colour even into a pipe or file unless `NO_COLOR` is set
+ * (`bin/launchbox` sets it; a compiled binary cannot). Then an uncaught error is reported
+ * here instead, as plain text, and ends the process with exit code 1 as Deno's would.
+ */
+export function reportUncaughtPlainly(): void {
+  if (Deno.noColor || Deno.stderr.isTerminal()) return;
+  const fail = (event: Event, error: unknown) => {
+    event.preventDefault();
+    Deno.exit(reportFailure(error));
+  };
+  globalThis.addEventListener("error", (event) => fail(event, event.error));
+  globalThis.addEventListener("unhandledrejection", (event) => fail(event, event.reason));
 }
 
 /** Writes a failure to stderr and returns its exit code. */

@@ -13,8 +13,9 @@ Usage:
   launchbox --comm=ADDR --logs=ADDR  Apache Airflow coordinator: run one task
   launchbox --airflow-metadata [--format yaml|json]
                                      print the task bundle metadata
-  launchbox check [--plugins-dir D] [--json]
-                                     validate plugins and show their permissions
+  launchbox check [--plugins-dir D] [--json] [--user NAME]
+                                     validate plugins and show their permissions; with
+                                     --user, whether NAME can reach each session-user one
   launchbox new NAME [--dir D] [--kind launcher|airflow]
                                      scaffold a plugin folder (see docs/plugins.md)
   launchbox airflow-test DAG TASK [--plugins-dir D] [--variable K=V] [--connection ID=JSON]

@@ -5,6 +5,7 @@ import {
   LOG_FILES_KEPT,
   SHUTDOWN_GRACE_MS,
 } from "../host/constants.ts";
+import { type HealthVerdict, healthVerdict } from "../host/health.ts";
 import { InstancePool } from "../host/instance_pool.ts";
 import { JobStore } from "../host/job_store/mod.ts";
 import { jobsHandleFor } from "../host/jobs_handle.ts";
@@ -14,6 +15,7 @@ import { type Labels, Metrics } from "../host/metrics.ts";
 import { serveMetrics } from "../host/metrics_server.ts";
 import { pluginMetricsSampler } from "../host/plugin_metrics.ts";
 import { systemClock } from "../host/system_clock.ts";
+import { errorCodeName } from "../launcher/error_code_name.ts";
 import { LauncherSession } from "../launcher/session.ts";
 import { createLogger, fileSink, type JsonLogger, type LogSink, stderrSink } from "../log/mod.ts";
 import { routeConsoleToLog } from "./console_guard.ts";
@@ -77,6 +79,7 @@ export async function runLauncherMode(args: string[]): Promise<number> {
     heartbeatIntervalMs: options.heartbeatIntervalSeconds * 1000,
     drainTimeoutMs: SHUTDOWN_GRACE_MS,
     observe: requestObserver(metrics),
+    onErrorSent: errorCounter(metrics),
     // Its timer and the instances' recovery wait for the Bootstrap response to be written
     // (see LauncherSessionOptions.onBootstrapped).
     onBootstrapped: () => {
@@ -94,7 +97,12 @@ export async function runLauncherMode(args: string[]): Promise<number> {
   });
   metrics.onCollect(() => collectJobs(metrics, store));
   await using _server = options.metricsAddress
-    ? serveMetricsFor(options.metricsAddress, metrics, log, plugin.name)
+    ? serveMetricsFor(options.metricsAddress, metrics, log, () => {
+      const instances = pool.health();
+      const storeFailure = store.commitFailure;
+      const verdict = healthVerdict({ plugin: plugin.name, instances, storeFailure });
+      return { ...verdict, plugin: plugin.name, instances };
+    })
     : undefined;
   expire(service, log);
   const stopOnSignal = () => session.stop();
@@ -160,6 +168,19 @@ function requestObserver(metrics: Metrics): (type: string, seconds: number, ok: 
   };
 }
 
+/** Counts Error responses by protocol error code name (`InvalidRequest`, …). */
+function errorCounter(metrics: Metrics): (code: number) => void {
+  const labels = new Map<number, Labels>();
+  return (code) => {
+    let entry = labels.get(code);
+    if (!entry) {
+      entry = { code: errorCodeName(code) };
+      labels.set(code, entry);
+    }
+    metrics.inc("launchbox_error_responses_total", "Error responses sent, by error code", entry);
+  };
+}
+
 function collectJobs(metrics: Metrics, store: JobStore): void {
   metrics.reset("launchbox_jobs");
   for (const [status, count] of Object.entries(store.countByStatus())) {
@@ -167,11 +188,15 @@ function collectJobs(metrics: Metrics, store: JobStore): void {
   }
 }
 
-function serveMetricsFor(address: string, metrics: Metrics, log: JsonLogger, plugin: string) {
+function serveMetricsFor(
+  address: string,
+  metrics: Metrics,
+  log: JsonLogger,
+  verdict: () => HealthVerdict & Record<string, unknown>,
+) {
   const started = Date.now();
   const health = () => ({
-    status: "ok",
-    plugin,
+    ...verdict(),
     uptimeSeconds: Math.round((Date.now() - started) / 1000),
   });
   let server;

@@ -7,6 +7,7 @@ import {
   DEFAULT_HEALTH_TIMEOUT_MS,
   IDLE_INSTANCE_MS,
 } from "./constants.ts";
+import type { InstanceHealth } from "./health.ts";
 import { InstanceSupervisor, type ManagedInstance } from "./instance_supervisor.ts";
 import type { Metrics } from "./metrics.ts";
 import type { PluginInstance } from "./plugin_instance.ts";
@@ -77,6 +78,17 @@ export class InstancePool implements AsyncDisposable {
     const live = [...this.#supervisors.values()].filter((s) => s.state === "running");
     const settled = await Promise.allSettled(live.map((s) => s.acquire()));
     return settled.flatMap((result) => result.status === "fulfilled" ? [result.value] : []);
+  }
+
+  /** Every supervised instance's state, breaker and last failure, for `/health`. */
+  health(): InstanceHealth[] {
+    return [...this.#supervisors].map(([instance, supervisor]) => ({
+      instance,
+      state: supervisor.state,
+      breaker: supervisor.breaker.state,
+      failures: supervisor.breaker.consecutiveFailures,
+      lastFailure: supervisor.breaker.lastFailure,
+    }));
   }
 
   /** Process ids of the running instances that are processes (runners). */

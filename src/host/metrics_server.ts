@@ -1,14 +1,16 @@
 import type { JsonLogger } from "../log/mod.ts";
+import { type HealthStatus, httpStatusOf } from "./health.ts";
 import type { Metrics } from "./metrics.ts";
 
 /**
  * Serves `/metrics` (Prometheus text) and `/health` (JSON) on `address` (`host:port`, or
- * just `port` for 127.0.0.1). A non-loopback host is allowed but logged as a warning.
+ * just `port` for 127.0.0.1). `/health` answers 200 for `ok` and `degraded`, 503 for
+ * `failing`. A non-loopback host is allowed but logged as a warning.
  */
 export function serveMetrics(
   address: string,
   metrics: Metrics,
-  options: { log: JsonLogger; health: () => Record<string, unknown> },
+  options: { log: JsonLogger; health: () => { status: HealthStatus } & Record<string, unknown> },
 ): Deno.HttpServer<Deno.NetAddr> {
   const { hostname, port } = parseAddress(address);
   if (!isLoopback(hostname)) {
@@ -23,7 +25,11 @@ export function serveMetrics(
       });
     }
     if (path === "/health") {
-      return Response.json({ ...options.health(), metrics: metrics.snapshot() });
+      const health = options.health();
+      return Response.json(health, {
+        status: httpStatusOf(health.status),
+        headers: { "cache-control": "no-store" },
+      });
     }
     return new Response("Not found: try /metrics or /health\n", { status: 404 });
   });

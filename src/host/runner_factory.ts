@@ -6,7 +6,8 @@ import { expandPermissions } from "../sandbox/permissions.ts";
 import { remoteInstance } from "../sandbox/remote_instance.ts";
 import { RemotePlugin } from "../sandbox/remote_plugin.ts";
 import { prepareRunnerCache } from "../sandbox/runner_cache.ts";
-import { runnerCommand, runnerPaths } from "../sandbox/runner_command.ts";
+import { assertReachable, type NeededPath } from "../sandbox/reachability.ts";
+import { runnerCommand, runnerNeeds, runnerPaths } from "../sandbox/runner_command.ts";
 import { assertNotWritable } from "../sandbox/runner_integrity.ts";
 import { checkedUserHome, usesUserHome } from "../sandbox/user_home.ts";
 import type { SystemUser, UserDirectory } from "../sandbox/users.ts";
@@ -53,6 +54,13 @@ export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
     const asUser = manifest.runAs === "session-user" && !isHostUser(user) ? user : undefined;
     const denoDir = asUser ? await runnerCode(asUser) : undefined;
     await prepareInstanceDir(options.instancesRoot, options.instanceDir(spec.instanceKey), asUser);
+    // After the instance directory is made: that opens the scratch path to the user (o+x).
+    if (asUser) {
+      assertReachable(pluginNeeds(manifest, denoDir), asUser, {
+        plugin: manifest.name,
+        names: options.users,
+      });
+    }
     // The plugin sees the path it is granted: Deno compares permission paths as strings.
     const instanceDir = canonicalPath(options.instanceDir(spec.instanceKey));
     const permissions = expandPermissions(manifest, {
@@ -140,6 +148,15 @@ function runnerCodeGuard(
     assertNotWritable([...runnerPaths(denoDir), manifest.dir], user, manifest.name);
     return denoDir;
   };
+}
+
+/** Everything a runner as another user must reach: runtime, sources, cache, the plugin. */
+export function pluginNeeds(manifest: Manifest, denoDir?: string): NeededPath[] {
+  return [
+    ...runnerNeeds(denoDir),
+    { path: manifest.dir, access: "read", tree: true },
+    { path: manifest.entryPath, access: "read" },
+  ];
 }
 
 /** `launchbox_plugin_log_dropped_lines_total` and `launchbox_plugin_log_cut_bytes_total`. */

@@ -1,4 +1,4 @@
-import { isJobStatus, type Job, type Mount } from "../sdk/mod.ts";
+import type { Job, Mount } from "../sdk/mod.ts";
 import { type Fields, isObject } from "./_fields.ts";
 
 /** A job as submitted: everything but the ID, which the host assigns. */
@@ -24,10 +24,34 @@ const STRING_FIELDS = [
   "instanceId",
 ] as const;
 
+/** Fields of every Job type, nullable on the wire: `null` means unset. */
+const KNOWN_FIELDS = new Set<string>([
+  ...STRING_FIELDS,
+  "queues",
+  "args",
+  "tags",
+  "pid",
+  "exitCode",
+  "status",
+  "metadata",
+  "container",
+  "environment",
+  "placementConstraints",
+  "config",
+  "resourceLimits",
+  "exposedPorts",
+  "mounts",
+]);
+
 /**
  * Reads and type-checks the job of a SubmitJob request. Known fields are checked; unknown
  * fields are kept as sent so they are echoed back unchanged. Mounts in the flat 3.0 shape
  * are turned into the nested 3.6 shape.
+ *
+ * Real clients send what their structures hold, so unset values are dropped: `null` in a
+ * known field, and `""` in a known string field (the C++ SDK writes `"status": ""`,
+ * `"host": ""`, `"exe": ""` … for unset ones). `status` is ignored whatever it holds, as
+ * long as it is a string: a new job's status is the host's and the plugin's to set.
  */
 export function readJobDraft(fields: Fields): JobDraft {
   const job: Record<string, unknown> = { ...fields.raw };
@@ -35,7 +59,9 @@ export function readJobDraft(fields: Fields): JobDraft {
   for (const name of STRING_FIELDS) if (fields.has(name)) fields.string(name);
   for (const name of ["queues", "args", "tags"]) if (fields.has(name)) fields.stringArray(name);
   for (const name of ["pid", "exitCode"]) if (fields.has(name)) fields.integer(name);
-  if (fields.has("status")) readStatus(fields);
+  if (fields.has("status")) fields.string("status");
+  delete job.status;
+  dropUnsetValues(job);
   if (fields.has("metadata")) fields.object("metadata");
   if (fields.has("container")) readContainer(fields.object("container"));
   readNamedPairs(fields, "environment", true);
@@ -47,9 +73,13 @@ export function readJobDraft(fields: Fields): JobDraft {
   return job as JobDraft;
 }
 
-function readStatus(fields: Fields): void {
-  const status = fields.string("status");
-  if (!isJobStatus(status)) fields.fail("status", 'a job status such as "Pending"');
+function dropUnsetValues(job: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(job)) {
+    if (!KNOWN_FIELDS.has(name)) continue;
+    if (value === null || (value === "" && STRING_FIELDS.includes(name as never))) {
+      delete job[name];
+    }
+  }
 }
 
 function readContainer(container: Fields): void {
@@ -84,12 +114,27 @@ function readPort(port: Fields): void {
   port.optionalString("protocol");
 }
 
-/** Accepts `{mountPath, mountSource:{type, source}}` and the flat `{mountPath, type, source}`. */
+/** The C++ SDK 1.0 mount shape: one of `hostMount: {path}` or `nfsMount: {path, host}`. */
+const LEGACY_MOUNT_TYPES = { hostMount: "host", nfsMount: "nfs" } as const;
+
+/**
+ * Accepts `{mountPath, mountSource:{type, source}}`, the flat `{mountPath, type, source}`
+ * and the C++ SDK 1.0 `{mountPath, hostMount:{path}}` / `{mountPath, nfsMount:{path, host}}`.
+ */
 function readMount(mount: Fields): Mount {
   const result: Record<string, unknown> = { ...mount.raw };
   mount.string("mountPath");
   mount.optionalBoolean("readOnly");
   mount.optionalString("name");
+  const legacy = Object.entries(LEGACY_MOUNT_TYPES).filter(([key]) => mount.has(key));
+  if (legacy.length > 1) mount.fail("nfsMount", 'absent when "hostMount" is set');
+  if (legacy.length === 1 && !mount.has("mountSource") && !mount.has("type")) {
+    const [key, type] = legacy[0]!;
+    const source = mount.object(key).raw;
+    delete result[key];
+    result.mountSource = { type, source };
+    return result as unknown as Mount;
+  }
   if (mount.has("mountSource")) {
     const source = mount.object("mountSource");
     source.string("type");

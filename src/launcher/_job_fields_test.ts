@@ -15,7 +15,6 @@ Deno.test("readJobDraft accepts every known field with its wire type", () => {
     name: "n",
     user: "alice",
     queues: ["q"],
-    status: "Running",
     pid: 4,
     exitCode: 0,
     args: ["-c"],
@@ -35,7 +34,7 @@ Deno.test("readJobDraft names the path of a mistyped field inside the job", () =
   const cases: [Record<string, unknown>, string][] = [
     [{ pid: "12" }, 'field "job.pid" must be an integer, got "12"'],
     [{ exitCode: 1.5 }, 'field "job.exitCode" must be an integer, got number 1.5'],
-    [{ status: "Done" }, 'field "job.status" must be a job status such as "Pending", got "Done"'],
+    [{ status: 3 }, 'field "job.status" must be a string, got number 3'],
     [{ command: 3 }, 'field "job.command" must be a string, got number 3'],
     [{ args: ["a", 1] }, 'field "job.args" must be an array of strings, got an array'],
     [
@@ -66,6 +65,50 @@ Deno.test("readJobDraft names the path of a mistyped field inside the job", () =
       return true;
     });
   }
+});
+
+Deno.test("readJobDraft ignores the submitted status, which is the host's to set", () => {
+  for (const status of ["", "Running", "Done", null]) {
+    assert.deepEqual(read({ command: "echo", status }), { command: "echo" });
+  }
+});
+
+Deno.test("readJobDraft drops unset values of known fields and keeps unknown ones", () => {
+  const job = {
+    command: "",
+    exe: "/bin/sh",
+    host: "",
+    stdin: "",
+    workingDirectory: "",
+    pid: null,
+    container: null,
+    args: [],
+    mounts: [],
+    future: "",
+    later: null,
+  };
+  assert.deepEqual(read(job), { exe: "/bin/sh", args: [], mounts: [], future: "", later: null });
+});
+
+Deno.test("readJobDraft turns a C++ SDK 1.0 hostMount or nfsMount into mountSource", () => {
+  const host = { mountPath: "/d", readOnly: false, hostMount: { path: "/mnt/d" } };
+  const nfs = { mountPath: "/n", readOnly: true, nfsMount: { path: "/p", host: "h" } };
+  assert.deepEqual(read({ mounts: [host, nfs] }).mounts, [
+    { mountPath: "/d", readOnly: false, mountSource: { type: "host", source: { path: "/mnt/d" } } },
+    {
+      mountPath: "/n",
+      readOnly: true,
+      mountSource: { type: "nfs", source: { path: "/p", host: "h" } },
+    },
+  ]);
+  assert.throws(
+    () => read({ mounts: [{ mountPath: "/d", hostMount: {}, nfsMount: {} }] }),
+    /"job\.mounts\[0\]\.nfsMount" must be absent when "hostMount" is set/,
+  );
+  assert.throws(
+    () => read({ mounts: [{ mountPath: "/d", hostMount: "/mnt" }] }),
+    /"job\.mounts\[0\]\.hostMount" must be an object, got "\/mnt"/,
+  );
 });
 
 Deno.test("readJobDraft turns a flat mount into the nested mountSource shape", () => {

@@ -13,12 +13,19 @@ import { errorResponse, type Response } from "./responses.ts";
 export class Outbox {
   readonly #writer: FrameWriter;
   readonly #log: JsonLogger;
+  readonly #onErrorSent: ((code: number) => void) | undefined;
   #nextResponseId = 0;
   #sent = 0;
 
-  constructor(writer: FrameWriter, log: JsonLogger) {
+  /** `onErrorSent` hears the code of every Error response written, whatever its cause. */
+  constructor(
+    writer: FrameWriter,
+    log: JsonLogger,
+    options: { onErrorSent?: (code: number) => void } = {},
+  ) {
     this.#writer = writer;
     this.#log = log;
+    this.#onErrorSent = options.onErrorSent;
   }
 
   /** How many responses were sent so far. */
@@ -50,6 +57,9 @@ export class Outbox {
     if (payload.length > this.#writer.maxFrameBytes) return this.#sendOversize(response, payload);
     this.#writer.write(payload);
     this.#sent += 1;
+    if (response.messageType === ResponseType.Error) {
+      this.#onErrorSent?.(Number(response.errorCode));
+    }
   }
 
   #sendOversize(response: Response, payload: Uint8Array): void {

@@ -17,7 +17,8 @@ function recordingOutbox(options: { maxFrameBytes?: number; failWrites?: boolean
   });
   const writer = new FrameWriter(stream, { maxFrameBytes: options.maxFrameBytes ?? 1024 });
   const log = new JsonLogger({ sinks: [{ writeLine: (line) => lines.push(JSON.parse(line)) }] });
-  const outbox = new Outbox(writer, log);
+  const errorCodes: number[] = [];
+  const outbox = new Outbox(writer, log, { onErrorSent: (code) => errorCodes.push(code) });
   /** The messages written so far, decoded from the recorded frames. */
   const sent = async () => {
     await writer.flush().catch(() => {});
@@ -26,7 +27,7 @@ function recordingOutbox(options: { maxFrameBytes?: number; failWrites?: boolean
     for await (const payload of reader) messages.push(decodeMessage(payload));
     return messages;
   };
-  return { outbox, writer, lines, sent };
+  return { outbox, writer, lines, sent, errorCodes };
 }
 
 Deno.test("Outbox numbers responses from 0 and gives Heartbeat and Error responseId 0", async () => {
@@ -43,6 +44,15 @@ Deno.test("Outbox numbers responses from 0 and gives Heartbeat and Error respons
     [7, 1],
   ]);
   assert.equal(outbox.sent, 4);
+});
+
+Deno.test("Outbox reports the code of every Error it writes, its own oversize one too", () => {
+  const { outbox, errorCodes } = recordingOutbox({ maxFrameBytes: 400 });
+  outbox.send(errorResponse(6, 3, "Job 9 not found"));
+  outbox.send(jobStateResponse(7, []));
+  outbox.send(errorResponse(8, 2, "Invalid request"));
+  outbox.send(jobStateResponse(9, [{ id: "1", stdin: "x".repeat(500) }]));
+  assert.deepEqual(errorCodes, [3, 2, 0]);
 });
 
 Deno.test("Outbox writes messageType, requestId and responseId first", async () => {

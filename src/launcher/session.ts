@@ -20,6 +20,8 @@ export interface LauncherSessionOptions {
   drainTimeoutMs: number;
   /** Told how each request went (metrics). */
   observe?: RequestObserver;
+  /** Told the code of every Error response sent, including for requests that never decoded. */
+  onErrorSent?: (code: number) => void;
   /**
    * Called when a successful Bootstrap response has been written: start here what the
    * answer need not wait for, timers above all.
@@ -51,7 +53,11 @@ export class LauncherSession {
 
   constructor(options: LauncherSessionOptions) {
     this.#options = options;
-    const outbox = new Outbox(options.writer, options.log);
+    const outbox = new Outbox(
+      options.writer,
+      options.log,
+      options.onErrorSent ? { onErrorSent: options.onErrorSent } : {},
+    );
     this.#metrics = options.metrics && new MetricsReporter(options.metrics, outbox, options.log);
     this.#ctx = {
       backend: options.backend,

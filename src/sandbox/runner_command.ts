@@ -1,4 +1,5 @@
 import { PRLIMIT, RUNNER_MIN_MEMORY_MB, SETPRIV } from "./constants.ts";
+import type { NeededPath } from "./reachability.ts";
 import type { SystemUser } from "./users.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -129,6 +130,25 @@ export function runnerPaths(denoDir?: string): string[] {
     `${ROOT}deno.json`,
     `${ROOT}deno.lock`,
     ...(denoDir ? [denoDir] : []),
+  ];
+}
+
+/**
+ * What a runner started as another user must be able to reach once it has that user's
+ * ids: `prlimit` (run after the switch) and the runtime, and under `deno run` the config,
+ * the source tree (the SDK included) and the Deno cache. `setpriv` runs as root.
+ */
+export function runnerNeeds(denoDir?: string): NeededPath[] {
+  const needs: NeededPath[] = [
+    { path: PRLIMIT, access: "run" },
+    { path: Deno.execPath(), access: "run" },
+  ];
+  if (Deno.build.standalone) return needs;
+  return [
+    ...needs,
+    { path: `${ROOT}deno.json`, access: "read" },
+    { path: `${ROOT}src`, access: "read", tree: true },
+    ...(denoDir ? [{ path: denoDir, access: "read" } as const] : []),
   ];
 }
 

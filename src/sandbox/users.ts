@@ -42,6 +42,16 @@ export class UserDirectory {
     return undefined;
   }
 
+  /** The name of the account with this uid (the first in passwd), for messages. */
+  userNameOf(uid: number): string | undefined {
+    return this.byUid(uid)?.name;
+  }
+
+  /** The name of the group with this gid, for messages. */
+  groupNameOf(gid: number): string | undefined {
+    return this.#load().groupNames.get(gid);
+  }
+
   /** Names of the groups `name` belongs to (primary first); none for an unknown user. */
   groupNamesOf(name: string): string[] {
     const user = this.lookup(name);

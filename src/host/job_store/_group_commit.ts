@@ -19,6 +19,7 @@ type Waiter = { resolve(): void; reject(error: unknown): void };
 export class GroupCommit {
   readonly #s: GroupCommitStatements;
   readonly #onRollback: () => void;
+  #failure: string | undefined;
   #open = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #waiters: Waiter[] = [];
@@ -49,6 +50,11 @@ export class GroupCommit {
     else work();
   }
 
+  /** Why the last commit failed, until one succeeds again. */
+  get failure(): string | undefined {
+    return this.#failure;
+  }
+
   /** Settles once every write made so far is committed; rejects when its commit failed. */
   committed(): Promise<void> {
     if (!this.#open) return Promise.resolve();
@@ -67,6 +73,7 @@ export class GroupCommit {
     try {
       this.#s.commit.run();
     } catch (error) {
+      this.#failure = (error as Error).message;
       this.#rollBack();
       const failed = new Error(`Cannot commit job store writes: ${(error as Error).message}`, {
         cause: error,
@@ -74,6 +81,7 @@ export class GroupCommit {
       for (const waiter of waiters) waiter.reject(failed);
       return;
     }
+    this.#failure = undefined;
     for (const work of after) work();
     for (const waiter of waiters) waiter.resolve();
   }

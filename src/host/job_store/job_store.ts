@@ -102,6 +102,7 @@ export class JobStore implements Disposable {
   readonly #removals: Listeners<StoredJob>;
   readonly #group: GroupCommit | undefined;
   #closed = false;
+  #commitFailure: string | undefined;
 
   private constructor(db: DatabaseSync, path: string, options: JobStoreOptions) {
     this.#db = db;
@@ -316,6 +317,14 @@ export class JobStore implements Disposable {
     return counts;
   }
 
+  /**
+   * Why the last commit failed (disk full, read-only file system, I/O error), until a
+   * later one succeeds; `undefined` while writes commit.
+   */
+  get commitFailure(): string | undefined {
+    return this.#group?.failure ?? this.#commitFailure;
+  }
+
   /** Closes the database; later calls throw. Closing twice is harmless. */
   close(): void {
     if (this.#closed) return;
@@ -347,14 +356,22 @@ export class JobStore implements Disposable {
   #transaction<T>(work: () => T): T {
     if (this.#group) return this.#savepoint(work);
     this.#statements.begin.run();
+    let result: T;
     try {
-      const result = work();
-      this.#statements.commit.run();
-      return result;
+      result = work();
     } catch (error) {
       this.#statements.rollback.run();
       throw error;
     }
+    try {
+      this.#statements.commit.run();
+    } catch (error) {
+      this.#commitFailure = (error as Error).message;
+      this.#statements.rollback.run();
+      throw error;
+    }
+    this.#commitFailure = undefined;
+    return result;
   }
 
   /** `work` as one unit inside this turn's batch: all of it or none of it. */
