@@ -34,7 +34,8 @@ async function addUser(name: string): Promise<string | undefined> {
     if (made.code === 0) {
       await Deno.mkdir(`${ROOT}.tools`, { recursive: true });
       await Deno.writeTextFile(CREATED_ACCOUNTS, `${name}\n`, { append: true });
-      console.error(`tests: created account ${name} (make services-down deletes it)`);
+      const said = `tests: created account ${name} (make services-down deletes it)\n`;
+      await Deno.stderr.write(new TextEncoder().encode(said));
       return undefined;
     }
     stderr = new TextDecoder().decode(made.stderr).trim();
