@@ -17,13 +17,20 @@ deps:
 demo: deps
 	bin/launchbox client demo
 
-# A single-node Slurm on loopback for the slurm plugin's tests; they skip when it is absent.
-.PHONY: services
+# The services the tests use, private to this checkout: a single-node Slurm on loopback
+# (.tools/slurm/ and a directory under /var/tmp) for the slurm plugin's tests, and a
+# PostgreSQL on loopback (.tools/postgres/ and a directory under /var/tmp) for the job
+# store's tests and the cluster demo. Their tests skip when they are absent. First says
+# what this changes outside the checkout; `make services-down` undoes it all.
+.PHONY: services services-down
 services:
-	scripts/slurm-up || echo "slurm: not started; its tests will skip"
+	@scripts/announce-test-changes
+	@scripts/slurm-up >/dev/null || echo "slurm: not started; its tests will skip"
+	@scripts/postgres-up >/dev/null || echo "postgres: not started; its tests will skip"
 
-# A private PostgreSQL on loopback (data under /var/tmp, recorded in .tools/postgres/) for the
-# PostgreSQL job store's tests and the cluster demo; those tests skip when it is absent.
+services-down:
+	scripts/services-down
+
 .PHONY: postgres postgres-down
 postgres:
 	@scripts/postgres-up >/dev/null

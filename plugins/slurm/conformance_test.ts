@@ -2,9 +2,10 @@ import { conformance } from "@launchbox/sdk/testing";
 import slurm from "./mod.ts";
 import { slurmMissing } from "./slurm_available.ts";
 
-// Runs against the real single-node Slurm of scripts/slurm-up, as root (so suspend and
-// resume are allowed). Slurm reports a stopped job as Killed (exit 143, SIGTERM) and a
-// killed one as Killed with 137 or 143. The pending job is held back with `begin`.
+// Runs against the checkout's private single-node Slurm (scripts/slurm-up), as root (so
+// suspend and resume are allowed). Slurm reports a stopped job as Killed (exit 143,
+// SIGTERM) and a killed one as Killed with 137 or 143. The pending job is held back with
+// `begin`.
 const missing = await slurmMissing();
 conformance(slurm, {
   name: "slurm",

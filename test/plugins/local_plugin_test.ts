@@ -9,7 +9,9 @@ const ALICE = TEST_USERS[0];
 const local = { pluginName: "local", config: [] };
 
 Deno.test(
-  "local runs a command with its stdin, environment and directory, and reports the exit code",
+  `local runs a command with its stdin, environment and directory, and reports the exit code${
+    skip ? ` (skipped: ${skip})` : ""
+  }`,
   opts,
   async () => {
     await withHost(local, async ({ client }) => {

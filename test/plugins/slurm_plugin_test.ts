@@ -1,6 +1,7 @@
 /**
  * The slurm plugin end to end: the real host runs it as the job's user (lbtest_alice)
- * against the real single-node Slurm of scripts/slurm-up. Skipped, with the reason in the
+ * against the checkout's private single-node Slurm (scripts/slurm-up; slurmMissing sets
+ * SLURM_CONF, which the host passes on to the plugin). Skipped, with the reason in the
  * test name, when sinfo does not answer or the test users cannot exist.
  */
 import assert from "node:assert/strict";
