@@ -22,6 +22,7 @@ import type { InstancePool, PluginInstance } from "./instance_pool.ts";
 import type { JobStore } from "./job_store/mod.ts";
 import { JobStreams } from "./job_streams.ts";
 import { localNetwork } from "./local_network.ts";
+import { CrashReconciler } from "./crash_reconciler.ts";
 import { Recovery } from "./recovery.ts";
 import { jobLimitsForProfile, limitsForProfile } from "./profile_limits.ts";
 import type { ResolvedProfile } from "./user_profiles.ts";
@@ -50,6 +51,7 @@ export class LauncherService implements LauncherBackend {
   readonly #o: LauncherServiceOptions;
   readonly #streams: JobStreams;
   readonly #recovery: Recovery;
+  readonly #crashes: CrashReconciler;
 
   constructor(options: LauncherServiceOptions) {
     this.#o = options;
@@ -63,6 +65,13 @@ export class LauncherService implements LauncherBackend {
       recover: (key, jobs) => this.#recover(key, jobs),
       log: options.log,
     });
+    this.#crashes = this.#crashReconciler();
+    options.pool.onCrash((key, reason) => void this.#crashes.crashed(key, reason));
+  }
+
+  /** Settles once the jobs of every instance that crashed so far are reconciled. */
+  crashesReconciled(): Promise<void> {
+    return this.#crashes.settled();
   }
 
   /**
@@ -218,11 +227,30 @@ export class LauncherService implements LauncherBackend {
     return this.#o.store.expire().length;
   }
 
+  /** Start-up: the instance takes its jobs back, or they fail saying why it cannot. */
   async #recover(key: string, jobs: Job[]): Promise<void> {
-    const instance = await this.#o.pool.get(key, jobs[0]!.user ?? "*");
-    if (!instance.recover) return;
-    const signal = new AbortController().signal; // no Launcher request waits on this one
-    await this.#call("recover", signal, (s) => instance.recover!(jobs, { signal: s }));
+    const cause = `Plugin "${this.#o.pluginName}" could not take the job back after a host restart`;
+    await this.#crashes.handBack(key, jobs, cause);
+  }
+
+  #crashReconciler(): CrashReconciler {
+    const { pool, store } = this.#o;
+    return new CrashReconciler({
+      pluginName: this.#o.pluginName,
+      liveJobs: (key) => store.liveJobs(key),
+      instance: (key, user) => pool.get(key, user),
+      breakerOpen: (key) => pool.breakerOpen(key),
+      stopping: () => pool.closing,
+      recover: (instance, jobs) => {
+        const signal = new AbortController().signal; // no Launcher request waits on this one
+        return this.#call("recover", signal, (s) => instance.recover!(jobs, { signal: s }));
+      },
+      fail: (id, statusMessage) => {
+        const result = store.update(id, { status: "Failed", statusMessage });
+        if (result?.rejected) this.#o.log.info("Job ended before it was failed", { job: id });
+      },
+      log: this.#o.log.with({ plugin: this.#o.pluginName }),
+    });
   }
 
   /** The instance, once it has recovered its jobs if it was doing so. */

@@ -72,6 +72,7 @@ export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
       init: {
         pluginName: manifest.name,
         entryPath: manifest.entryPath,
+        pluginDir: manifest.dir,
         instanceKey: spec.instanceKey,
         instanceDir,
         config: { ...options.config },

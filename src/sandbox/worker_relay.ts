@@ -6,7 +6,10 @@ import { cutText } from "./stderr_lines.ts";
 
 /** What the runner relays from its Worker, and when it is done. */
 export interface WorkerRelay {
-  /** Resolves with the runner's exit code once the plugin failed to load or has stopped. */
+  /**
+   * Resolves with the runner's exit code once the plugin failed to load, crashed (threw
+   * outside every call) or has stopped.
+   */
   done: Promise<number>;
   /** The host asked the plugin to stop: a `stopped` from the Worker is expected now. */
   stopping(): void;
@@ -46,7 +49,7 @@ export function relayWorker(
     send(frame);
     const t = (message as RunnerMessage).t;
     if (t === "ready") loaded = true;
-    if (t === "fatal") finish(1);
+    if (t === "fatal" || t === "crashed") finish(1);
     if (t === "stopped") finish(0);
   };
   worker.onerror = (event) => {
