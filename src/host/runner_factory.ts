@@ -53,12 +53,13 @@ export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
     await prepareInstanceDir(options.instancesRoot, options.instanceDir(spec.instanceKey), asUser);
     // The plugin sees the path it is granted: Deno compares permission paths as strings.
     const instanceDir = canonicalPath(options.instanceDir(spec.instanceKey));
+    // The whole scratch path (job store included), not only the instances under it.
+    const scratch = parentOf(options.instancesRoot);
     const permissions = expandPermissions(manifest, {
       pluginDir: manifest.dir,
       instanceDir,
       userHome,
-      // The whole scratch path (job store included), not only the instances under it.
-      scratch: options.instancesRoot.slice(0, options.instancesRoot.lastIndexOf("/")) || "/",
+      scratch,
       importDirs: Deno.build.standalone ? [] : [SDK_DIR],
     });
     const command = runnerCommand({
@@ -73,6 +74,7 @@ export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
         pluginName: manifest.name,
         entryPath: manifest.entryPath,
         pluginDir: manifest.dir,
+        scratchPath: canonicalPath(scratch),
         instanceKey: spec.instanceKey,
         instanceDir,
         config: { ...options.config },

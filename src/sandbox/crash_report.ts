@@ -13,17 +13,24 @@ export interface CrashReport {
 const FRAME = /\(?(file:\/\/[^\s()]+?):(\d+):(\d+)\)?$/;
 
 /**
- * The report of an uncaught error or unhandled rejection of plugin `pluginName`, whose
- * files are under `pluginDir`: the error's name and message (a sandbox refusal in the
+ * The report of an uncaught error or unhandled rejection of a plugin (its name, folder
+ * and the host's scratch path): the error's name and message (a sandbox refusal in the
  * words of `explainRefusal`, naming the manifest key to add) and where in the plugin it
  * was thrown. A rejection with something other than an `Error` reports that value.
  */
-export function crashReport(reason: unknown, pluginName: string, pluginDir: string): CrashReport {
-  const explained = explainRefusal(reason, pluginName);
+export function crashReport(
+  reason: unknown,
+  plugin: { name: string; dir: string; scratch?: string },
+): CrashReport {
+  const explained = explainRefusal(
+    reason,
+    plugin.name,
+    plugin.scratch ? { scratch: plugin.scratch } : {},
+  );
   const error: WireError = explained instanceof Error
     ? { name: explained.name, message: cut(explained.message) }
     : { name: "Error", message: cut(`a promise was rejected with ${describe(reason)}`) };
-  const at = reason instanceof Error ? firstPluginFrame(reason.stack, pluginDir) : undefined;
+  const at = reason instanceof Error ? firstPluginFrame(reason.stack, plugin.dir) : undefined;
   return at ? { error, at } : { error };
 }
 

@@ -15,6 +15,8 @@ export interface RunnerInit {
   entryPath: string;
   /** The plugin's folder (absolute): a crash report names the first stack frame inside it. */
   pluginDir?: string;
+  /** The scratch path: a refusal of a path under it names no manifest key (none grants it). */
+  scratchPath?: string;
   instanceKey: string;
   instanceDir: string;
   config: Record<string, string>;

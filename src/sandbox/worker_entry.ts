@@ -11,7 +11,7 @@ import type { LauncherPlugin, LauncherPluginDefinition, PluginContext } from "..
 import { toWireError } from "./codec.ts";
 import { routeConsole as routeAllConsole } from "./airflow_worker_console.ts";
 import { crashReport } from "./crash_report.ts";
-import { explainRefusal } from "./friendly_error.ts";
+import { type ExplainOptions, explainRefusal } from "./friendly_error.ts";
 import { describeLoadFailure, missingDefinition } from "./load_failure.ts";
 import {
   type HostMessage,
@@ -39,6 +39,7 @@ const METHODS: PluginMethod[] = [
 let plugin: LauncherPlugin | undefined;
 let pluginName = "plugin";
 let pluginDir = "/nonexistent";
+let explain: ExplainOptions = {};
 let jobsReplies: ((message: Extract<HostMessage, { t: "jobsReply" }>) => void) | undefined;
 
 routeConsole();
@@ -59,7 +60,7 @@ let crashReported = false;
 function crashed(reason: unknown): void {
   if (crashReported) return;
   crashReported = true;
-  post({ t: "crashed", ...crashReport(reason, pluginName, pluginDir) });
+  post({ t: "crashed", ...crashReport(reason, { name: pluginName, dir: pluginDir, ...explain }) });
 }
 
 self.onmessage = (event: MessageEvent<HostMessage>) => {
@@ -85,6 +86,7 @@ self.onmessage = (event: MessageEvent<HostMessage>) => {
 async function start(init: RunnerInit): Promise<void> {
   pluginName = init.pluginName;
   pluginDir = init.pluginDir ?? init.entryPath.slice(0, init.entryPath.lastIndexOf("/"));
+  explain = init.scratchPath ? { scratch: init.scratchPath } : {};
   try {
     // This module is loaded with the runner's permissions, and so is every module graph it
     // starts with a literal specifier, the literal dynamic imports inside that graph
@@ -103,7 +105,7 @@ async function start(init: RunnerInit): Promise<void> {
     plugin = await definition.create(ctx satisfies PluginContext);
     post({ t: "ready", methods: METHODS.filter((name) => typeof plugin![name] === "function") });
   } catch (error) {
-    const explained = explainRefusal(error, pluginName);
+    const explained = explainRefusal(error, pluginName, explain);
     const wire = toWireError(explained);
     wire.message = `Cannot load plugin "${pluginName}": ${wire.message}`;
     post({ t: "fatal", error: wire });
@@ -134,7 +136,11 @@ async function serve(call: Extract<HostMessage, { t: "call" }>): Promise<void> {
       post({ t: "result", id: call.id, value: await result });
     }
   } catch (error) {
-    post({ t: "error", id: call.id, error: toWireError(explainRefusal(error, pluginName)) });
+    post({
+      t: "error",
+      id: call.id,
+      error: toWireError(explainRefusal(error, pluginName, explain)),
+    });
   } finally {
     calls.delete(call.id);
     credits.delete(call.id);

@@ -9,12 +9,18 @@ const REFUSED: [string, string][] = [
     "writes_outside_instance",
     'Plugin "writes_outside_instance" is not permitted to write "/tmp/launchbox-escape-1.txt"',
   ],
-  ["opens_network", 'Plugin "opens_network" is not permitted to connect to "127.0.0.1:9"'],
+  [
+    "opens_network",
+    'Plugin "opens_network" is not permitted to connect to "127.0.0.1:9" (add "127.0.0.1:9" to permissions.net in plugin.yaml)',
+  ],
   [
     "reads_ungranted_env",
-    'Plugin "reads_ungranted_env" is not permitted to read the environment variable "HOME"',
+    'Plugin "reads_ungranted_env" is not permitted to read the environment variable "HOME" (add "HOME" to permissions.env in plugin.yaml)',
   ],
-  ["runs_ungranted_program", 'Plugin "runs_ungranted_program" is not permitted to run "/bin/sh"'],
+  [
+    "runs_ungranted_program",
+    'Plugin "runs_ungranted_program" is not permitted to run "/bin/sh" (add "/bin/sh" to permissions.run in plugin.yaml)',
+  ],
   [
     "calls_deno_exit",
     'Plugin "calls_deno_exit" is not permitted to exit its runner (Deno.exit(3))',
