@@ -54,10 +54,10 @@ export function relayWorker(
   };
   worker.onerror = (event) => {
     event.preventDefault();
-    send(encodeRpc({
-      t: "fatal",
-      error: { name: "Error", message: `Plugin worker failed: ${event.message}` },
-    }));
+    // Once loaded, an error that ended the Worker is a crash (the bootstrap's own report
+    // may be ahead of it; the host keeps the first).
+    const error = { name: "Error", message: `Plugin worker failed: ${event.message}` };
+    send(encodeRpc(loaded ? { t: "crashed", error } : { t: "fatal", error }));
     finish(1);
   };
   const outOfTurn = (message: RunnerMessage): string | undefined => {
