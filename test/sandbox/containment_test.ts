@@ -142,3 +142,24 @@ Deno.test("A plugin writing to stdout breaks only its own channel, and the runne
   assert.ok(broke, "the broken channel is logged");
   assert.equal(broke.fields.plugin, "writes_stdout");
 });
+
+Deno.test("A runner grants the sys names in permissions.sys and refuses the others naming the key", async () => {
+  await using runner = await startFixture("queries_hostname");
+  const granted = await runner.remote.call(
+    "submitJob",
+    [job("1", "hostname")],
+    AbortSignal.timeout(10_000),
+  );
+  assert.deepEqual(granted, { status: "Running", statusMessage: Deno.hostname() });
+  await assert.rejects(
+    runner.remote.call("submitJob", [job("2", "release")], AbortSignal.timeout(10_000)),
+    (error: Error) => {
+      assert.equal(
+        error.message,
+        'Plugin "queries_hostname" is not permitted to query system information "osRelease" ' +
+          '(add "osRelease" to permissions.sys in plugin.yaml)',
+      );
+      return true;
+    },
+  );
+});
