@@ -228,9 +228,9 @@ export class LauncherService implements LauncherBackend {
   }
 
   /** Start-up: the instance takes its jobs back, or they fail saying why it cannot. */
-  async #recover(key: string, jobs: Job[]): Promise<void> {
+  #recover(key: string, jobs: Job[]): Promise<boolean> {
     const cause = `Plugin "${this.#o.pluginName}" could not take the job back after a host restart`;
-    await this.#crashes.handBack(key, jobs, cause);
+    return this.#crashes.handBack(key, jobs, cause);
   }
 
   #crashReconciler(): CrashReconciler {
