@@ -1,5 +1,7 @@
 import type { JsonLogger } from "../log/mod.ts";
 import { ErrorCode, type Job, LauncherError } from "../sdk/mod.ts";
+import type { InstancePool } from "./instance_pool.ts";
+import type { JobStore } from "./job_store/mod.ts";
 import type { PluginInstance } from "./plugin_instance.ts";
 
 /** What {@linkcode CrashReconciler} needs from the host. */
@@ -134,4 +136,31 @@ export function crashMessage(pluginName: string, reason: string): string {
   return reported
     ? `Plugin "${pluginName}" crashed: ${reported[1]}`
     : `Plugin "${pluginName}" crashed (${reason})`;
+}
+
+/** What {@linkcode hostCrashReconciler} builds a reconciler from. */
+export interface HostCrashOptions {
+  pluginName: string;
+  store: Pick<JobStore, "liveJobs" | "update">;
+  pool: Pick<InstancePool, "get" | "breakerOpen" | "closing">;
+  recover: CrashReconcilerOptions["recover"];
+  log: JsonLogger;
+}
+
+/** A reconciler over the host's job store and instance pool. */
+export function hostCrashReconciler(o: HostCrashOptions): CrashReconciler {
+  const { pool, store, log } = o;
+  return new CrashReconciler({
+    pluginName: o.pluginName,
+    liveJobs: (key) => store.liveJobs(key),
+    instance: (key, user) => pool.get(key, user),
+    breakerOpen: (key) => pool.breakerOpen(key),
+    stopping: () => pool.closing,
+    recover: o.recover,
+    fail: (id, statusMessage) => {
+      const result = store.update(id, { status: "Failed", statusMessage });
+      if (result?.rejected) log.info("Job ended before it was failed", { job: id });
+    },
+    log,
+  });
 }

@@ -22,7 +22,7 @@ import type { InstancePool, PluginInstance } from "./instance_pool.ts";
 import type { JobStore } from "./job_store/mod.ts";
 import { JobStreams } from "./job_streams.ts";
 import { localNetwork } from "./local_network.ts";
-import { CrashReconciler } from "./crash_reconciler.ts";
+import { type CrashReconciler, hostCrashReconciler } from "./crash_reconciler.ts";
 import { Recovery } from "./recovery.ts";
 import { jobLimitsForProfile, limitsForProfile } from "./profile_limits.ts";
 import type { ResolvedProfile } from "./user_profiles.ts";
@@ -65,7 +65,17 @@ export class LauncherService implements LauncherBackend {
       recover: (key, jobs) => this.#recover(key, jobs),
       log: options.log,
     });
-    this.#crashes = this.#crashReconciler();
+    this.#crashes = hostCrashReconciler({
+      ...options,
+      log: options.log.with({ plugin: options.pluginName }),
+      // No Launcher request waits on a recover after a crash: only its deadline bounds it.
+      recover: (instance, jobs) =>
+        this.#call(
+          "recover",
+          new AbortController().signal,
+          (s) => instance.recover!(jobs, { signal: s }),
+        ),
+    });
     options.pool.onCrash((key, reason) => void this.#crashes.crashed(key, reason));
   }
 
@@ -231,26 +241,6 @@ export class LauncherService implements LauncherBackend {
   #recover(key: string, jobs: Job[]): Promise<boolean> {
     const cause = `Plugin "${this.#o.pluginName}" could not take the job back after a host restart`;
     return this.#crashes.handBack(key, jobs, cause);
-  }
-
-  #crashReconciler(): CrashReconciler {
-    const { pool, store } = this.#o;
-    return new CrashReconciler({
-      pluginName: this.#o.pluginName,
-      liveJobs: (key) => store.liveJobs(key),
-      instance: (key, user) => pool.get(key, user),
-      breakerOpen: (key) => pool.breakerOpen(key),
-      stopping: () => pool.closing,
-      recover: (instance, jobs) => {
-        const signal = new AbortController().signal; // no Launcher request waits on this one
-        return this.#call("recover", signal, (s) => instance.recover!(jobs, { signal: s }));
-      },
-      fail: (id, statusMessage) => {
-        const result = store.update(id, { status: "Failed", statusMessage });
-        if (result?.rejected) this.#o.log.info("Job ended before it was failed", { job: id });
-      },
-      log: this.#o.log.with({ plugin: this.#o.pluginName }),
-    });
   }
 
   /** The instance, once it has recovered its jobs if it was doing so. */
