@@ -40,9 +40,10 @@ const FAILED: Readonly<Record<string, string>> = {
 /**
  * The Launcher status of a Slurm job row, with a status message, Slurm's state as
  * `statusCode`, the exit code of an ended job, and its host and queue. Ends follow the
- * protocol: a job that ran and exited, whatever its code, is Finished; one ended by a
- * signal, a limit or a stop/kill is Killed; one cancelled before it ran is Canceled; one
- * Slurm could not run is Failed. `undefined` for a state this plugin does not know.
+ * protocol: a job that ran and exited, whatever its code, is Finished, and so is one the
+ * plugin stopped (SIGTERM, exit 143), as on every bundled plugin; one ended by SIGKILL, a
+ * limit or a kill is Killed; one cancelled before it ran is Canceled; one Slurm could not
+ * run is Failed. `undefined` for a state this plugin does not know.
  */
 export function jobUpdateFor(row: SlurmJobRow, history: JobHistory = {}): JobUpdate | undefined {
   const status = statusOf(row, history);
@@ -55,7 +56,7 @@ export function jobUpdateFor(row: SlurmJobRow, history: JobHistory = {}): JobUpd
   if (row.batchHost) update.host = row.batchHost;
   if (row.partition) update.queues = row.partition.split(",");
   if (status === "Finished" || status === "Killed") {
-    update.exitCode = exitCodeOf(row.exit, status, history);
+    update.exitCode = exitCodeOf(row, history);
   }
   return update;
 }
@@ -66,6 +67,10 @@ function statusOf(row: SlurmJobRow, history: JobHistory): JobStatus | undefined 
   if (RUNNING.has(state)) return "Running";
   if (SUSPENDED.has(state)) return "Suspended";
   const ran = history.ran === true || row.batchHost !== "";
+  if (history.requested === "stop" && ran && (state === "CANCELLED" || state === "FAILED")) {
+    // Stop is SIGTERM: Finished, as the protocol has it, unless Slurm had to SIGKILL it.
+    return row.exit.signal === 9 ? "Killed" : "Finished";
+  }
   switch (state) {
     case "COMPLETED":
       return "Finished";
@@ -101,8 +106,9 @@ function messageOf(row: SlurmJobRow, status: JobStatus, history: JobHistory): st
   return row.exit.code === 0 ? "Completed" : `Exited with code ${row.exit.code}`;
 }
 
-function exitCodeOf(exit: ExitStatus, status: JobStatus, history: JobHistory): number {
+function exitCodeOf(row: SlurmJobRow, history: JobHistory): number {
+  const exit: ExitStatus = row.exit;
   if (exit.signal > 0) return 128 + exit.signal;
-  if (exit.code !== 0 || status === "Finished") return exit.code;
+  if (exit.code !== 0 || row.state === "COMPLETED") return exit.code;
   return history.requested === "stop" ? 143 : 137;
 }

@@ -55,14 +55,33 @@ Deno.test("jobUpdateFor reports a cancelled job as Canceled before it ran and Ki
   assert.equal(killed?.statusMessage, "Killed");
 });
 
-Deno.test("jobUpdateFor reports a job ended by a signal (a stop) as Killed with 128+signal", () => {
+Deno.test("jobUpdateFor reports a stopped job as Finished with 143, as every bundled plugin does", () => {
   const stopped = jobUpdateFor(row("4"), { requested: "stop", ran: true });
   assert.deepEqual([stopped?.status, stopped?.exitCode, stopped?.statusMessage], [
-    "Killed",
+    "Finished",
     143,
     "Stopped",
   ]);
-  assert.equal(jobUpdateFor(row("4"))?.statusMessage, "Ended by signal 15");
+  const cancelled = jobUpdateFor(made("CANCELLED"), { requested: "stop", ran: true });
+  assert.deepEqual([cancelled?.status, cancelled?.exitCode], ["Finished", 143]);
+  const trapped = jobUpdateFor(made("COMPLETED"), { requested: "stop", ran: true });
+  assert.deepEqual([trapped?.status, trapped?.exitCode], ["Finished", 0], "it exited by itself");
+  const escalated = jobUpdateFor(
+    made("CANCELLED", { exit: { code: 0, signal: 9 } }),
+    { requested: "stop", ran: true },
+  );
+  assert.deepEqual(
+    [escalated?.status, escalated?.exitCode],
+    ["Killed", 137],
+    "SIGKILL after KillWait",
+  );
+});
+
+Deno.test("jobUpdateFor reports a job ended by a signal nobody asked for as Killed with 128+signal", () => {
+  const signalled = jobUpdateFor(row("4"));
+  assert.deepEqual([signalled?.status, signalled?.exitCode], ["Killed", 143]);
+  assert.equal(signalled?.statusMessage, "Ended by signal 15");
+  assert.equal(jobUpdateFor(made("OUT_OF_MEMORY"))?.exitCode, 137);
 });
 
 Deno.test("jobUpdateFor maps limits to Killed and cluster failures to Failed", () => {

@@ -28,7 +28,7 @@ Deno.test("bundlePermissions grants read and write of a private instance directo
       name: "b",
       isolation: "session",
       dir: "/opt/bundles/b",
-      permissions: { read: [], write: [], run: [], env: [], net: [] },
+      permissions: { read: [], write: [], run: [], env: [], net: [], sys: [] },
       allowTrampolines: [],
     } as unknown as Manifest;
     const { permissions, instanceDir } = await bundlePermissions(manifest, scratch, task);

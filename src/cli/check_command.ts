@@ -4,6 +4,7 @@ import { defaultPluginsDir, discoverPlugins } from "../sandbox/discovery.ts";
 import { instanceDirFor, instanceKeyFor } from "../sandbox/isolation.ts";
 import type { Manifest } from "../sandbox/manifest.ts";
 import { expandPermissions } from "../sandbox/permissions.ts";
+import { PERMISSION_KINDS } from "../sandbox/permission_rules.ts";
 import { PluginLoadError } from "../sandbox/plugin_load_error.ts";
 import { UserDirectory } from "../sandbox/users.ts";
 import { pluginRisks } from "./check_risks.ts";
@@ -158,7 +159,7 @@ function render(
       ? `DAG ${EXAMPLE.dagId} run ${EXAMPLE.runId}`
       : `user ${EXAMPLE.user} (tenant ${EXAMPLE.tenant})`;
     lines.push("", `${manifest.name}: an instance for ${who} may`);
-    for (const kind of ["read", "write", "run", "env", "net"] as const) {
+    for (const kind of PERMISSION_KINDS) {
       const granted = permissions[kind];
       lines.push(`  ${kind.padEnd(5)} ${Array.isArray(granted) ? granted.join(", ") : "nothing"}`);
     }

@@ -23,6 +23,9 @@ export interface InstanceSpec {
   readonly log: JsonLogger;
 }
 
+/** Told that the instance `instanceKey` crashed, and why (see {@linkcode InstancePool.onCrash}). */
+export type CrashListener = (instanceKey: string, reason: string) => void;
+
 /** Starts an instance: a sandboxed runner process (tests may pass plain-object fakes). */
 export type InstanceFactory = (spec: InstanceSpec) => Promise<ManagedInstance>;
 
@@ -54,6 +57,8 @@ export class InstancePool implements AsyncDisposable {
   readonly #o: InstancePoolOptions;
   readonly #supervisors = new Map<string, InstanceSupervisor>();
   readonly #idleMs: number;
+  readonly #crashListeners: CrashListener[] = [];
+  #closing = false;
   /** Started with the first instance: a timer is the host's first use of Node's timers (≈ 8 ms). */
   #idleSweep: ReturnType<typeof setInterval> | undefined;
 
@@ -71,6 +76,24 @@ export class InstancePool implements AsyncDisposable {
   /** The instance for `instanceKey`, starting it for `user` when it is not running. */
   get(instanceKey: string, user: string): Promise<PluginInstance> {
     return this.#supervisorFor(instanceKey, user).acquire();
+  }
+
+  /**
+   * Calls `listener` whenever an instance ends without being asked to (crash, exit, missed
+   * health check), after its restart is scheduled or its breaker has opened.
+   */
+  onCrash(listener: CrashListener): void {
+    this.#crashListeners.push(listener);
+  }
+
+  /** Whether the pool is shutting down (its instances are being stopped). */
+  get closing(): boolean {
+    return this.#closing;
+  }
+
+  /** Whether the breaker of `instanceKey` is open: it is not restarted until the cool-down. */
+  breakerOpen(instanceKey: string): boolean {
+    return this.#supervisors.get(instanceKey)?.breaker.state === "open";
   }
 
   /** Instances that are running now, for broadcasts (reload, nodes). */
@@ -98,6 +121,7 @@ export class InstancePool implements AsyncDisposable {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
+    this.#closing = true;
     clearInterval(this.#idleSweep);
     const supervisors = [...this.#supervisors.values()];
     this.#supervisors.clear();
@@ -125,6 +149,9 @@ export class InstancePool implements AsyncDisposable {
       healthTimeoutMs: this.#o.health?.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS,
       restartDelay: (attempt) => restartDelayMs(attempt) * scale,
       breakerCoolDownMs: BREAKER_COOL_DOWN_MS * scale,
+      onCrash: (reason) => {
+        for (const listener of this.#crashListeners) listener(instanceKey, reason);
+      },
       events: {
         started: (restart) => {
           metrics?.inc("launchbox_instance_starts_total", "Plugin instance starts", { plugin });

@@ -38,6 +38,11 @@ export interface SupervisorOptions {
   restartDelay?: (attempt: number) => number;
   /** How long an open breaker waits before a trial; tests shorten it. */
   breakerCoolDownMs?: number;
+  /**
+   * Told when the instance ended without being asked to (it crashed, exited, or missed a
+   * health check), once the restart is scheduled or the breaker has opened.
+   */
+  onCrash?: (reason: string) => void;
 }
 
 /**
@@ -83,6 +88,7 @@ export class InstanceSupervisor implements AsyncDisposable {
   async acquire(): Promise<PluginInstance> {
     if (this.#closing) throw this.#unavailable("the host is shutting down");
     if (this.#restart) await this.#restart.ready;
+    if (this.#closing) throw this.#unavailable("the host is shutting down");
     if (!this.#instance) {
       if (!this.breaker.allow()) {
         throw this.#unavailable(`breaker open after: ${this.breaker.lastFailure}`);
@@ -153,8 +159,10 @@ export class InstanceSupervisor implements AsyncDisposable {
         });
         this.#instance = undefined;
         clearInterval(this.#health);
-        this.#fail(`missed a health check (${this.#o.healthTimeoutMs} ms)`, true);
+        const reason = `missed a health check (${this.#o.healthTimeoutMs} ms)`;
+        this.#fail(reason, true);
         await disposeQuietly(instance);
+        this.#o.onCrash?.(reason);
       }
     }, this.#o.healthIntervalMs);
   }
@@ -166,6 +174,7 @@ export class InstanceSupervisor implements AsyncDisposable {
     this.#instance = undefined;
     this.#o.log.error("Plugin instance exited unexpectedly", { reason });
     this.#fail(`exited: ${reason}`, true);
+    this.#o.onCrash?.(reason);
   }
 
   /** Records a failure and, unless the breaker opened, schedules a restart with backoff. */

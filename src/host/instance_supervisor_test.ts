@@ -140,3 +140,32 @@ Deno.test("InstanceSupervisor closes the breaker once a healthy instance answers
   await until(() => sup.breaker.state === "closed");
   await sup[Symbol.asyncDispose]();
 });
+
+Deno.test("InstanceSupervisor reports a crash after scheduling the restart, and not a stop it was asked for", async () => {
+  const crashes: string[] = [];
+  const health = { healthy: true };
+  const fakes: ReturnType<typeof fakeInstance>[] = [];
+  await using sup = new InstanceSupervisor({
+    pluginName: "fake",
+    instanceKey: "shared",
+    start: () => {
+      const fake = fakeInstance(health);
+      fakes.push(fake);
+      return Promise.resolve(fake.instance);
+    },
+    log,
+    healthIntervalMs: 1_000,
+    healthTimeoutMs: 500,
+    restartDelay: () => 5,
+    onCrash: (reason) => crashes.push(`${reason} (${sup.state})`),
+  });
+  await sup.acquire();
+  fakes[0]!.crash("crashed: RangeError: lost");
+  await until(() => crashes.length === 1);
+  assert.deepEqual(crashes, ["crashed: RangeError: lost (backoff)"]);
+  await sup.acquire();
+  assert.equal(fakes.length, 2, "restarted");
+  await sup.stop();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(crashes.length, 1, "a requested stop is no crash");
+});

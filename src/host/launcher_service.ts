@@ -22,6 +22,7 @@ import type { InstancePool, PluginInstance } from "./instance_pool.ts";
 import type { JobStore } from "./job_store/mod.ts";
 import { JobStreams } from "./job_streams.ts";
 import { localNetwork } from "./local_network.ts";
+import { type CrashReconciler, hostCrashReconciler } from "./crash_reconciler.ts";
 import { Recovery } from "./recovery.ts";
 import { jobLimitsForProfile, limitsForProfile } from "./profile_limits.ts";
 import type { ResolvedProfile } from "./user_profiles.ts";
@@ -50,6 +51,7 @@ export class LauncherService implements LauncherBackend {
   readonly #o: LauncherServiceOptions;
   readonly #streams: JobStreams;
   readonly #recovery: Recovery;
+  readonly #crashes: CrashReconciler;
 
   constructor(options: LauncherServiceOptions) {
     this.#o = options;
@@ -63,6 +65,23 @@ export class LauncherService implements LauncherBackend {
       recover: (key, jobs) => this.#recover(key, jobs),
       log: options.log,
     });
+    this.#crashes = hostCrashReconciler({
+      ...options,
+      log: options.log.with({ plugin: options.pluginName }),
+      // No Launcher request waits on a recover after a crash: only its deadline bounds it.
+      recover: (instance, jobs) =>
+        this.#call(
+          "recover",
+          new AbortController().signal,
+          (s) => instance.recover!(jobs, { signal: s }),
+        ),
+    });
+    options.pool.onCrash((key, reason) => void this.#crashes.crashed(key, reason));
+  }
+
+  /** Settles once the jobs of every instance that crashed so far are reconciled. */
+  crashesReconciled(): Promise<void> {
+    return this.#crashes.settled();
   }
 
   /**
@@ -218,11 +237,10 @@ export class LauncherService implements LauncherBackend {
     return this.#o.store.expire().length;
   }
 
-  async #recover(key: string, jobs: Job[]): Promise<void> {
-    const instance = await this.#o.pool.get(key, jobs[0]!.user ?? "*");
-    if (!instance.recover) return;
-    const signal = new AbortController().signal; // no Launcher request waits on this one
-    await this.#call("recover", signal, (s) => instance.recover!(jobs, { signal: s }));
+  /** Start-up: the instance takes its jobs back, or they fail saying why it cannot. */
+  #recover(key: string, jobs: Job[]): Promise<boolean> {
+    const cause = `Plugin "${this.#o.pluginName}" could not take the job back after a host restart`;
+    return this.#crashes.handBack(key, jobs, cause);
   }
 
   /** The instance, once it has recovered its jobs if it was doing so. */

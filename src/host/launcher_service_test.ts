@@ -147,3 +147,69 @@ Deno.test("LauncherService serves an instance whose recovery failed, and says so
   await pool[Symbol.asyncDispose]();
   store.close();
 });
+
+Deno.test("LauncherService fails live jobs at start-up when the plugin cannot take them back", async () => {
+  const { store, pool, service } = serviceWith(() => ({
+    ...basics,
+    submitJob: () => Promise.resolve(),
+  }));
+  const meta = { instanceKey: "shared", plugin: "fake" };
+  const running = store.insert({ user: "alice", status: "Running", command: "a" }, meta);
+  const done = store.insert({ user: "alice", status: "Finished", command: "b" }, meta);
+  await service.bootstrap(new AbortController().signal);
+  await service.recoverInstances();
+  const failed = store.get(running.id)!.job;
+  assert.equal(failed.status, "Failed");
+  assert.equal(
+    failed.statusMessage,
+    'Plugin "fake" could not take the job back after a host restart; the plugin does not ' +
+      "implement recover() to take it back",
+  );
+  assert.equal(store.get(done.id)!.job.status, "Finished", "a finished job stays as it was");
+  await pool[Symbol.asyncDispose]();
+  store.close();
+});
+
+Deno.test("LauncherService fails a crashed instance's jobs naming the crash once it is back without recover", async () => {
+  const store = JobStore.open(":memory:", { expiryHours: 24 });
+  const crashes: ((reason: string) => void)[] = [];
+  const pool = new InstancePool({
+    pluginName: "fake",
+    factory: () =>
+      Promise.resolve({
+        ...basics,
+        submitJob: () => Promise.resolve({ status: "Pending" as const }),
+        ping: () => Promise.resolve(),
+        exited: new Promise<string>((resolve) => crashes.push(resolve)),
+        [Symbol.asyncDispose]: () => Promise.resolve(),
+      } as ManagedInstance),
+    keyFor: () => "shared",
+    jobsFor: (key) => jobsHandleFor(store, key, log),
+    hasLiveJobs: () => true,
+    log,
+    timeScale: 0.001,
+  });
+  const service = new LauncherService({
+    pluginName: "fake",
+    store,
+    pool,
+    log,
+    clock: systemClock,
+    requestTimeoutMs: 1000,
+  });
+  const job = await service.submitJob("alice", { command: "x" }, new AbortController().signal);
+  crashes[0]!("crashed: RangeError: lost the queue (at /plugins/fake/mod.ts:9:3)");
+  for (let i = 0; i < 200 && store.get(job.id)!.job.status === "Pending"; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  await service.crashesReconciled();
+  assert.equal(store.get(job.id)!.job.status, "Failed");
+  assert.equal(
+    store.get(job.id)!.job.statusMessage,
+    'Plugin "fake" crashed: RangeError: lost the queue (at /plugins/fake/mod.ts:9:3); the plugin ' +
+      "does not implement recover() to take it back",
+  );
+  assert.equal(crashes.length, 2, "the instance was restarted");
+  await pool[Symbol.asyncDispose]();
+  store.close();
+});

@@ -5,8 +5,11 @@ import type { Job } from "../sdk/mod.ts";
 export interface RecoveryOptions {
   /** Every instance's jobs not in a terminal status, read once at start-up. */
   liveJobsByInstance: () => Map<string, Job[]>;
-  /** Starts the instance and hands it its jobs (`recover`); rejects when that fails. */
-  recover: (instanceKey: string, jobs: Job[]) => Promise<void>;
+  /**
+   * Starts the instance and hands it its jobs (`recover`): `false` when it could not take
+   * them back and they were failed instead; rejects when `recover` fails.
+   */
+  recover: (instanceKey: string, jobs: Job[]) => Promise<boolean>;
   log: JsonLogger;
 }
 
@@ -67,8 +70,12 @@ export class Recovery {
 
   async #recoverOne(key: string, jobs: Job[]): Promise<void> {
     try {
-      await this.#o.recover(key, jobs);
-      this.#o.log.info("Plugin instance recovered its jobs", { instance: key, jobs: jobs.length });
+      if (await this.#o.recover(key, jobs)) {
+        this.#o.log.info("Plugin instance recovered its jobs", {
+          instance: key,
+          jobs: jobs.length,
+        });
+      }
     } catch (error) {
       this.#o.log.error("Plugin instance could not recover its jobs", {
         instance: key,

@@ -63,12 +63,13 @@ export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
     }
     // The plugin sees the path it is granted: Deno compares permission paths as strings.
     const instanceDir = canonicalPath(options.instanceDir(spec.instanceKey));
+    // The whole scratch path (job store included), not only the instances under it.
+    const scratch = parentOf(options.instancesRoot);
     const permissions = expandPermissions(manifest, {
       pluginDir: manifest.dir,
       instanceDir,
       userHome,
-      // The whole scratch path (job store included), not only the instances under it.
-      scratch: options.instancesRoot.slice(0, options.instancesRoot.lastIndexOf("/")) || "/",
+      scratch,
       importDirs: Deno.build.standalone ? [] : [SDK_DIR],
     });
     const command = runnerCommand({
@@ -82,6 +83,8 @@ export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
       init: {
         pluginName: manifest.name,
         entryPath: manifest.entryPath,
+        pluginDir: manifest.dir,
+        scratchPath: canonicalPath(scratch),
         instanceKey: spec.instanceKey,
         instanceDir,
         config: { ...options.config },

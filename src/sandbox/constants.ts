@@ -60,3 +60,10 @@ export const RUNNER_STREAM_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 
 /** `ctx.jobs` requests of one instance the host serves at once; more are refused. */
 export const RUNNER_MAX_JOBS_REQUESTS = 64;
+
+/**
+ * Characters of a plugin's crash report (error name, message, where) the host keeps: the
+ * report becomes the status message of the instance's unfinished jobs, which the Launcher
+ * shows to users, so it stays a sentence, not a dump.
+ */
+export const CRASH_REPORT_MAX_CHARS = 1_000;

@@ -224,7 +224,8 @@ function readPermissions(
         attempt(() => reader.failAt(`${kind}[${index}]`, `"${entry}" ${problem}`), undefined);
       }
     });
-    permissions[kind] = kind === "env" || kind === "net" ? entries : entries.map(normalized);
+    const names = kind === "env" || kind === "net" || kind === "sys";
+    permissions[kind] = names ? entries : entries.map(normalized);
   }
   return permissions;
 }

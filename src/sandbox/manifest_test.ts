@@ -35,6 +35,12 @@ Deno.test("parseManifest reads every field with absolute paths", async () => {
   assert.equal(manifest.entryPath, "/plugins/demo/mod.ts");
 });
 
+Deno.test("parseManifest reads permissions.sys as Deno's sys names, empty when left out", async () => {
+  const text = GOOD.replace('env: ["PATH"]', 'env: ["PATH"]\n  sys: ["hostname", "osRelease"]');
+  assert.deepEqual((await parseManifest(text, FILE)).permissions.sys, ["hostname", "osRelease"]);
+  assert.deepEqual((await parseManifest(GOOD, FILE)).permissions.sys, []);
+});
+
 Deno.test("parseManifest defaults isolation to session and run_as to host", async () => {
   const manifest = await parseManifest('name: x\nversion: "1"\nentry: mod.ts\nsdk: 1\n', FILE);
   assert.equal(manifest.isolation, "session");
@@ -141,6 +147,18 @@ const BROKEN: [string, string, RegExp, number | undefined][] = [
     GOOD.replace("timeout_s: 2", "timeout_s: 9"),
     /"health\.timeout_s" must be shorter than interval_s/,
     16,
+  ],
+  [
+    "an unknown sys name",
+    GOOD.replace('env: ["PATH"]', 'env: ["PATH"]\n  sys: ["hostname", "hostName"]'),
+    /field "permissions\.sys\[1\]" "hostName" is not a sys name a plugin may have; use one of hostname, osRelease, /,
+    13,
+  ],
+  [
+    "a sys name that changes the runner",
+    GOOD.replace('env: ["PATH"]', 'env: ["PATH"]\n  sys: ["setPriority"]'),
+    /field "permissions\.sys\[0\]" "setPriority" may not be granted: it changes the priority of processes/,
+    13,
   ],
 ];
 

@@ -4,7 +4,7 @@ import { isHostProgramName } from "./run_programs.ts";
 export { PLACEHOLDERS } from "./entry_path.ts";
 
 /** The permission kinds a manifest may grant (DESIGN §3). */
-export const PERMISSION_KINDS = ["read", "write", "run", "env", "net"] as const;
+export const PERMISSION_KINDS = ["read", "write", "run", "env", "net", "sys"] as const;
 
 /** One of {@linkcode PERMISSION_KINDS}. */
 export type PermissionKind = typeof PERMISSION_KINDS[number];
@@ -17,6 +17,37 @@ const WRITABLE = ["${instance_dir}", "${user_home}"];
  */
 const SECRETS = ["/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/ssh", "/root", "/proc"];
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The system information a manifest may grant under `permissions.sys`: Deno's sys names
+ * that only read (`Deno.hostname()`, `Deno.osRelease()`, `Deno.loadavg()`, …). Each
+ * answers about the whole host, the same for every instance at every isolation level.
+ */
+export const SYS_NAMES = [
+  "hostname",
+  "osRelease",
+  "osUptime",
+  "loadavg",
+  "networkInterfaces",
+  "systemMemoryInfo",
+  "uid",
+  "gid",
+  "username",
+  "cpus",
+  "homedir",
+  "statfs",
+  "getPriority",
+] as const;
+
+/** One of {@linkcode SYS_NAMES}. */
+export type SysName = typeof SYS_NAMES[number];
+
+/** Deno sys names that change the runner, never granted: what each would let a plugin do. */
+const REFUSED_SYS: Record<string, string> = {
+  setPriority: "changes the priority of processes",
+  umask: "changes the runner's file mode mask (files it creates would be readable by others)",
+  ca: "reads and replaces the trusted certificate authorities",
+};
 const NET_ENTRY = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
 
 /**
@@ -29,7 +60,8 @@ const NET_ENTRY = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
  *   `/root`, `/proc`, …); other absolute paths may be read when listed;
  * - programs are absolute paths (or inside `${plugin_dir}`), never under `/proc` and never
  *   `deno` or `launchbox` itself, which would run with the whole permission ceiling;
- * - no wildcards anywhere; network entries name a host (and port), never `0.0.0.0`.
+ * - no wildcards anywhere; network entries name a host (and port), never `0.0.0.0`;
+ * - sys entries are names from {@linkcode SYS_NAMES} (system information that only reads).
  * The same rules run again on the canonical (realpath) form of every expanded grant.
  */
 export function checkPermissionEntry(kind: PermissionKind, entry: string): string | undefined {
@@ -43,10 +75,19 @@ export function checkPermissionEntry(kind: PermissionKind, entry: string): strin
       return checkPath(kind, entry);
     case "env":
       return ENV_NAME.test(entry) ? undefined : "is not an environment variable name";
+    case "sys":
+      return sysProblem(entry);
     case "net":
       if (entry.startsWith("0.0.0.0")) return "names every address; list the hosts needed";
       return NET_ENTRY.test(entry) ? undefined : "is not host, host:port or [ipv6]:port";
   }
+}
+
+function sysProblem(entry: string): string | undefined {
+  if ((SYS_NAMES as readonly string[]).includes(entry)) return undefined;
+  const refused = REFUSED_SYS[entry];
+  if (refused) return `may not be granted: it ${refused}`;
+  return `is not a sys name a plugin may have; use one of ${SYS_NAMES.join(", ")}`;
 }
 
 function checkPath(kind: PermissionKind, entry: string): string | undefined {

@@ -24,7 +24,7 @@ export interface Placeholders {
  * permission paths as strings and follows links inside a granted folder; the rules run
  * again on the canonical paths. A program is granted as written and as its canonical
  * path, once `checkProgram` has passed both and found no other user able to swap either.
- * Kinds left empty are denied; sys, ffi and import are always denied. Throws `RangeError`
+ * Kinds left empty are denied; ffi and import are always denied. Throws `RangeError`
  * naming the plugin, the entry and the reason when an expanded grant would escape.
  */
 export function expandPermissions(
@@ -51,7 +51,8 @@ export function expandPermissions(
     ),
     env: orFalse(expand("env")),
     net: orFalse(expand("net")),
-    sys: false,
+    // Names checked by the manifest's rules (SYS_NAMES): system information that only reads.
+    sys: orFalse(manifest.permissions.sys),
     ffi: false,
     import: false,
   };

@@ -44,6 +44,19 @@ Deno.test("expandPermissions expands placeholders and always grants the plugin a
   });
 });
 
+Deno.test("expandPermissions grants the listed sys names at every isolation level", async () => {
+  for (const isolation of ["none", "namespace", "session"]) {
+    const text = `name: s\nversion: "1"\nentry: mod.ts\nsdk: 1\nisolation: ${isolation}\n` +
+      'permissions:\n  sys: ["hostname", "loadavg", "hostname"]\n';
+    const sys = await parseManifest(text, "/opt/plugins/s/plugin.yaml");
+    const expanded = expandPermissions(sys, { ...places, pluginDir: "/opt/plugins/s" });
+    assert.deepEqual(expanded.sys, ["hostname", "loadavg"], isolation);
+    assert.equal(expanded.ffi, false);
+    assert.equal(expanded.import, false);
+  }
+  assert.equal(expandPermissions(manifest, places).sys, false, "no sys list, no sys access");
+});
+
 Deno.test("expandPermissions drops ${user_home} entries when the instance has no single user", () => {
   const expanded = expandPermissions(manifest, { ...places, userHome: undefined });
   assert.deepEqual(expanded.write, [places.instanceDir, `${places.instanceDir}/out`]);

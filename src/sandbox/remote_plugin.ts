@@ -2,6 +2,7 @@ import { DEFAULT_MAX_FRAME_BYTES, FrameReader, FrameWriter } from "../framing/mo
 import { ErrorCode, type JobsHandle, LauncherError, type Logger } from "../sdk/mod.ts";
 import { AsyncQueue } from "./_async_queue.ts";
 import { decodeRunnerMessage, encodeRpc, toWireError } from "./codec.ts";
+import { describeCrash } from "./crash_report.ts";
 import {
   RUNNER_MAX_JOBS_REQUESTS,
   RUNNER_START_TIMEOUT_MS,
@@ -37,7 +38,10 @@ type Pending = { resolve(value: unknown): void; reject(error: unknown): void };
  * PluginRestarted naming the plugin and how the runner ended.
  */
 export class RemotePlugin implements AsyncDisposable {
-  /** Settles with how the runner ended: `exit code 1`, `signal SIGKILL`. */
+  /**
+   * Settles with how the runner ended: `exit code 1`, `signal SIGKILL`, or, when plugin
+   * code threw outside every call, `crashed: NotCapable: … (at /plugins/x/mod.ts:3:9)`.
+   */
   readonly exited: Promise<string>;
   /** The plugin methods the instance implements. */
   methods: ReadonlySet<PluginMethod> = new Set();
@@ -56,6 +60,8 @@ export class RemotePlugin implements AsyncDisposable {
   #lost: LauncherError | undefined;
   /** Why the runner's stdout stopped being frames, when it did. */
   #broken: string | undefined;
+  /** The crash the runner reported (see {@linkcode describeCrash}), when it did. */
+  #crash: string | undefined;
 
   private constructor(options: RemotePluginOptions) {
     this.#o = options;
@@ -245,6 +251,11 @@ export class RemotePlugin implements AsyncDisposable {
       case "fatal":
         this.#log.error(message.error.message);
         return this.#ready?.reject(rebuildError(message.error));
+      case "crashed":
+        if (this.#crash !== undefined) return;
+        this.#crash = describeCrash(message);
+        this.#log.error("Plugin crashed: it threw outside every call", { error: this.#crash });
+        return this.#ready?.reject(new Error(`crashed while loading: ${this.#crash}`));
       case "result":
       case "pong":
         return this.#pending.get(message.id)?.resolve(
@@ -306,13 +317,19 @@ export class RemotePlugin implements AsyncDisposable {
   }
 
   #onExit(status: Deno.CommandStatus): string {
-    this.#ended = status.signal ? `signal ${status.signal}` : `exit code ${status.code}`;
+    this.#ended = this.#crash !== undefined
+      ? `crashed: ${this.#crash}`
+      : status.signal
+      ? `signal ${status.signal}`
+      : `exit code ${status.code}`;
     const { pluginName, instanceKey } = this.#o.init;
     const instance = `Plugin "${pluginName}" instance "${instanceKey}"`;
     const lost = this.#lost = new LauncherError(
       ErrorCode.PluginRestarted,
       this.#broken
         ? `${instance} wrote to its runner's stdout, which carries only frames (${this.#broken}); the runner was stopped`
+        : this.#crash !== undefined
+        ? `${instance} crashed before answering: ${this.#crash}`
         : `${instance} stopped (${this.#ended}) before answering`,
     );
     for (const pending of this.#pending.values()) pending.reject(lost);

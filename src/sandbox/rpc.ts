@@ -13,6 +13,10 @@ export interface RunnerInit {
   pluginName: string;
   /** Absolute path of the plugin's entry module. */
   entryPath: string;
+  /** The plugin's folder (absolute): a crash report names the first stack frame inside it. */
+  pluginDir?: string;
+  /** The scratch path: a refusal of a path under it names no manifest key (none grants it). */
+  scratchPath?: string;
   instanceKey: string;
   instanceDir: string;
   config: Record<string, string>;
@@ -53,6 +57,11 @@ export type HostMessage =
 export type RunnerMessage =
   | { t: "ready"; methods: PluginMethod[] }
   | { t: "fatal"; error: WireError }
+  /**
+   * Plugin code threw outside every call (an uncaught error, an unhandled rejection): the
+   * instance is ended. `at` is the first stack frame in the plugin's files.
+   */
+  | { t: "crashed"; error: WireError; at?: string }
   | { t: "result"; id: number; value?: unknown }
   | { t: "error"; id: number; error: WireError }
   | { t: "item"; id: number; value: unknown }

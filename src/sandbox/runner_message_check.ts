@@ -34,6 +34,11 @@ export function runnerMessageProblem(value: unknown): string | undefined {
         : '"ready" must list known plugin methods';
     case "fatal":
       return wireErrorProblem(m.t, m.error);
+    case "crashed":
+      if (m.at !== undefined && typeof m.at !== "string") {
+        return `"crashed" at must be a string, got ${typeOf(m.at)}`;
+      }
+      return wireErrorProblem(m.t, m.error);
     case "error":
       return idProblem(m) ?? wireErrorProblem(m.t, m.error);
     case "result":

@@ -5,6 +5,8 @@ Deno.test("runnerMessageProblem accepts every message the runner sends", () => {
   const good: unknown[] = [
     { t: "ready", methods: ["submitJob", "jobOutput"] },
     { t: "fatal", error: { name: "Error", message: "broken" } },
+    { t: "crashed", error: { name: "NotCapable", message: "no" }, at: "/p/mod.ts:3:9" },
+    { t: "crashed", error: { name: "RangeError", message: "lost" } },
     { t: "result", id: 1, value: { status: "Running" } },
     { t: "result", id: 2 },
     { t: "error", id: 3, error: { name: "LauncherError", message: "no", code: 4 } },
@@ -30,6 +32,11 @@ Deno.test("runnerMessageProblem names what is wrong with a forged message", () =
     [
       { t: "fatal", error: { name: 1, message: "x" } },
       '"fatal" error must have a string name and message',
+    ],
+    [{ t: "crashed", error: "boom" }, '"crashed" error must be an object, got "boom"'],
+    [
+      { t: "crashed", error: { name: "E", message: "m" }, at: 12 },
+      '"crashed" at must be a string, got number 12',
     ],
     [{ t: "result", id: "1" }, '"result" id must be a positive integer, got "1"'],
     [{ t: "item", id: 1.5 }, '"item" id must be a positive integer, got number 1.5'],

@@ -2,15 +2,16 @@
 /**
  * The Worker that holds one plugin instance inside a runner process. Its permissions are
  * the instance's (set by the runner); this bootstrap module is loaded with the runner's.
- * It routes console output to log messages, keeps plugin errors from killing the Worker,
- * and serves the host's calls.
+ * It routes console output to log messages, turns errors of calls into error replies and
+ * errors outside calls into a crash report, and serves the host's calls.
  *
  * @module
  */
 import type { LauncherPlugin, LauncherPluginDefinition, PluginContext } from "../sdk/mod.ts";
 import { toWireError } from "./codec.ts";
 import { routeConsole as routeAllConsole } from "./airflow_worker_console.ts";
-import { explainRefusal } from "./friendly_error.ts";
+import { crashReport } from "./crash_report.ts";
+import { type ExplainOptions, explainRefusal } from "./friendly_error.ts";
 import { describeLoadFailure, missingDefinition } from "./load_failure.ts";
 import {
   type HostMessage,
@@ -37,23 +38,30 @@ const METHODS: PluginMethod[] = [
 ];
 let plugin: LauncherPlugin | undefined;
 let pluginName = "plugin";
+let pluginDir = "/nonexistent";
+let explain: ExplainOptions = {};
 let jobsReplies: ((message: Extract<HostMessage, { t: "jobsReply" }>) => void) | undefined;
 
 routeConsole();
 refuseExit();
+// Plugin code that throws outside every call (a timer, an unhandled rejection) leaves the
+// plugin in a state nobody knows: the instance ends with a report naming the error, and
+// the host reconciles its unfinished jobs (src/host/crash_reconciler.ts).
 self.addEventListener("error", (event) => {
   event.preventDefault();
-  post({ t: "log", level: "error", msg: `Uncaught error in plugin: ${event.message}` });
+  crashed(event.error ?? new Error(event.message));
 });
 self.addEventListener("unhandledrejection", (event) => {
   event.preventDefault();
-  const reason = explainRefusal(event.reason, pluginName);
-  post({
-    t: "log",
-    level: "error",
-    msg: `Unhandled rejection in plugin: ${(reason as Error)?.message ?? reason}`,
-  });
+  crashed(event.reason);
 });
+
+let crashReported = false;
+function crashed(reason: unknown): void {
+  if (crashReported) return;
+  crashReported = true;
+  post({ t: "crashed", ...crashReport(reason, { name: pluginName, dir: pluginDir, ...explain }) });
+}
 
 self.onmessage = (event: MessageEvent<HostMessage>) => {
   const message = event.data;
@@ -77,6 +85,8 @@ self.onmessage = (event: MessageEvent<HostMessage>) => {
 
 async function start(init: RunnerInit): Promise<void> {
   pluginName = init.pluginName;
+  pluginDir = init.pluginDir ?? init.entryPath.slice(0, init.entryPath.lastIndexOf("/"));
+  explain = init.scratchPath ? { scratch: init.scratchPath } : {};
   try {
     // This module is loaded with the runner's permissions, and so is every module graph it
     // starts with a literal specifier, the literal dynamic imports inside that graph
@@ -95,7 +105,7 @@ async function start(init: RunnerInit): Promise<void> {
     plugin = await definition.create(ctx satisfies PluginContext);
     post({ t: "ready", methods: METHODS.filter((name) => typeof plugin![name] === "function") });
   } catch (error) {
-    const explained = explainRefusal(error, pluginName);
+    const explained = explainRefusal(error, pluginName, explain);
     const wire = toWireError(explained);
     wire.message = `Cannot load plugin "${pluginName}": ${wire.message}`;
     post({ t: "fatal", error: wire });
@@ -126,7 +136,11 @@ async function serve(call: Extract<HostMessage, { t: "call" }>): Promise<void> {
       post({ t: "result", id: call.id, value: await result });
     }
   } catch (error) {
-    post({ t: "error", id: call.id, error: toWireError(explainRefusal(error, pluginName)) });
+    post({
+      t: "error",
+      id: call.id,
+      error: toWireError(explainRefusal(error, pluginName, explain)),
+    });
   } finally {
     calls.delete(call.id);
     credits.delete(call.id);

@@ -6,7 +6,10 @@ import { cutText } from "./stderr_lines.ts";
 
 /** What the runner relays from its Worker, and when it is done. */
 export interface WorkerRelay {
-  /** Resolves with the runner's exit code once the plugin failed to load or has stopped. */
+  /**
+   * Resolves with the runner's exit code once the plugin failed to load, crashed (threw
+   * outside every call) or has stopped.
+   */
   done: Promise<number>;
   /** The host asked the plugin to stop: a `stopped` from the Worker is expected now. */
   stopping(): void;
@@ -46,15 +49,15 @@ export function relayWorker(
     send(frame);
     const t = (message as RunnerMessage).t;
     if (t === "ready") loaded = true;
-    if (t === "fatal") finish(1);
+    if (t === "fatal" || t === "crashed") finish(1);
     if (t === "stopped") finish(0);
   };
   worker.onerror = (event) => {
     event.preventDefault();
-    send(encodeRpc({
-      t: "fatal",
-      error: { name: "Error", message: `Plugin worker failed: ${event.message}` },
-    }));
+    // Once loaded, an error that ended the Worker is a crash (the bootstrap's own report
+    // may be ahead of it; the host keeps the first).
+    const error = { name: "Error", message: `Plugin worker failed: ${event.message}` };
+    send(encodeRpc(loaded ? { t: "crashed", error } : { t: "fatal", error }));
     finish(1);
   };
   const outOfTurn = (message: RunnerMessage): string | undefined => {

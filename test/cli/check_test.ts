@@ -146,3 +146,25 @@ Deno.test("check shows an Airflow bundle's instance directory where the runtime 
   assert.match(stdout, /^ {2}write <scratch>\/airflow\/example_dag$/m);
   assert.doesNotMatch(stdout, /instances\/ns\/example_dag/);
 });
+
+Deno.test("check reports the sys names a plugin may query", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/asks`);
+    await Deno.writeTextFile(
+      `${dir}/asks/plugin.yaml`,
+      'name: asks\nversion: "1"\nentry: mod.ts\nsdk: 1\npermissions:\n  sys: ["hostname", "loadavg"]\n',
+    );
+    await Deno.writeTextFile(
+      `${dir}/asks/mod.ts`,
+      'export default { kind: "launcher", create: () => ({}) };\n',
+    );
+    const { stdout } = await check([`--plugins-dir=${dir}`]);
+    assert.match(stdout, /^ {2}sys {3}hostname, loadavg$/m);
+    assert.match(stdout, /^ {2}net {3}nothing$/m);
+    const json = JSON.parse((await check([`--plugins-dir=${dir}`, "--json"])).stdout);
+    assert.deepEqual(json.plugins[0].permissions.sys, ["hostname", "loadavg"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -102,6 +102,10 @@ function fill(run: Run, pattern: RegExp): RegExp {
 }
 
 /** Asserts the reply to a probe is what the probe table says. */
+/** How a refusal a manifest could grant ends: the key to add (see `explainRefusal`). */
+const MANIFEST_HINT =
+  / \(add "[^"]+" to permissions\.(?:read|write|run|env|net|sys) in plugin\.yaml\)$/;
+
 function checkReply(run: Run, probe: Probe, reply: Message): string | undefined {
   const text = JSON.stringify(reply);
   if (probe.answers) {
@@ -116,7 +120,8 @@ function checkReply(run: Run, probe: Probe, reply: Message): string | undefined 
     const refused = new RegExp(
       `^Plugin "${run.plugin}" is not permitted to (?:${probe.refused.source})`,
     );
-    assert.match(message, refused, `${probe.name}: ${message}`);
+    // What was refused, without the manifest key a grantable refusal ends with.
+    assert.match(message.replace(MANIFEST_HINT, ""), refused, `${probe.name}: ${message}`);
   } else {
     const pattern = fill(run, (probe.replaced ?? probe.fails)!);
     assert.match(message, pattern, `${probe.name}: ${message}`);

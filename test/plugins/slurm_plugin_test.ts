@@ -80,7 +80,7 @@ Deno.test(named("slurm stops, kills and cancels jobs through scancel"), opts, as
     await waitForStatus(client, ALICE, killed, "Running", WAIT_MS);
     assert.equal(held.status, "Pending");
     assert.match(String((await control(stopped, 2)).statusMessage), /^Job Stop /);
-    assert.equal((await waitForStatus(client, ALICE, stopped, "Killed", WAIT_MS)).exitCode, 143);
+    assert.equal((await waitForStatus(client, ALICE, stopped, "Finished", WAIT_MS)).exitCode, 143);
     await control(killed, 3);
     const end = await waitForStatus(client, ALICE, killed, "Killed", WAIT_MS);
     assert.ok([137, 143].includes(Number(end.exitCode)), `exit code ${end.exitCode}`);

@@ -95,6 +95,8 @@ export async function startFixture(
     init: {
       pluginName: manifest.name,
       entryPath: manifest.entryPath,
+      pluginDir: manifest.dir,
+      scratchPath: await Deno.realPath(root.slice(0, root.lastIndexOf("/")) || "/"),
       instanceKey,
       instanceDir,
       config: { greeting: "hello" },

@@ -9,12 +9,18 @@ const REFUSED: [string, string][] = [
     "writes_outside_instance",
     'Plugin "writes_outside_instance" is not permitted to write "/tmp/launchbox-escape-1.txt"',
   ],
-  ["opens_network", 'Plugin "opens_network" is not permitted to connect to "127.0.0.1:9"'],
+  [
+    "opens_network",
+    'Plugin "opens_network" is not permitted to connect to "127.0.0.1:9" (add "127.0.0.1:9" to permissions.net in plugin.yaml)',
+  ],
   [
     "reads_ungranted_env",
-    'Plugin "reads_ungranted_env" is not permitted to read the environment variable "HOME"',
+    'Plugin "reads_ungranted_env" is not permitted to read the environment variable "HOME" (add "HOME" to permissions.env in plugin.yaml)',
   ],
-  ["runs_ungranted_program", 'Plugin "runs_ungranted_program" is not permitted to run "/bin/sh"'],
+  [
+    "runs_ungranted_program",
+    'Plugin "runs_ungranted_program" is not permitted to run "/bin/sh" (add "/bin/sh" to permissions.run in plugin.yaml)',
+  ],
   [
     "calls_deno_exit",
     'Plugin "calls_deno_exit" is not permitted to exit its runner (Deno.exit(3))',
@@ -135,4 +141,25 @@ Deno.test("A plugin writing to stdout breaks only its own channel, and the runne
   );
   assert.ok(broke, "the broken channel is logged");
   assert.equal(broke.fields.plugin, "writes_stdout");
+});
+
+Deno.test("A runner grants the sys names in permissions.sys and refuses the others naming the key", async () => {
+  await using runner = await startFixture("queries_hostname");
+  const granted = await runner.remote.call(
+    "submitJob",
+    [job("1", "hostname")],
+    AbortSignal.timeout(10_000),
+  );
+  assert.deepEqual(granted, { status: "Running", statusMessage: Deno.hostname() });
+  await assert.rejects(
+    runner.remote.call("submitJob", [job("2", "release")], AbortSignal.timeout(10_000)),
+    (error: Error) => {
+      assert.equal(
+        error.message,
+        'Plugin "queries_hostname" is not permitted to query system information "osRelease" ' +
+          '(add "osRelease" to permissions.sys in plugin.yaml)',
+      );
+      return true;
+    },
+  );
 });

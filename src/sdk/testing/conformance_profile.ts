@@ -9,12 +9,30 @@ import type { JobFields } from "./test_host.ts";
  * @example
  * ```ts
  * import type { ExpectedEnd } from "./mod.ts";
- * // Slurm reports a stopped job as Killed, with 137 or 143.
- * const slurmStop: ExpectedEnd = { status: "Killed", exitCodes: [137, 143] };
+ * // Slurm reports a killed job with 137 or 143.
+ * const slurmKill: ExpectedEnd = { status: "Killed", exitCodes: [137, 143] };
  * ```
  */
 export interface ExpectedEnd {
   readonly status: JobStatus;
+  readonly exitCodes: readonly number[];
+}
+
+/**
+ * How a stopped job ends: `Finished` on every plugin (Stop is SIGTERM, and the protocol
+ * ends it as Finished, exit 143), with one of these exit codes. The suite refuses another
+ * status.
+ *
+ * @example
+ * ```ts
+ * import type { StopEnd } from "./mod.ts";
+ * // A job that traps SIGTERM and exits 0 may end Finished 0 as well.
+ * const stop: StopEnd = { exitCodes: [143, 0] };
+ * ```
+ */
+export interface StopEnd {
+  /** Always `Finished`; may be left out. */
+  readonly status?: "Finished";
   readonly exitCodes: readonly number[];
 }
 
@@ -55,8 +73,8 @@ export interface ConformanceProfile {
   readonly longRunningJob: JobFields;
   /** A job that stays Pending long enough to cancel it. Default: `job`. */
   readonly pendingJob?: JobFields;
-  /** How a stopped job ends. Default: Finished with exit code 143 (128 + SIGTERM). */
-  readonly stop?: ExpectedEnd;
+  /** How a stopped job ends: Finished, with exit code 143 (128 + SIGTERM) by default. */
+  readonly stop?: StopEnd;
   /** How a killed job ends. Default: Killed with exit code 137 (128 + SIGKILL). */
   readonly kill?: ExpectedEnd;
   /** Whether jobs produce output the suite can read. Default `true`. */
@@ -82,8 +100,9 @@ export interface ConformanceProfile {
 
 /** A profile with every default filled in. */
 export type ResolvedProfile =
-  & Readonly<Required<Omit<ConformanceProfile, "skip" | "leftovers">>>
-  & Pick<ConformanceProfile, "skip" | "leftovers">;
+  & Readonly<Required<Omit<ConformanceProfile, "skip" | "leftovers" | "stop">>>
+  & Pick<ConformanceProfile, "skip" | "leftovers">
+  & { readonly stop: ExpectedEnd & { readonly status: "Finished" } };
 
 /** The defaults of the optional profile fields (the Go SDK's, where it has one). */
 export const PROFILE_DEFAULTS = {
@@ -108,12 +127,23 @@ export const ABORT_GRACE_MS = 1_000;
 /** How long a stream-cancellation check waits for a first item before aborting anyway. */
 export const FIRST_ITEM_WAIT_MS = 500;
 
-/** Fills in the defaults; throws a `RangeError` for a timeout that is not a positive number. */
+/**
+ * Fills in the defaults; throws a `RangeError` for a timeout that is not a positive number
+ * or a stop that does not end as Finished.
+ */
 export function resolveProfile(profile: ConformanceProfile): ResolvedProfile {
+  const stopStatus: string = profile.stop?.status ?? "Finished";
+  if (stopStatus !== "Finished") {
+    throw new RangeError(
+      `Cannot use conformance profile "${profile.name}": a stopped job ends Finished on every ` +
+        `plugin (Stop is SIGTERM: Finished, exit 143), got stop.status "${stopStatus}"`,
+    );
+  }
   const resolved: ResolvedProfile = {
     ...PROFILE_DEFAULTS,
     config: {},
     ...profile,
+    stop: { status: "Finished", exitCodes: profile.stop?.exitCodes ?? [143] },
     pendingJob: profile.pendingJob ?? profile.job ?? PROFILE_DEFAULTS.job,
   };
   for (const key of ["jobStartTimeoutMs", "jobCompleteTimeoutMs", "outputTimeoutMs"] as const) {

@@ -30,6 +30,16 @@ Deno.test("resolveProfile keeps what the profile sets", () => {
   assert.deepEqual(resolved.pendingJob, PROFILE_DEFAULTS.job);
 });
 
+Deno.test("resolveProfile keeps a stop's exit codes and refuses a stop that is not Finished", () => {
+  const resolved = resolveProfile({ name: "x", longRunningJob, stop: { exitCodes: [143, 0] } });
+  assert.deepEqual(resolved.stop, { status: "Finished", exitCodes: [143, 0] });
+  const killed = { status: "Killed", exitCodes: [143] } as unknown as { exitCodes: number[] };
+  assert.throws(
+    () => resolveProfile({ name: "slurm", longRunningJob, stop: killed }),
+    /Cannot use conformance profile "slurm": a stopped job ends Finished on every plugin \(Stop is SIGTERM: Finished, exit 143\), got stop\.status "Killed"/,
+  );
+});
+
 Deno.test("resolveProfile refuses a timeout that is not a positive number", () => {
   assert.throws(
     () => resolveProfile({ name: "x", longRunningJob, jobStartTimeoutMs: 0 }),

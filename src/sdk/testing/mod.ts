@@ -31,7 +31,7 @@
  */
 export { CapturingLogger, type LogRecord } from "./capturing_logger.ts";
 export { conformance } from "./conformance.ts";
-export { type ConformanceProfile, type ExpectedEnd } from "./conformance_profile.ts";
+export { type ConformanceProfile, type ExpectedEnd, type StopEnd } from "./conformance_profile.ts";
 export { ManualClock } from "./manual_clock.ts";
 export { type Violation } from "./_memory_jobs.ts";
 export { createTestHost, type TestHostOptions } from "./create_test_host.ts";

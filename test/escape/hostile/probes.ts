@@ -648,15 +648,17 @@ export const PROBES: Probe[] = [
     name: "child_of_crashed_runner",
     attempt: async ({ ctx }) => {
       await Deno.writeTextFile(`${ctx.instanceDir}/child.pid`, String(spawnSleep(false)));
-      // The bootstrap keeps uncaught errors from ending the Worker with preventDefault;
-      // disarmed, the next one reaches the runner, which exits by itself (no kill from the host).
+      // The bootstrap reports an uncaught error as a crash and keeps it from ending the
+      // Worker with preventDefault; disarmed, the error reaches the runner too. Either way
+      // the runner exits by itself (no kill from the host), naming the error.
       Event.prototype.preventDefault = () => {};
       setTimeout(() => {
         throw new Error("crashing on purpose");
       });
       return await new Promise(() => {});
     },
-    replaced: /^Plugin "<plugin>" instance "<instance>" stopped \(exit code 1\) before answering$/,
+    replaced:
+      /^Plugin "<plugin>" instance "<instance>" crashed before answering: .*crashing on purpose/,
     afterStop: "gone",
     pidFile: "child.pid",
   },
