@@ -36,3 +36,7 @@ Deno.test("runner channel bounds: 8 items ahead, 64 MiB of unread items, 64 ctx.
   assert.equal(C.RUNNER_STREAM_MAX_QUEUED_BYTES, 64 * 1024 * 1024);
   assert.equal(C.RUNNER_MAX_JOBS_REQUESTS, 64);
 });
+
+Deno.test("a host starts two runners at once per CPU", () => {
+  assert.equal(C.RUNNER_STARTS_PER_CPU, 2);
+});
