@@ -16,6 +16,7 @@ import type { Figure } from "./wire/figure.ts";
 import { pipelinedGetJob } from "./wire/get_job.ts";
 import { wireGetJobs } from "./wire/get_jobs.ts";
 import { hostCommand, ROOT } from "./wire/host.ts";
+import { mixedLoad } from "./wire/mixed.ts";
 import { pipeThroughput } from "./wire/pipe.ts";
 import { restartOnLargeStore } from "./wire/restart.ts";
 import { runnerInstances } from "./wire/runners.ts";
@@ -36,6 +37,7 @@ const DRIVERS: [string, string, () => Promise<Figure[]>, Budget?][] = [
   ["submit", "submit throughput", submitThroughput],
   ["runners", "runner instances", runnerInstances, { op: "<=", value: 100 }],
   ["users", "new users at once", usersAtOnce, { op: "<=", value: 300 }],
+  ["mixed", "sustained mixed load", mixedLoad],
   ["getjobs", "GetJobs with 100 000 jobs", wireGetJobs, { op: "<=", value: 50 }],
   ["restart", "restart on a large store", restartOnLargeStore, { op: "<=", value: 1000 }],
   ["airflow", "Airflow runtime", airflowRuntime, { op: "<=", value: 90 }],
