@@ -3,7 +3,8 @@ import { type Figure, percentile, requireBuilt } from "./figure.ts";
 import { denoRun, request, ROOT, startHost } from "./host.ts";
 import { runnerRss, smapsTotals, waitForExit } from "./runners.ts";
 
-const SIZES = [50, 200];
+/** How many users arrive at once, per round; `LAUNCHBOX_BENCH_USERS=50` for one round. */
+const SIZES = (Deno.env.get("LAUNCHBOX_BENCH_USERS") ?? "50,200").split(",").map(Number);
 const PLUGINS_DIR = `${ROOT}bench/fixtures/plugins`;
 
 /**
