@@ -4,8 +4,8 @@
  * each figure beside its budget (DESIGN §10), and writes BENCHMARKS.md.
  *
  * `deno run <ceiling flags> --config deno.json bench/run.ts [name…]` runs only the named
- * drivers (spawn, getjob, fanout, submit, runners, getjobs, restart, airflow, pipe,
- * micro) and prints their
+ * drivers (spawn, getjob, fanout, submit, runners, users, mixed, getjobs, restart, airflow,
+ * pipe, micro) and prints their
  * table without writing BENCHMARKS.md. With `LAUNCHBOX_BENCH_CPU_PROF=<dir>` every host
  * the drivers start writes a V8 CPU profile there.
  */
@@ -16,11 +16,13 @@ import type { Figure } from "./wire/figure.ts";
 import { pipelinedGetJob } from "./wire/get_job.ts";
 import { wireGetJobs } from "./wire/get_jobs.ts";
 import { hostCommand, ROOT } from "./wire/host.ts";
+import { mixedLoad } from "./wire/mixed.ts";
 import { pipeThroughput } from "./wire/pipe.ts";
 import { restartOnLargeStore } from "./wire/restart.ts";
 import { runnerInstances } from "./wire/runners.ts";
 import { spawnBootstrap } from "./wire/spawn_bootstrap.ts";
 import { submitThroughput } from "./wire/submit.ts";
+import { usersAtOnce } from "./wire/users.ts";
 
 const FLAGS = Deno.readTextFileSync(`${ROOT}bin/ceiling.flags`).split("\n").filter(Boolean);
 const BENCH_FILES = ["bench/framing_bench.ts", "bench/codec_bench.ts", "bench/job_store_bench.ts"];
@@ -34,6 +36,8 @@ const DRIVERS: [string, string, () => Promise<Figure[]>, Budget?][] = [
   ["fanout", "status fan-out", statusFanout, { op: "<=", value: 50 }],
   ["submit", "submit throughput", submitThroughput],
   ["runners", "runner instances", runnerInstances, { op: "<=", value: 100 }],
+  ["users", "new users at once", usersAtOnce, { op: "<=", value: 300 }],
+  ["mixed", "sustained mixed load", mixedLoad],
   ["getjobs", "GetJobs with 100 000 jobs", wireGetJobs, { op: "<=", value: 50 }],
   ["restart", "restart on a large store", restartOnLargeStore, { op: "<=", value: 1000 }],
   ["airflow", "Airflow runtime", airflowRuntime, { op: "<=", value: 90 }],

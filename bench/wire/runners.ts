@@ -67,7 +67,7 @@ export async function runnerInstances(): Promise<Figure[]> {
 }
 
 /** Total RSS (KiB) of the host's runner children, and their pids. */
-async function runnerRss(
+export async function runnerRss(
   hostPid: number,
 ): Promise<{ total: number; count: number; pids: number[] }> {
   const out = await new Deno.Command("ps", {
@@ -88,7 +88,7 @@ async function runnerRss(
  * Summed PSS and private (clean + dirty) memory in KiB from /proc/<pid>/smaps_rollup, read
  * through cat (the bench may not read /proc).
  */
-async function smapsTotals(pids: number[]): Promise<{ pss: number; private: number }> {
+export async function smapsTotals(pids: number[]): Promise<{ pss: number; private: number }> {
   const files = pids.map((pid) => `/proc/${pid}/smaps_rollup`);
   const out = await new Deno.Command("cat", { args: files, stdout: "piped", stderr: "null" })
     .output();
@@ -99,7 +99,7 @@ async function smapsTotals(pids: number[]): Promise<{ pss: number; private: numb
 }
 
 /** Waits (bounded) until none of `pids` is alive, asking `ps`: the bench may not read /proc. */
-async function waitForExit(pids: number[], timeoutMs: number): Promise<void> {
+export async function waitForExit(pids: number[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (pids.length > 0 && Date.now() < deadline) {
     const out = await new Deno.Command("ps", { args: ["-o", "pid=", "-p", pids.join(",")] })

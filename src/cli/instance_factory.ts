@@ -1,22 +1,54 @@
 import type { InstanceFactory } from "../host/instance_pool.ts";
 import type { Metrics } from "../host/metrics.ts";
-import { runnerFactory } from "../host/runner_factory.ts";
+import type * as RunnerFactory from "../host/runner_factory.ts";
+import { RUNNER_STARTS_PER_CPU } from "../sandbox/constants.ts";
+import { importLazy } from "./lazy_modules.ts";
 import type { LauncherOptions } from "./launcher_options.ts";
 import type { ChosenPlugin } from "./plugin_choice.ts";
 
-/** How instances of the chosen plugin are started: always in sandboxed runner processes. */
+/**
+ * How instances of the chosen plugin are started: always in sandboxed runner processes, at
+ * most {@linkcode RUNNER_STARTS_PER_CPU} per CPU at once (the others queue, their load
+ * timeout not yet running). The runner code (a third of the host's modules) is loaded at
+ * the first instance start, so a host answers Bootstrap without it.
+ */
 export function instanceFactoryFor(
   plugin: ChosenPlugin,
   options: LauncherOptions,
   metrics?: Metrics,
 ): InstanceFactory {
-  return runnerFactory({
-    manifest: plugin.manifest,
-    config: options.pluginConfig,
-    instancesRoot: `${options.scratchPath}/instances`,
-    instanceDir: plugin.instanceDir,
-    users: plugin.users,
-    debug: options.debug,
-    ...(metrics ? { metrics } : {}),
-  });
+  let factory: Promise<InstanceFactory> | undefined;
+  const limited = oneAtATimePer(RUNNER_STARTS_PER_CPU * navigator.hardwareConcurrency);
+  return (spec) =>
+    limited(async () => {
+      factory ??= importLazy<typeof RunnerFactory>("runnerFactory").then(({ runnerFactory }) =>
+        runnerFactory({
+          manifest: plugin.manifest,
+          config: options.pluginConfig,
+          instancesRoot: `${options.scratchPath}/instances`,
+          instanceDir: plugin.instanceDir,
+          users: plugin.users,
+          debug: options.debug,
+          ...(metrics ? { metrics } : {}),
+        })
+      );
+      return await (await factory)(spec);
+    });
+}
+
+/** Runs at most `slots` of the tasks it is given at once, the rest in the order given. */
+export function oneAtATimePer(slots: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (running >= slots) await new Promise<void>((turn) => waiting.push(turn));
+    else running++;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
 }

@@ -1,4 +1,4 @@
-import { FrameReader, FrameWriter } from "../framing/mod.ts";
+import { FrameReader, FrameWriter, SYNC_WRITE_BYTES } from "../framing/mod.ts";
 import {
   EXPIRY_SWEEP_MS,
   LOG_FILE_MAX_BYTES,
@@ -73,7 +73,10 @@ export async function runLauncherMode(args: string[]): Promise<number> {
   let sweep: ReturnType<typeof setInterval> | undefined;
   const session = new LauncherSession({
     reader: new FrameReader(Deno.stdin, { maxFrameBytes: options.maxMessageSize }),
-    writer: new FrameWriter(Deno.stdout, { maxFrameBytes: options.maxMessageSize }),
+    writer: new FrameWriter(Deno.stdout, {
+      maxFrameBytes: options.maxMessageSize,
+      syncWriteBytes: SYNC_WRITE_BYTES,
+    }),
     backend: service,
     log,
     heartbeatIntervalMs: options.heartbeatIntervalSeconds * 1000,

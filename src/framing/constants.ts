@@ -25,3 +25,11 @@ export const LARGE_FRAME_BYTES = 32 * 1024;
  * frames while more than this is queued for a slow reader, so the queue stays bounded.
  */
 export const WRITE_HIGH_WATER_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The host's Launcher writer writes batches up to this size synchronously (see
+ * `FrameWriterOptions.syncWriteBytes`): the size of a Linux pipe's buffer, so a batch to a
+ * Launcher that keeps reading never waits for it; larger batches (job output) stay
+ * asynchronous.
+ */
+export const SYNC_WRITE_BYTES = 64 * 1024;

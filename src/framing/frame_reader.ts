@@ -70,6 +70,15 @@ export class FrameReader implements AsyncIterable<Uint8Array> {
     }
   }
 
+  /**
+   * The next frame if the bytes already read hold all of it, without reading more: a caller
+   * that takes every buffered frame before awaiting `read` answers them all in one turn,
+   * so a queued writer sends their answers in one write. Throws like `read`.
+   */
+  takeBuffered(): Uint8Array | undefined {
+    return this.#takeFrame();
+  }
+
   /** Stops reading and releases the underlying stream. */
   async cancel(reason?: unknown): Promise<void> {
     this.#ended = true;

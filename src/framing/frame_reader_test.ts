@@ -173,3 +173,31 @@ Deno.test("FrameReader reports a large frame whose tail never arrives", async ()
     /ended after 69000 of 70004 bytes/,
   );
 });
+
+Deno.test("FrameReader.takeBuffered hands out only frames already read, never reading more", async () => {
+  const chunks = [
+    concat([
+      frame(text.encode("a")),
+      frame(text.encode("b")),
+      frame(text.encode("c")).subarray(0, 3),
+    ]),
+    frame(text.encode("c")).subarray(3),
+  ];
+  let reads = 0;
+  const source = {
+    read(buffer: Uint8Array): Promise<number | null> {
+      const chunk = chunks[reads++];
+      if (!chunk) return Promise.resolve(null);
+      buffer.set(chunk);
+      return Promise.resolve(chunk.length);
+    },
+  };
+  const reader = new FrameReader(source);
+  assert.equal(reader.takeBuffered(), undefined, "nothing read yet");
+  assert.equal(decoder.decode((await reader.read())!), "a");
+  assert.equal(decoder.decode(reader.takeBuffered()!), "b");
+  assert.equal(reader.takeBuffered(), undefined, "c is only partly read");
+  assert.equal(reads, 1);
+  assert.equal(decoder.decode((await reader.read())!), "c");
+  assert.equal(await reader.read(), null);
+});

@@ -12,6 +12,8 @@ import { FrameError } from "./frame_error.ts";
  */
 export interface ByteSink {
   write(bytes: Uint8Array): Promise<number>;
+  /** Writes at least one byte, blocking the caller meanwhile (`Deno.stdout.writeSync`). */
+  writeSync?(bytes: Uint8Array): number;
   close?(): void;
 }
 
@@ -19,6 +21,13 @@ export interface ByteSink {
 export interface FrameWriterOptions {
   /** Largest payload accepted; `write` throws a `FrameError` for a longer one. */
   maxFrameBytes?: number;
+  /**
+   * Batches of at most this many bytes go through the sink's `writeSync`, when it has one
+   * (default 0: never). On Deno's stdio an asynchronous write is a trip through the blocking
+   * thread pool (about 35 µs of CPU), a synchronous one about 3 µs; but it blocks the event
+   * loop while the pipe is full, so only for a reader that keeps up, and small batches.
+   */
+  syncWriteBytes?: number;
 }
 
 /**
@@ -30,6 +39,7 @@ export interface FrameWriterOptions {
  */
 export class FrameWriter implements AsyncDisposable {
   readonly maxFrameBytes: number;
+  readonly #syncWriteBytes: number;
   #writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
   #sink: ByteSink | undefined;
   #queue: Uint8Array[] = [];
@@ -44,6 +54,7 @@ export class FrameWriter implements AsyncDisposable {
   /** Writes to a Web stream, or to a {@linkcode ByteSink} (the faster path: no stream layer). */
   constructor(output: WritableStream<Uint8Array> | ByteSink, options: FrameWriterOptions = {}) {
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.#syncWriteBytes = options.syncWriteBytes ?? 0;
     if (output instanceof WritableStream) this.#writer = output.getWriter();
     else this.#sink = output;
   }
@@ -147,6 +158,10 @@ export class FrameWriter implements AsyncDisposable {
   async #send(batch: Uint8Array): Promise<void> {
     if (this.#writer) return await this.#writer.write(batch);
     let offset = 0;
+    if (this.#sink!.writeSync && batch.length <= this.#syncWriteBytes) {
+      while (offset < batch.length) offset += this.#sink!.writeSync(batch.subarray(offset));
+      return;
+    }
     while (offset < batch.length) offset += await this.#sink!.write(batch.subarray(offset));
   }
 

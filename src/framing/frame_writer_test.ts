@@ -162,3 +162,28 @@ Deno.test("WRITE_HIGH_WATER_BYTES holds at least one frame of the default size",
   assert.ok(WRITE_HIGH_WATER_BYTES >= DEFAULT_MAX_FRAME_BYTES);
   assert.equal(WRITE_HIGH_WATER_BYTES, 8 * 1024 * 1024);
 });
+
+Deno.test("FrameWriter writes batches up to syncWriteBytes with writeSync, larger ones asynchronously", async () => {
+  const sync: number[] = [];
+  const sink = {
+    ...copyingSink(),
+    writeSync(bytes: Uint8Array): number {
+      sync.push(bytes.length);
+      return Math.min(bytes.length, 5); // a short write: the writer writes the rest
+    },
+  };
+  const writer = new FrameWriter(sink, { syncWriteBytes: 100 });
+  writer.write(new Uint8Array(10));
+  writer.write(new Uint8Array(20));
+  await writer.flush();
+  assert.deepEqual(sync, [38, 33, 28, 23, 18, 13, 8, 3], "one batch of both frames, all of it");
+  assert.equal(sink.writes.length, 0);
+  writer.write(new Uint8Array(200));
+  await writer.flush();
+  assert.deepEqual(sink.writes.map((w) => w.length), [204]);
+  const plain = copyingSink();
+  const unsynced = new FrameWriter({ ...plain, writeSync: () => assert.fail("not asked for") });
+  unsynced.write(new Uint8Array(10));
+  await unsynced.flush();
+  assert.equal(plain.writes.length, 1);
+});

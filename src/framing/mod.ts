@@ -5,7 +5,12 @@
  *
  * @module
  */
-export { DEFAULT_MAX_FRAME_BYTES, HEADER_BYTES, WRITE_HIGH_WATER_BYTES } from "./constants.ts";
+export {
+  DEFAULT_MAX_FRAME_BYTES,
+  HEADER_BYTES,
+  SYNC_WRITE_BYTES,
+  WRITE_HIGH_WATER_BYTES,
+} from "./constants.ts";
 export { FrameError, type FrameErrorKind } from "./frame_error.ts";
 export { type ByteSource, FrameReader, type FrameReaderOptions } from "./frame_reader.ts";
 export { type ByteSink, FrameWriter, type FrameWriterOptions } from "./frame_writer.ts";

@@ -1,7 +1,7 @@
 import { ErrorCode, isJobStatus, type JobFilter, type OutputRequest } from "../sdk/mod.ts";
 import { Fields, isObject } from "./_fields.ts";
 import { readJobDraft } from "./_job_fields.ts";
-import { type LauncherRequest, OPERATIONS, RequestType } from "./messages.ts";
+import { type LauncherRequest, OPERATIONS, RequestType, ResponseType } from "./messages.ts";
 import { ProtocolError } from "./protocol_error.ts";
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -47,9 +47,37 @@ export function decodeRequest(payload: Uint8Array): LauncherRequest {
   });
 }
 
-/** Encodes one outgoing message (response or request) as a UTF-8 JSON frame payload. */
+/**
+ * Encodes one outgoing message (response or request) as a UTF-8 JSON frame payload. A
+ * JobState's `jobs` go last, each frozen job as the text it was first encoded to.
+ */
 export function encodeMessage(message: Record<string, unknown>): Uint8Array {
-  return encoder.encode(JSON.stringify(message));
+  const jobs = message.jobs;
+  if (message.messageType !== ResponseType.JobState || !Array.isArray(jobs)) {
+    return encoder.encode(JSON.stringify(message));
+  }
+  const { jobs: _, ...envelope } = message;
+  let text = JSON.stringify(envelope).slice(0, -1) + ',"jobs":[';
+  for (let i = 0; i < jobs.length; i++) text += (i === 0 ? "" : ",") + jobText(jobs[i]);
+  return encoder.encode(text + "]}");
+}
+
+/**
+ * JSON text of frozen jobs (the store's cached versions are deep-frozen, and a new version
+ * is a new object): GetJob reads the same versions over and over and encodes each once.
+ */
+const frozenJobText = new WeakMap<object, string>();
+
+function jobText(job: unknown): string {
+  if (typeof job !== "object" || job === null || !Object.isFrozen(job)) {
+    return JSON.stringify(job);
+  }
+  let text = frozenJobText.get(job);
+  if (text === undefined) {
+    text = JSON.stringify(job);
+    frozenJobText.set(job, text);
+  }
+  return text;
 }
 
 /** Decodes a message sent by the other side (used by Launcher-side clients and tests). */

@@ -106,7 +106,7 @@ export class LauncherSession {
     while (!this.#shutdown.signal.aborted) {
       let frame: Uint8Array | null;
       try {
-        frame = await reader.read();
+        frame = reader.takeBuffered() ?? await reader.read();
       } catch (error) {
         if (this.#shutdown.signal.aborted) break;
         if (!(error instanceof FrameError)) throw error;

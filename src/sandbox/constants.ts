@@ -1,6 +1,13 @@
 /** How long a runner may take from spawn to "ready" (plugin loaded) before it is killed. */
 export const RUNNER_START_TIMEOUT_MS = 15_000;
 
+/**
+ * Runners a host starts at once, per CPU; more wait their turn. A start is about 100 ms of
+ * CPU: 200 users arriving together at a `session` plugin would otherwise start 200 runners
+ * side by side on 2 cores, and each would take longer than RUNNER_START_TIMEOUT_MS.
+ */
+export const RUNNER_STARTS_PER_CPU = 2;
+
 /** How long a stopping runner gets to close its plugin before its process group is killed. */
 export const RUNNER_STOP_GRACE_MS = 10_000;
 

@@ -40,3 +40,7 @@ Deno.test("runner channel bounds: 8 items ahead, 64 MiB of unread items, 64 ctx.
 Deno.test("a crash report fits a status message: at most 1 000 characters", () => {
   assert.equal(C.CRASH_REPORT_MAX_CHARS, 1_000);
 });
+
+Deno.test("a host starts two runners at once per CPU", () => {
+  assert.equal(C.RUNNER_STARTS_PER_CPU, 2);
+});

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256Hex } from "./_sha256.ts";
 import { MAX_KEY_SEGMENT_BYTES } from "./constants.ts";
 
 // Bytes kept as they are; every other UTF-8 byte becomes `%XX` (upper-case hex). `%` is
@@ -45,7 +45,7 @@ export function encodeSegment(name: string, what = "name"): string {
   }
   if (out.length <= MAX_KEY_SEGMENT_BYTES) return out;
   const cut = out.slice(0, LONG_PREFIX_BYTES).replace(/%[0-9A-F]?$/, "");
-  return `${cut}%%${createHash("sha256").update(bytes).digest("hex")}`;
+  return `${cut}%%${sha256Hex(bytes)}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { MODE_MODULES } from "../../main.ts";
+import { LAZY_MODULES } from "../../src/cli/lazy_modules.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -12,6 +13,19 @@ Deno.test("bin/build passes every mode module of main.ts to deno compile --inclu
     assert.match(`"${specifier}"`, extract, `the ${mode} module would not be embedded`);
     await Deno.stat(new URL(specifier, `file://${ROOT}`)).catch(() => {
       assert.fail(`the ${mode} module ${specifier} does not exist`);
+    });
+  }
+});
+
+Deno.test("bin/build passes every lazily loaded host module to deno compile --include", async () => {
+  const build = await Deno.readTextFile(`${ROOT}bin/build`);
+  const pattern = build.match(/grep -oE '([^']+)' src\/cli\/lazy_modules\.ts/)?.[1];
+  assert.ok(pattern, "bin/build no longer extracts the lazy modules with grep -oE");
+  const extract = new RegExp(pattern.replaceAll("\\\\", "\\"));
+  for (const [name, specifier] of Object.entries(LAZY_MODULES)) {
+    assert.match(`"${specifier}"`, extract, `the ${name} module would not be embedded`);
+    await Deno.stat(new URL(specifier, `file://${ROOT}`)).catch(() => {
+      assert.fail(`the ${name} module ${specifier} does not exist`);
     });
   }
 });
