@@ -4,6 +4,7 @@ import type { LauncherPlugin } from "../sdk/mod.ts";
 import { InstancePool } from "./instance_pool.ts";
 import type { ManagedInstance } from "./instance_supervisor.ts";
 import { JobStore } from "./job_store/mod.ts";
+import { asyncJobStore } from "./job_store/store_interface.ts";
 import { jobsHandleFor } from "./jobs_handle.ts";
 import { LauncherService } from "./launcher_service.ts";
 import { systemClock } from "./system_clock.ts";
@@ -12,6 +13,7 @@ const log = createLogger({ sinks: [] });
 
 function serviceWith(plugin: (jobs: ReturnType<typeof jobsHandleFor>) => LauncherPlugin) {
   const store = JobStore.open(":memory:", { expiryHours: 24 });
+  const shared = asyncJobStore(store);
   const pool = new InstancePool({
     pluginName: "fake",
     factory: (spec) =>
@@ -22,15 +24,15 @@ function serviceWith(plugin: (jobs: ReturnType<typeof jobsHandleFor>) => Launche
         [Symbol.asyncDispose]: () => Promise.resolve(),
       } as ManagedInstance),
     keyFor: () => "shared",
-    jobsFor: (key) => jobsHandleFor(store, key, log),
+    jobsFor: (key) => jobsHandleFor(shared, key, log),
     hasLiveJobs: () => true,
     log,
   });
   const service = new LauncherService({
     pluginName: "fake",
-    store,
     pool,
     log,
+    store: shared,
     clock: systemClock,
     requestTimeoutMs: 1000,
   });
@@ -133,7 +135,7 @@ Deno.test("LauncherService serves an instance whose recovery failed, and says so
   });
   const logged = new LauncherService({
     pluginName: "fake",
-    store,
+    store: asyncJobStore(store),
     pool,
     log: createLogger({ sinks: [{ writeLine: (line) => void lines.push(line) }] }),
     clock: systemClock,
