@@ -34,17 +34,3 @@ export function parseJobStoreUrl(text: string, origin: string): string | undefin
 function describe(value: string): string {
   return value.includes("@") ? redactUrl(value) : `"${value}"`;
 }
-
-/**
- * Refuses a `job-store-url` while the host still runs on the synchronous SQLite store
- * only: better a clear error at start than a cluster whose nodes silently keep separate
- * job lists. Goes once the host is switched to `AsyncJobStore` (docs/load-balancing.md).
- */
-export function requireEmbeddedStore(jobStoreUrl: string | undefined): void {
-  if (jobStoreUrl === undefined) return;
-  throw new UsageError(
-    `Cannot use job store ${redactUrl(jobStoreUrl)}: this host keeps jobs only in its ` +
-      `SQLite file so far (PostgreSQL store not yet wired, see docs/load-balancing.md); ` +
-      `remove job-store-url`,
-  );
-}

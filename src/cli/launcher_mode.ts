@@ -7,7 +7,9 @@ import {
 } from "../host/constants.ts";
 import { type HealthVerdict, healthVerdict } from "../host/health.ts";
 import { InstancePool } from "../host/instance_pool.ts";
-import { JobStore } from "../host/job_store/mod.ts";
+import { ClusterNode } from "../host/cluster_node.ts";
+import { NODE_LEASE_MS } from "../host/job_store/postgres/constants.ts";
+import type { AsyncJobStore } from "../host/job_store/store_interface.ts";
 import { jobsHandleFor } from "../host/jobs_handle.ts";
 import { LatencyHistogram } from "../host/latency_histogram.ts";
 import { LauncherService } from "../host/launcher_service.ts";
@@ -22,7 +24,7 @@ import { routeConsoleToLog } from "./console_guard.ts";
 import { ensureDirectory } from "./directories.ts";
 import { type LauncherOptions, readLauncherOptions } from "./launcher_options.ts";
 import { instanceFactoryFor } from "./instance_factory.ts";
-import { requireEmbeddedStore } from "./job_store_url.ts";
+import { openJobStore } from "./job_store_choice.ts";
 import { choosePlugin } from "./plugin_choice.ts";
 import { loadProfiles, profilesPath } from "./profiles_file.ts";
 import { UsageError } from "./usage_error.ts";
@@ -31,25 +33,19 @@ import { UsageError } from "./usage_error.ts";
 export async function runLauncherMode(args: string[]): Promise<number> {
   const startedAt = performance.now();
   const options = readLauncherOptions(args);
-  requireEmbeddedStore(options.jobStoreUrl);
   ensureDirectory(options.scratchPath, options.origin["scratch-path"], "--scratch-path", 0o700);
   const log = openLog(options);
   routeConsoleToLog(log);
   const plugin = await choosePlugin(options, log);
   const metrics = new Metrics();
-  using store = JobStore.open(`${options.scratchPath}/jobs.sqlite`, {
-    expiryHours: options.jobExpiryHours,
-    rekey: plugin.keyFor,
-    // One commit per event-loop turn; submits are acknowledged after theirs (see submitJob).
-    groupCommit: true,
-    onListenerError: (error) => log.error("A job listener failed", { error }),
-  });
+  const opened = await openJobStore(options, plugin.keyFor, log);
+  await using store = opened.store;
   await using pool = new InstancePool({
     pluginName: plugin.name,
     factory: instanceFactoryFor(plugin, options, metrics),
     keyFor: plugin.keyFor,
     jobsFor: (key) => jobsHandleFor(store, key, log.with({ instance: key })),
-    hasLiveJobs: (key) => store.liveJobs(key).length > 0,
+    hasLiveJobs: async (key) => (await store.liveJobs(key)).length > 0,
     log: log.with({ plugin: plugin.name }),
     health: plugin.health,
     metrics,
@@ -59,7 +55,25 @@ export async function runLauncherMode(args: string[]): Promise<number> {
   const profiles = loadProfiles(profilesPath(options, plugin.name), plugin.users);
   const metricsIntervalSeconds = options.pluginMetricsIntervalSeconds ?? 0;
   const latency = metricsIntervalSeconds > 0 ? new LatencyHistogram() : undefined;
-  const service = new LauncherService({
+  // The cluster node is joined before the service and session exist; it reaches them here.
+  const late: { service?: LauncherService; session?: LauncherSession } = {};
+  await using cluster = opened.kind === "postgres"
+    ? await ClusterNode.join({
+      store: opened.store,
+      address: options.nodeAddress,
+      mode: plugin.manifest.cluster,
+      log,
+      leaseMs: nodeLeaseMs(),
+      onAdopted: (ids) => late.service?.adoptJobs(ids) ?? Promise.resolve(),
+      onLost: () => late.session?.stop(),
+      onControl: ({ job, op, user }) => {
+        if (!late.service) throw new Error("Cannot control a job before the host is serving");
+        return late.service.controlJob(user, job, op, AbortSignal.timeout(plugin.requestTimeoutMs));
+      },
+      callTimeoutMs: plugin.requestTimeoutMs + 1000,
+    })
+    : undefined;
+  const service = late.service = new LauncherService({
     pluginName: plugin.name,
     store,
     pool,
@@ -69,9 +83,15 @@ export async function runLauncherMode(args: string[]): Promise<number> {
     profileOf: profiles.profileOf,
     reloadHostConfig: profiles.reload,
     ...(latency ? { onPluginCall: (seconds: number) => latency.observe(seconds) } : {}),
+    ...(cluster
+      ? {
+        routing: cluster.routing,
+        onLoadBalancerNodes: (nodes) => cluster.compareLoadBalancerNodes(nodes),
+      }
+      : {}),
   });
   let sweep: ReturnType<typeof setInterval> | undefined;
-  const session = new LauncherSession({
+  const session = late.session = new LauncherSession({
     reader: new FrameReader(Deno.stdin, { maxFrameBytes: options.maxMessageSize }),
     writer: new FrameWriter(Deno.stdout, {
       maxFrameBytes: options.maxMessageSize,
@@ -98,21 +118,24 @@ export async function runLauncherMode(args: string[]): Promise<number> {
       }
       : {}),
   });
-  metrics.onCollect(() => collectJobs(metrics, store));
+  metrics.onRefresh(() => collectJobs(metrics, store));
   await using _server = options.metricsAddress
     ? serveMetricsFor(options.metricsAddress, metrics, log, () => {
       const instances = pool.health();
-      const storeFailure = store.commitFailure;
+      // SQLite remembers a failed commit; PostgreSQL does not report one here yet.
+      const storeFailure = (store as AsyncJobStore).commitFailure;
       const verdict = healthVerdict({ plugin: plugin.name, instances, storeFailure });
       return { ...verdict, plugin: plugin.name, instances };
     })
     : undefined;
-  expire(service, log);
+  void expire(service, log);
   const stopOnSignal = () => session.stop();
   for (const signal of ["SIGTERM", "SIGINT"] as const) Deno.addSignalListener(signal, stopOnSignal);
   log.info("Launchbox is serving the Launcher", {
     plugin: plugin.name,
     scratch: options.scratchPath,
+    jobStore: opened.kind,
+    ...(cluster ? { node: options.nodeId } : {}),
   });
   const end = await session.run();
   clearInterval(sweep);
@@ -184,9 +207,16 @@ function errorCounter(metrics: Metrics): (code: number) => void {
   };
 }
 
-function collectJobs(metrics: Metrics, store: JobStore): void {
+/** LAUNCHBOX_NODE_LEASE_MS shortens the cluster lease, for tests (default 15 s). */
+function nodeLeaseMs(): number {
+  const ms = Number(Deno.env.get("LAUNCHBOX_NODE_LEASE_MS") ?? NODE_LEASE_MS);
+  return Number.isSafeInteger(ms) && ms >= 300 ? ms : NODE_LEASE_MS;
+}
+
+async function collectJobs(metrics: Metrics, store: AsyncJobStore): Promise<void> {
+  const counts = await store.countByStatus();
   metrics.reset("launchbox_jobs");
-  for (const [status, count] of Object.entries(store.countByStatus())) {
+  for (const [status, count] of Object.entries(counts)) {
     metrics.set("launchbox_jobs", "Jobs in the store by status", { status }, count);
   }
 }
@@ -214,9 +244,9 @@ function serveMetricsFor(
   return { [Symbol.asyncDispose]: () => server.shutdown() };
 }
 
-function expire(service: LauncherService, log: JsonLogger): void {
+async function expire(service: LauncherService, log: JsonLogger): Promise<void> {
   try {
-    const removed = service.expireJobs();
+    const removed = await service.expireJobs();
     if (removed > 0) log.info("Expired finished jobs", { removed });
   } catch (error) {
     log.error("Cannot expire jobs", { error });

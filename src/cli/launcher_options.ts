@@ -27,6 +27,10 @@ export interface LauncherOptions {
    * means the embedded SQLite file under the scratch path.
    */
   jobStoreUrl: string | undefined;
+  /** `node-id`: this node's name in a shared job store (default: the host name). */
+  nodeId: string;
+  /** `node-address`: where peers reach this node, recorded with its lease (default: node id). */
+  nodeAddress: string;
   /** `plugin=` from the config file: which plugin serves this cluster. */
   configuredPlugin: string | undefined;
   /** The config file read, if any. */
@@ -82,11 +86,25 @@ function build(
       ? int(raw, "plugin-metrics-interval-seconds")
       : undefined,
     jobStoreUrl: parseJobStoreUrl(raw.get("job-store-url") ?? "", optionOrigin("job-store-url")),
+    nodeId: nodeIdOf(raw.get("node-id") ?? "", optionOrigin("node-id")),
+    nodeAddress: (raw.get("node-address") ?? "").trim() ||
+      nodeIdOf(raw.get("node-id") ?? "", optionOrigin("node-id")),
     configuredPlugin: file?.get("plugin") || undefined,
     configFile: file ? configPath : undefined,
     pluginConfig,
     origin: { "scratch-path": origin("scratch-path"), "logging-dir": origin("logging-dir") },
   };
+}
+
+/** A node name: printable, no spaces, at most 200 characters; the host name when empty. */
+function nodeIdOf(text: string, origin: string): string {
+  const value = text.trim() || Deno.hostname();
+  if (!/^[\x21-\x7e]{1,200}$/.test(value)) {
+    throw new UsageError(
+      `Option ${origin} must be 1-200 printable characters without spaces, got "${value}"`,
+    );
+  }
+  return value;
 }
 
 function bool(raw: RawOptions, name: string): boolean {

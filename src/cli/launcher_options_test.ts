@@ -50,6 +50,8 @@ Deno.test("readLauncherOptions gives the documented defaults", async () => {
       metricsAddress: undefined,
       pluginMetricsIntervalSeconds: undefined,
       jobStoreUrl: undefined,
+      nodeId: Deno.hostname(),
+      nodeAddress: Deno.hostname(),
       configuredPlugin: undefined,
       configFile: undefined,
       pluginConfig: {},

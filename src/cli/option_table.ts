@@ -31,6 +31,8 @@ export const LAUNCHER_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   "metrics-address": { kind: "string", fallback: "" },
   "output-type-mode": { kind: "string", fallback: "int" },
   "job-store-url": { kind: "string", fallback: "" },
+  "node-id": { kind: "string", fallback: "" },
+  "node-address": { kind: "string", fallback: "" },
 };
 
 /** Parses a boolean the way the SDKs do (`1`/`0`, `true`/`false`, `yes`/`no`). */

@@ -1,14 +1,14 @@
 import type { JsonLogger } from "../log/mod.ts";
 import { ErrorCode, type Job, LauncherError } from "../sdk/mod.ts";
 import type { InstancePool } from "./instance_pool.ts";
-import type { JobStore } from "./job_store/mod.ts";
+import type { AsyncJobStore } from "./job_store/store_interface.ts";
 import type { PluginInstance } from "./plugin_instance.ts";
 
 /** What {@linkcode CrashReconciler} needs from the host. */
 export interface CrashReconcilerOptions {
   pluginName: string;
   /** The instance's jobs that are not in a terminal status, now. */
-  liveJobs: (instanceKey: string) => Job[];
+  liveJobs: (instanceKey: string) => Promise<Job[]>;
   /** The instance once its supervisor has it (back); rejects when it cannot come back. */
   instance: (instanceKey: string, user: string) => Promise<PluginInstance>;
   /** Whether the instance's circuit breaker is open (it is not restarted any more). */
@@ -18,7 +18,7 @@ export interface CrashReconcilerOptions {
   /** Hands jobs to the instance's `recover`, with the request deadline. */
   recover: (instance: PluginInstance, jobs: Job[]) => Promise<void>;
   /** Ends a job `Failed` with this status message (one that ended meanwhile is left alone). */
-  fail: (jobId: string, statusMessage: string) => void;
+  fail: (jobId: string, statusMessage: string) => Promise<void>;
   log: JsonLogger;
 }
 
@@ -76,10 +76,10 @@ export class CrashReconciler {
         jobs: jobs.length,
         error,
       });
-      return this.#failAll(jobs, `${cause}; ${why}`);
+      return await this.#failAll(jobs, `${cause}; ${why}`);
     }
     if (!instance.recover) {
-      return this.#failAll(
+      return await this.#failAll(
         jobs,
         `${cause}; the plugin does not implement recover() to take it back`,
       );
@@ -89,7 +89,7 @@ export class CrashReconciler {
   }
 
   async #reconcile(instanceKey: string, reason: string): Promise<void> {
-    const jobs = this.#o.liveJobs(instanceKey);
+    const jobs = await this.#o.liveJobs(instanceKey);
     if (jobs.length === 0 || this.#o.stopping()) return;
     this.#o.log.warn("Reconciling the jobs of a crashed plugin instance", {
       instance: instanceKey,
@@ -117,8 +117,8 @@ export class CrashReconciler {
   }
 
   /** Fails every job with `message`; `false`, for {@linkcode handBack} to return. */
-  #failAll(jobs: Job[], message: string): false {
-    for (const job of jobs) this.#o.fail(job.id, message);
+  async #failAll(jobs: Job[], message: string): Promise<false> {
+    await Promise.all(jobs.map((job) => this.#o.fail(job.id, message)));
     this.#o.log.warn("Failed the jobs a plugin instance cannot take back", {
       jobs: jobs.map((job) => job.id),
       statusMessage: message,
@@ -141,7 +141,7 @@ export function crashMessage(pluginName: string, reason: string): string {
 /** What {@linkcode hostCrashReconciler} builds a reconciler from. */
 export interface HostCrashOptions {
   pluginName: string;
-  store: Pick<JobStore, "liveJobs" | "update">;
+  store: Pick<AsyncJobStore, "liveJobs" | "update">;
   pool: Pick<InstancePool, "get" | "breakerOpen" | "closing">;
   recover: CrashReconcilerOptions["recover"];
   log: JsonLogger;
@@ -157,8 +157,8 @@ export function hostCrashReconciler(o: HostCrashOptions): CrashReconciler {
     breakerOpen: (key) => pool.breakerOpen(key),
     stopping: () => pool.closing,
     recover: o.recover,
-    fail: (id, statusMessage) => {
-      const result = store.update(id, { status: "Failed", statusMessage });
+    fail: async (id, statusMessage) => {
+      const result = await store.update(id, { status: "Failed", statusMessage });
       if (result?.rejected) log.info("Job ended before it was failed", { job: id });
     },
     log,

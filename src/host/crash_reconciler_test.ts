@@ -28,7 +28,8 @@ function reconciler(
   const asked: string[] = [];
   const crashes = new CrashReconciler({
     pluginName: "p",
-    liveJobs: (key) => jobs.filter((job) => key === "k" && job.status === "Pending"),
+    liveJobs: (key) =>
+      Promise.resolve(jobs.filter((job) => key === "k" && job.status === "Pending")),
     instance: (key, user) => {
       asked.push(`${key} for ${user}`);
       return Promise.resolve(instance());
@@ -40,6 +41,7 @@ function reconciler(
       failed.set(id, message);
       const job = jobs.find((j) => j.id === id);
       if (job) job.status = "Failed";
+      return Promise.resolve();
     },
     log,
     ...overrides,

@@ -38,7 +38,7 @@ export interface InstancePoolOptions {
   /** The `ctx.jobs` handle of an instance. */
   jobsFor: (instanceKey: string) => JobsHandle;
   /** Whether an instance still owns jobs that are not finished (then it is never idle). */
-  hasLiveJobs: (instanceKey: string) => boolean;
+  hasLiveJobs: (instanceKey: string) => boolean | Promise<boolean>;
   log: JsonLogger;
   metrics?: Metrics;
   health?: { intervalMs: number; timeoutMs: number };
@@ -172,10 +172,22 @@ export class InstancePool implements AsyncDisposable {
   #stopIdle(idleMs: number): void {
     for (const [key, supervisor] of this.#supervisors) {
       if (supervisor.state !== "running" || supervisor.idleFor() < idleMs) continue;
-      if (this.#o.hasLiveJobs(key)) continue;
-      this.#o.log.info("Stopping an idle plugin instance", { instance: key });
-      void supervisor.stop();
+      void this.#stopUnlessLive(key, supervisor);
     }
+  }
+
+  async #stopUnlessLive(key: string, supervisor: InstanceSupervisor): Promise<void> {
+    try {
+      if (await this.#o.hasLiveJobs(key)) return;
+    } catch (error) {
+      return this.#o.log.warn("Cannot tell whether an idle instance has jobs", {
+        instance: key,
+        error,
+      });
+    }
+    if (this.#supervisors.get(key) !== supervisor || supervisor.state !== "running") return;
+    this.#o.log.info("Stopping an idle plugin instance", { instance: key });
+    void supervisor.stop();
   }
 
   #collect(metrics: Metrics): void {

@@ -13,7 +13,8 @@ import { waitForJob, type WatchableJobs } from "./job_watch.ts";
 /** Options for {@linkcode JobStreams}. */
 export interface JobStreamsOptions {
   store: WatchableJobs;
-  instanceFor: (job: Job) => Promise<PluginInstance>;
+  /** The instance driving `job`; rejects when this node may not `action` it. */
+  instanceFor: (job: Job, action: string) => Promise<PluginInstance>;
   pluginName: string;
 }
 
@@ -32,12 +33,12 @@ export class JobStreams {
   async *output(job: Job, wanted: OutputRequest, signal: AbortSignal): AsyncIterable<OutputChunk> {
     const started = await waitForJob(this.#o.store, job.id, (j) => j.status !== "Pending", signal);
     if (!started) throw new LauncherError(ErrorCode.JobNotFound, `Job ${job.id} no longer exists`);
-    const instance = await this.#o.instanceFor(started);
+    const instance = await this.#o.instanceFor(started, "read the output of");
     yield* instance.jobOutput(started, wanted, { signal });
   }
 
   async *resources(job: Job, signal: AbortSignal): AsyncIterable<ResourceUtil> {
-    const instance = await this.#o.instanceFor(job);
+    const instance = await this.#o.instanceFor(job, "read the resource use of");
     if (!instance.jobResourceUtil) {
       throw new LauncherError(
         ErrorCode.RequestNotSupported,

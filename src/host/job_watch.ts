@@ -2,14 +2,15 @@ import type { Job } from "../sdk/mod.ts";
 
 /** The part of the job store a watcher needs. */
 export interface WatchableJobs {
-  get(id: string): { job: Job } | undefined;
+  get(id: string): Promise<{ job: Job } | undefined>;
   subscribe(listener: (job: Job) => void): () => void;
   subscribeRemovals(listener: (removed: { job: Job }) => void): () => void;
 }
 
 /**
  * Resolves with the job once `predicate` holds for it (checked now and on every status
- * change), or `undefined` when the job disappears. Rejects when `signal` aborts.
+ * change), or `undefined` when the job disappears. Rejects when `signal` aborts. It listens
+ * before it reads, so a change made while the job is read is not missed.
  */
 export function waitForJob(
   jobs: WatchableJobs,
@@ -18,10 +19,17 @@ export function waitForJob(
   signal: AbortSignal,
 ): Promise<Job | undefined> {
   return new Promise((resolve, reject) => {
-    const current = jobs.get(id)?.job;
-    if (!current || predicate(current)) return resolve(current);
-    if (signal.aborted) return reject(signal.reason);
+    if (signal.aborted) {
+      // A job that already matches wins even over an aborted signal.
+      return void jobs.get(id).then((stored) => {
+        if (!stored || predicate(stored.job)) resolve(stored?.job);
+        else reject(signal.reason);
+      }, reject);
+    }
+    let done = false;
     const finish = (settle: () => void) => {
+      if (done) return;
+      done = true;
       unsubscribe();
       unsubscribeRemovals();
       signal.removeEventListener("abort", onAbort);
@@ -35,5 +43,9 @@ export function waitForJob(
       if (removed.job.id === id) finish(() => resolve(undefined));
     });
     signal.addEventListener("abort", onAbort, { once: true });
+    jobs.get(id).then((stored) => {
+      const current = stored?.job;
+      if (!current || predicate(current)) finish(() => resolve(current));
+    }, (error) => finish(() => reject(error)));
   });
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { Job } from "../sdk/mod.ts";
 import { JobStore } from "./job_store/mod.ts";
 import { waitForJob } from "./job_watch.ts";
+import { asyncJobStore } from "./job_store/store_interface.ts";
 
 function openWithJob() {
   const store = JobStore.open(":memory:", { expiryHours: 24 });
@@ -25,14 +26,19 @@ async function settled(promise: Promise<unknown>): Promise<boolean> {
 Deno.test("waitForJob resolves at once when the job already matches", async () => {
   const { store, id } = openWithJob();
   using _ = store;
-  const job = await waitForJob(store, id, (j) => j.status === "Pending", AbortSignal.abort());
+  const job = await waitForJob(
+    asyncJobStore(store),
+    id,
+    (j) => j.status === "Pending",
+    AbortSignal.abort(),
+  );
   assert.equal(job?.id, id, "a match wins even over an aborted signal");
 });
 
 Deno.test("waitForJob resolves with the job once a change makes it match", async () => {
   const { store, id } = openWithJob();
   using _ = store;
-  const waiting = waitForJob(store, id, started, new AbortController().signal);
+  const waiting = waitForJob(asyncJobStore(store), id, started, new AbortController().signal);
   store.update(id, { statusMessage: "queued" });
   assert.equal(await settled(waiting), false, "a change that does not match keeps waiting");
   store.insert({ user: "bob", status: "Running" }, { instanceKey: "b", plugin: "local" });
@@ -46,7 +52,10 @@ Deno.test("waitForJob resolves with the job once a change makes it match", async
 Deno.test("waitForJob resolves undefined for a job that does not exist", async () => {
   const { store } = openWithJob();
   using _ = store;
-  assert.equal(await waitForJob(store, "99", started, new AbortController().signal), undefined);
+  assert.equal(
+    await waitForJob(asyncJobStore(store), "99", started, new AbortController().signal),
+    undefined,
+  );
 });
 
 Deno.test("waitForJob rejects with the abort reason and stops listening", async () => {
@@ -55,7 +64,7 @@ Deno.test("waitForJob rejects with the abort reason and stops listening", async 
   const controller = new AbortController();
   let subscribed = 0;
   const jobs = {
-    get: (jobId: string) => store.get(jobId),
+    get: (jobId: string) => Promise.resolve(store.get(jobId)),
     // Not in WatchableJobs yet; lets this fake survive the fix proposed at the end of the file.
     subscribeRemovals: store.subscribeRemovals.bind(store),
     subscribe: (listener: (job: Job) => void) => {
@@ -78,7 +87,10 @@ Deno.test("waitForJob rejects with the abort reason and stops listening", async 
 Deno.test("waitForJob rejects at once for an already aborted signal", async () => {
   const { store, id } = openWithJob();
   using _ = store;
-  await assert.rejects(waitForJob(store, id, started, AbortSignal.abort()), /AbortError|aborted/);
+  await assert.rejects(
+    waitForJob(asyncJobStore(store), id, started, AbortSignal.abort()),
+    /AbortError|aborted/,
+  );
 });
 
 Deno.test({
@@ -86,7 +98,7 @@ Deno.test({
 }, async () => {
   const { store, id } = openWithJob();
   using _ = store;
-  const waiting = waitForJob(store, id, started, new AbortController().signal);
+  const waiting = waitForJob(asyncJobStore(store), id, started, new AbortController().signal);
   store.remove(id);
   assert.equal(await settled(waiting), true);
   assert.equal(await waiting, undefined);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { JsonLogger } from "../log/mod.ts";
 import type { Job } from "../sdk/mod.ts";
 import { JobStore } from "./job_store/mod.ts";
+import { asyncJobStore } from "./job_store/store_interface.ts";
 import { jobsHandleFor } from "./jobs_handle.ts";
 
 /** A store holding jobs 1 and 3 of instance "a" and job 2 of instance "b". */
@@ -18,7 +19,7 @@ function setup() {
   store.insert(draft("alice", ["y"]), { instanceKey: "a", plugin: "local" });
   const lines: Record<string, unknown>[] = [];
   const log = new JsonLogger({ sinks: [{ writeLine: (line) => lines.push(JSON.parse(line)) }] });
-  return { store, lines, handle: jobsHandleFor(store, "a", log) };
+  return { store, lines, handle: jobsHandleFor(asyncJobStore(store), "a", log) };
 }
 
 Deno.test("jobsHandleFor gets only the jobs of its own instance", async () => {

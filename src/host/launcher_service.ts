@@ -14,12 +14,14 @@ import {
   type JobUpdate,
   LauncherError,
   type LoadBalancerNode,
+  type OutputChunk,
   REQUIRED_STATUS,
 } from "../sdk/mod.ts";
 import { IDEMPOTENCY_TAG_PREFIX } from "./constants.ts";
 import { withDeadline } from "./deadline.ts";
 import type { InstancePool, PluginInstance } from "./instance_pool.ts";
-import type { JobStore } from "./job_store/mod.ts";
+import type { AsyncJobStore } from "./job_store/store_interface.ts";
+import { JobRouting } from "./job_routing.ts";
 import { JobStreams } from "./job_streams.ts";
 import { localNetwork } from "./local_network.ts";
 import { type CrashReconciler, hostCrashReconciler } from "./crash_reconciler.ts";
@@ -30,7 +32,7 @@ import type { ResolvedProfile } from "./user_profiles.ts";
 /** Options for {@linkcode LauncherService}. */
 export interface LauncherServiceOptions {
   pluginName: string;
-  store: JobStore;
+  store: AsyncJobStore;
   pool: InstancePool;
   log: JsonLogger;
   clock: Clock;
@@ -41,6 +43,10 @@ export interface LauncherServiceOptions {
   profileOf?: (user: string) => ResolvedProfile;
   /** Told how long each plugin call took, failed or not (cluster interaction latency). */
   onPluginCall?: (seconds: number) => void;
+  /** Where work on another node's job may run; every job is this node's when absent. */
+  routing?: JobRouting;
+  /** Told the Launcher's node list (SetLoadBalancerNodes), before the plugins are. */
+  onLoadBalancerNodes?: (nodes: LoadBalancerNode[]) => Promise<void>;
 }
 
 /**
@@ -52,12 +58,14 @@ export class LauncherService implements LauncherBackend {
   readonly #streams: JobStreams;
   readonly #recovery: Recovery;
   readonly #crashes: CrashReconciler;
+  readonly #routing: JobRouting;
 
   constructor(options: LauncherServiceOptions) {
     this.#o = options;
+    this.#routing = options.routing ?? new JobRouting({ mode: "node-local" });
     this.#streams = new JobStreams({
       store: options.store,
-      instanceFor: (job) => this.#instanceOf(job),
+      instanceFor: (job, action) => this.#instanceOf(job, action),
       pluginName: options.pluginName,
     });
     this.#recovery = new Recovery({
@@ -110,41 +118,39 @@ export class LauncherService implements LauncherBackend {
     const idempotencyKey = draft.tags?.find((tag) => tag.startsWith(IDEMPOTENCY_TAG_PREFIX))
       ?.slice(IDEMPOTENCY_TAG_PREFIX.length);
     if (idempotencyKey) {
-      const existing = this.#o.store.findByIdempotencyKey(owner, idempotencyKey);
+      const existing = await this.#o.store.findByIdempotencyKey(owner, idempotencyKey);
       if (existing) return existing;
     }
     const instanceKey = this.#o.pool.keyFor(owner);
     const instance = await this.#instance(instanceKey, owner);
     const now = this.#o.clock.now().toISOString();
-    const job = this.#o.store.insert(
+    // Committed before the scheduler hears of it, so no job runs that the store could lose.
+    const job = await this.#o.store.insert(
       { ...draft, user: owner, status: "Pending", submissionTime: now, lastUpdateTime: now },
       { instanceKey, plugin: this.#o.pluginName, ...(idempotencyKey ? { idempotencyKey } : {}) },
     );
-    // Committed before the scheduler hears of it, so no job runs that the store could lose.
-    await this.#o.store.committed();
     try {
       const change = await this.#call(
         "submitJob",
         signal,
         (s) => instance.submitJob(job, { signal: s }),
       );
-      if (change) applySubmitChange(this.#o.store, job.id, change);
+      // Acknowledged only once what the plugin said is committed too (writes resolve then).
+      if (change) await applySubmitChange(this.#o.store, job.id, change);
     } catch (error) {
-      this.#o.store.remove(job.id);
+      await this.#o.store.remove(job.id).catch(() => {});
       throw error;
     }
-    // Acknowledged only once what the plugin said is committed too (group commit).
-    await this.#o.store.committed();
-    return this.#o.store.get(job.id)?.job ?? job;
+    return (await this.#o.store.get(job.id))?.job ?? job;
   }
 
-  getJob(user: string, id: string, fields?: string[]): Job {
-    const job = this.#o.store.getVisible(user, id);
+  async getJob(user: string, id: string, fields?: string[]): Promise<Job> {
+    const job = await this.#o.store.getVisible(user, id);
     if (!job) throw notFound(id, user);
     return fields ? project(job, fields) : job;
   }
 
-  getJobs(user: string, filter: JobFilter, fields?: string[]): Job[] {
+  getJobs(user: string, filter: JobFilter, fields?: string[]): Promise<Job[]> {
     return this.#o.store.list(user, filter, fields);
   }
 
@@ -158,7 +164,7 @@ export class LauncherService implements LauncherBackend {
     op: JobOperation,
     signal: AbortSignal,
   ): Promise<ControlResult> {
-    const job = this.getJob(user, id);
+    const job = await this.getJob(user, id);
     const required = REQUIRED_STATUS[op];
     if (job.status !== required) {
       throw new LauncherError(
@@ -166,7 +172,12 @@ export class LauncherService implements LauncherBackend {
         `Job must be ${required.toLowerCase()} to ${op} it; job ${id} is ${job.status}`,
       );
     }
-    const instance = await this.#instanceOf(job);
+    const stored = await this.#o.store.get(id);
+    if (!stored) throw notFound(id, user);
+    if (!this.#routing.isLocal(stored)) {
+      return await this.#routing.controlElsewhere(stored, op, user);
+    }
+    const instance = await this.#instanceOf(job, `${op} (ControlJob)`);
     return await this.#call(
       "controlJob",
       signal,
@@ -174,21 +185,26 @@ export class LauncherService implements LauncherBackend {
     );
   }
 
-  jobOutput(user: string, id: string, wanted: "stdout" | "stderr" | "both", signal: AbortSignal) {
-    return this.#streams.output(this.getJob(user, id), wanted, signal);
+  async *jobOutput(
+    user: string,
+    id: string,
+    wanted: "stdout" | "stderr" | "both",
+    signal: AbortSignal,
+  ): AsyncIterable<OutputChunk> {
+    yield* this.#streams.output(await this.getJob(user, id), wanted, signal);
   }
 
-  jobResourceUtil(user: string, id: string, signal: AbortSignal) {
-    const job = this.getJob(user, id);
+  async *jobResourceUtil(user: string, id: string, signal: AbortSignal) {
+    const job = await this.getJob(user, id);
     if (job.status !== "Running") {
       throw new LauncherError(ErrorCode.JobNotRunning, `Job ${id} is not running`);
     }
-    return this.#streams.resources(job, signal);
+    yield* this.#streams.resources(job, signal);
   }
 
   async jobNetwork(user: string, id: string, signal: AbortSignal): Promise<JobNetwork> {
-    const job = this.getJob(user, id);
-    const instance = await this.#instanceOf(job);
+    const job = await this.getJob(user, id);
+    const instance = await this.#instanceOf(job, "read the network of");
     if (!instance.jobNetwork) return localNetwork(job.host);
     return await this.#call("jobNetwork", signal, (s) => instance.jobNetwork!(job, { signal: s }));
   }
@@ -206,6 +222,7 @@ export class LauncherService implements LauncherBackend {
   }
 
   async setLoadBalancerNodes(nodes: LoadBalancerNode[], signal: AbortSignal): Promise<void> {
+    await this.#o.onLoadBalancerNodes?.(nodes);
     for (const instance of await this.#o.pool.running()) {
       if (!instance.syncNodes) continue;
       await this.#call("syncNodes", signal, (s) => instance.syncNodes!(nodes, { signal: s }));
@@ -233,8 +250,22 @@ export class LauncherService implements LauncherBackend {
   }
 
   /** Removes terminal jobs past their expiry; returns how many went. */
-  expireJobs(): number {
-    return this.#o.store.expire().length;
+  async expireJobs(): Promise<number> {
+    return (await this.#o.store.expire()).length;
+  }
+
+  /**
+   * Hands jobs this node took over from a dead one (a shared scheduler's) to their
+   * instances, as a restart would, so they keep being tracked.
+   */
+  async adoptJobs(ids: readonly string[]): Promise<void> {
+    const byKey = new Map<string, Job[]>();
+    for (const id of ids) {
+      const stored = await this.#o.store.get(id);
+      if (!stored) continue;
+      byKey.set(stored.instanceKey, [...byKey.get(stored.instanceKey) ?? [], stored.job]);
+    }
+    for (const [key, jobs] of byKey) await this.#recover(key, jobs);
   }
 
   /** Start-up: the instance takes its jobs back, or they fail saying why it cannot. */
@@ -249,10 +280,12 @@ export class LauncherService implements LauncherBackend {
     return await this.#o.pool.get(key, user);
   }
 
-  #instanceOf(job: Job): Promise<PluginInstance> {
-    const stored = this.#o.store.get(job.id);
+  /** The instance that drives `job`, once this node may `action` it (see JobRouting). */
+  async #instanceOf(job: Job, action: string): Promise<PluginInstance> {
+    const stored = await this.#o.store.get(job.id);
     if (!stored) throw notFound(job.id, job.user ?? "*");
-    return this.#instance(stored.instanceKey, job.user ?? "*");
+    await this.#routing.requireLocal(stored, action);
+    return await this.#instance(stored.instanceKey, job.user ?? "*");
   }
 
   #call<T>(
@@ -274,11 +307,15 @@ export class LauncherService implements LauncherBackend {
  * reported a later status through `ctx.jobs`, and a refused status (Running after Finished)
  * refuses the whole change: then the fields go in alone, so the output paths and pid are kept.
  */
-function applySubmitChange(store: JobStore, id: string, change: JobUpdate): void {
+async function applySubmitChange(
+  store: AsyncJobStore,
+  id: string,
+  change: JobUpdate,
+): Promise<void> {
   if (Object.keys(change).length === 0) return;
-  if (!store.update(id, change)?.rejected) return;
+  if (!(await store.update(id, change))?.rejected) return;
   const { status: _status, statusMessage: _message, ...fields } = change;
-  if (Object.keys(fields).length > 0) store.update(id, fields);
+  if (Object.keys(fields).length > 0) await store.update(id, fields);
 }
 
 function notFound(id: string, user: string): LauncherError {

@@ -4,6 +4,7 @@ import type { LauncherPlugin } from "../sdk/mod.ts";
 import { InstancePool } from "./instance_pool.ts";
 import type { ManagedInstance } from "./instance_supervisor.ts";
 import { JobStore } from "./job_store/mod.ts";
+import { asyncJobStore } from "./job_store/store_interface.ts";
 import { jobsHandleFor } from "./jobs_handle.ts";
 import { LauncherService } from "./launcher_service.ts";
 import { systemClock } from "./system_clock.ts";
@@ -12,6 +13,7 @@ const log = createLogger({ sinks: [] });
 
 function serviceWith(plugin: (jobs: ReturnType<typeof jobsHandleFor>) => LauncherPlugin) {
   const store = JobStore.open(":memory:", { expiryHours: 24 });
+  const shared = asyncJobStore(store);
   const pool = new InstancePool({
     pluginName: "fake",
     factory: (spec) =>
@@ -22,15 +24,15 @@ function serviceWith(plugin: (jobs: ReturnType<typeof jobsHandleFor>) => Launche
         [Symbol.asyncDispose]: () => Promise.resolve(),
       } as ManagedInstance),
     keyFor: () => "shared",
-    jobsFor: (key) => jobsHandleFor(store, key, log),
+    jobsFor: (key) => jobsHandleFor(shared, key, log),
     hasLiveJobs: () => true,
     log,
   });
   const service = new LauncherService({
     pluginName: "fake",
-    store,
     pool,
     log,
+    store: shared,
     clock: systemClock,
     requestTimeoutMs: 1000,
   });
@@ -133,7 +135,7 @@ Deno.test("LauncherService serves an instance whose recovery failed, and says so
   });
   const logged = new LauncherService({
     pluginName: "fake",
-    store,
+    store: asyncJobStore(store),
     pool,
     log: createLogger({ sinks: [{ writeLine: (line) => void lines.push(line) }] }),
     clock: systemClock,
@@ -171,7 +173,7 @@ Deno.test("LauncherService fails live jobs at start-up when the plugin cannot ta
 });
 
 Deno.test("LauncherService fails a crashed instance's jobs naming the crash once it is back without recover", async () => {
-  const store = JobStore.open(":memory:", { expiryHours: 24 });
+  const store = asyncJobStore(JobStore.open(":memory:", { expiryHours: 24 }));
   const crashes: ((reason: string) => void)[] = [];
   const pool = new InstancePool({
     pluginName: "fake",
@@ -199,13 +201,13 @@ Deno.test("LauncherService fails a crashed instance's jobs naming the crash once
   });
   const job = await service.submitJob("alice", { command: "x" }, new AbortController().signal);
   crashes[0]!("crashed: RangeError: lost the queue (at /plugins/fake/mod.ts:9:3)");
-  for (let i = 0; i < 200 && store.get(job.id)!.job.status === "Pending"; i++) {
+  for (let i = 0; i < 200 && (await store.get(job.id))!.job.status === "Pending"; i++) {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   await service.crashesReconciled();
-  assert.equal(store.get(job.id)!.job.status, "Failed");
+  assert.equal((await store.get(job.id))!.job.status, "Failed");
   assert.equal(
-    store.get(job.id)!.job.statusMessage,
+    (await store.get(job.id))!.job.statusMessage,
     'Plugin "fake" crashed: RangeError: lost the queue (at /plugins/fake/mod.ts:9:3); the plugin ' +
       "does not implement recover() to take it back",
   );

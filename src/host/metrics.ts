@@ -18,6 +18,7 @@ interface Family {
 export class Metrics {
   readonly #families = new Map<string, Family>();
   readonly #collectors: (() => void)[] = [];
+  readonly #refreshers: (() => Promise<void>)[] = [];
 
   inc(name: string, help: string, labels: Labels = {}, by = 1): void {
     const series = this.#series(name, help, "counter", labels);
@@ -46,6 +47,16 @@ export class Metrics {
   /** Runs before every render, to refresh gauges from live state. */
   onCollect(collector: () => void): void {
     this.#collectors.push(collector);
+  }
+
+  /** Runs before every served scrape and may wait (a job store on another machine). */
+  onRefresh(refresher: () => Promise<void>): void {
+    this.#refreshers.push(refresher);
+  }
+
+  /** Runs the refreshers; a failing one leaves its gauges as they were. */
+  async refresh(): Promise<void> {
+    await Promise.allSettled(this.#refreshers.map((refresh) => refresh()));
   }
 
   /** Prometheus text exposition format 0.0.4. */

@@ -16,9 +16,10 @@ export function serveMetrics(
   if (!isLoopback(hostname)) {
     options.log.warn("Metrics are served beyond loopback", { address });
   }
-  return Deno.serve({ hostname, port, onListen: () => {} }, (request) => {
+  return Deno.serve({ hostname, port, onListen: () => {} }, async (request) => {
     const path = new URL(request.url).pathname;
     if (request.method !== "GET") return new Response("Method not allowed\n", { status: 405 });
+    await metrics.refresh();
     if (path === "/metrics") {
       return new Response(metrics.renderPrometheus(), {
         headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },

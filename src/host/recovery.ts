@@ -3,8 +3,8 @@ import type { Job } from "../sdk/mod.ts";
 
 /** What {@linkcode Recovery} needs: the live jobs by owner, and how to recover one owner. */
 export interface RecoveryOptions {
-  /** Every instance's jobs not in a terminal status, read once at start-up. */
-  liveJobsByInstance: () => Map<string, Job[]>;
+  /** Every instance's jobs not in a terminal status (this node's), read once at start-up. */
+  liveJobsByInstance: () => Promise<Map<string, Job[]>>;
   /**
    * Starts the instance and hands it its jobs (`recover`): `false` when it could not take
    * them back and they were failed instead; rejects when `recover` fails.
@@ -52,10 +52,10 @@ export class Recovery {
     return this.#pending.get(instanceKey);
   }
 
-  #run(): Promise<void> {
+  async #run(): Promise<void> {
     let previous: Promise<void> = Promise.resolve();
     try {
-      for (const [key, jobs] of this.#o.liveJobsByInstance()) {
+      for (const [key, jobs] of await this.#o.liveJobsByInstance()) {
         const done = previous.then(() => this.#recoverOne(key, jobs));
         this.#pending.set(key, done);
         previous = done;
@@ -65,7 +65,7 @@ export class Recovery {
     } finally {
       this.#scan();
     }
-    return previous;
+    return await previous;
   }
 
   async #recoverOne(key: string, jobs: Job[]): Promise<void> {

@@ -29,8 +29,8 @@ export interface LauncherBackend {
   /** Loads jobs and lets plugins recover; called for every Bootstrap request. */
   bootstrap(signal: AbortSignal): Promise<void>;
   submitJob(user: string, draft: JobDraft, signal: AbortSignal): Promise<Job>;
-  getJob(user: string, id: string, fields?: string[]): Job;
-  getJobs(user: string, filter: JobFilter, fields?: string[]): Job[];
+  getJob(user: string, id: string, fields?: string[]): Promise<Job>;
+  getJobs(user: string, filter: JobFilter, fields?: string[]): Promise<Job[]>;
   /** Calls `listener` with a job after every change of its status or status message. */
   subscribeStatus(listener: (job: Job) => void): () => void;
   controlJob(

@@ -60,12 +60,12 @@ async function handle(request: LauncherRequest, ctx: DispatchContext): Promise<v
     case "getJob": {
       const { username, jobId, filter, fields } = request;
       const jobs = jobId === "*"
-        ? backend.getJobs(username, filter, fields)
-        : [backend.getJob(username, jobId, fields)];
+        ? await backend.getJobs(username, filter, fields)
+        : [await backend.getJob(username, jobId, fields)];
       return outbox.send(R.jobStateResponse(request.requestId, jobs));
     }
     case "getJobStatus":
-      return openStatusStream(request, ctx);
+      return await openStatusStream(request, ctx);
     case "controlJob": {
       const { username, jobId, operation } = request;
       const result = await backend.controlJob(username, jobId, operation, signal);
@@ -110,10 +110,10 @@ async function bootstrap(
   ctx.onBootstrapped(theirs);
 }
 
-function openStatusStream(
+async function openStatusStream(
   request: Extract<LauncherRequest, { type: "getJobStatus" }>,
   ctx: DispatchContext,
-): void {
+): Promise<void> {
   const { requestId, jobId, username } = request;
   if (request.cancel) {
     if (!ctx.statusStreams.close(requestId, jobId)) {
@@ -125,9 +125,17 @@ function openStatusStream(
     ctx.log.debug("Ignoring a second open of an open status stream", { requestId });
     return;
   }
-  const jobs = jobId === "*"
-    ? ctx.backend.getJobs(username, {})
-    : [ctx.backend.getJob(username, jobId)];
+  // Changes that arrive while the snapshot is read are held, then sent after it (StatusStreams).
+  ctx.statusStreams.reserve(requestId, username, jobId);
+  let jobs;
+  try {
+    jobs = jobId === "*"
+      ? await ctx.backend.getJobs(username, {})
+      : [await ctx.backend.getJob(username, jobId)];
+  } catch (error) {
+    ctx.statusStreams.close(requestId);
+    throw error;
+  }
   for (const message of ctx.statusStreams.open(requestId, username, jobId, jobs)) {
     ctx.outbox.send(message);
   }

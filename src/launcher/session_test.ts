@@ -18,7 +18,7 @@ function fakeBackend() {
     bootstrap: () => Promise.resolve(),
     submitJob: notUsed,
     getJob: notUsed,
-    getJobs: () => [],
+    getJobs: () => Promise.resolve([]),
     subscribeStatus: () => {
       subscribed++;
       return () => void subscribed--;

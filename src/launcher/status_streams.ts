@@ -7,6 +7,15 @@ interface StatusStream {
   readonly user: string;
   readonly jobId: string;
   seqId: number;
+  /** Changes heard while the stream's snapshot is read (see `reserve`). */
+  held?: Job[];
+  /** The state last sent of a one-job stream, so a change is not sent twice. */
+  last?: string;
+}
+
+/** What a status message says of a job: a change that says the same again is a duplicate. */
+function stateOf(job: Job): string {
+  return `${job.status}\u0000${job.statusMessage ?? ""}\u0000${job.lastUpdateTime ?? ""}`;
 }
 
 /**
@@ -27,16 +36,43 @@ export class StatusStreams {
     return this.#byRequest.has(requestId);
   }
 
+  /**
+   * Registers a stream whose snapshot is still being read: changes heard meanwhile are held
+   * and sent by {@linkcode open} after the snapshot, minus those the snapshot already shows.
+   */
+  reserve(requestId: number, user: string, jobId: string): void {
+    this.#add({ requestId, user, jobId, seqId: 0, held: [] });
+  }
+
   /** Opens a stream and returns the snapshot messages for `jobs` (the initial statuses). */
   open(requestId: number, user: string, jobId: string, jobs: Job[]): Response[] {
-    const stream: StatusStream = { requestId, user, jobId, seqId: 0 };
-    this.#byRequest.set(requestId, stream);
-    const index = jobId === "*" ? this.#allByUser : this.#byJob;
-    const key = jobId === "*" ? user : jobId;
+    const reserved = this.#byRequest.get(requestId);
+    const stream = reserved ?? this.#add({ requestId, user, jobId, seqId: 0 });
+    const held = stream.held ?? [];
+    delete stream.held;
+    const shown = new Map(jobs.map((job) => [job.id, stateOf(job)]));
+    const messages = jobs.map((job) => this.#message(stream, job));
+    const late = held.filter((job, i) =>
+      !held.slice(i).some((later) => later.id === job.id && shown.get(job.id) === stateOf(later))
+    );
+    for (const job of late) messages.push(this.#message(stream, job));
+    return messages;
+  }
+
+  #add(stream: StatusStream): StatusStream {
+    this.#byRequest.set(stream.requestId, stream);
+    const all = stream.jobId === "*";
+    const index = all ? this.#allByUser : this.#byJob;
+    const key = all ? stream.user : stream.jobId;
     const set = index.get(key) ?? new Set();
     set.add(stream);
     index.set(key, set);
-    return jobs.map((job) => jobStatusResponse([{ requestId, seqId: ++stream.seqId }], job));
+    return stream;
+  }
+
+  #message(stream: StatusStream, job: Job): Response {
+    if (stream.jobId !== "*") stream.last = stateOf(job);
+    return jobStatusResponse([{ requestId: stream.requestId, seqId: ++stream.seqId }], job);
   }
 
   /** Closes a stream; true when it was open. A cancel must name the stream's job. */
@@ -64,6 +100,15 @@ export class StatusStreams {
     const add = (streams: Set<StatusStream> | undefined, check: boolean) => {
       for (const stream of streams ?? []) {
         if (check && stream.user !== "*" && stream.user !== job.user) continue;
+        if (stream.held) {
+          stream.held.push(job);
+          continue;
+        }
+        if (stream.jobId !== "*" && job.lastUpdateTime !== undefined) {
+          const state = stateOf(job);
+          if (state === stream.last) continue;
+          stream.last = state;
+        }
         sequences.push({ requestId: stream.requestId, seqId: ++stream.seqId });
       }
     };

@@ -163,3 +163,24 @@ Deno.test("StatusStreams reopening a closed requestId starts its seqIds at 1 aga
   const [snapshot] = streams.open(1, "alice", "*", [job("1", "alice")]);
   assert.deepEqual(sequencesOf(snapshot), [{ requestId: 1, seqId: 1 }]);
 });
+
+Deno.test("StatusStreams sends changes heard while a snapshot was read after it, minus those it shows", () => {
+  const streams = new StatusStreams();
+  const at = (status: string, time: string) =>
+    job("1", "alice", { status: status as NonNullable<Job["status"]>, lastUpdateTime: time });
+  streams.reserve(1, "alice", "1");
+  assert.equal(streams.update(at("Pending", "t1")), undefined, "held, not sent");
+  assert.equal(streams.update(at("Running", "t2")), undefined);
+  assert.equal(streams.update(at("Finished", "t3")), undefined);
+  const messages = streams.open(1, "alice", "1", [at("Running", "t2")]);
+  assert.deepEqual(messages.map((m) => m.status), ["Running", "Finished"]);
+  assert.deepEqual(messages.map((m) => sequencesOf(m)), [
+    [{ requestId: 1, seqId: 1 }],
+    [{ requestId: 1, seqId: 2 }],
+  ]);
+  assert.equal(
+    streams.update(at("Finished", "t3")),
+    undefined,
+    "a change already sent is not sent again",
+  );
+});

@@ -18,6 +18,12 @@ export interface Manifest {
   sdk: number;
   isolation: IsolationLevel;
   runAs: "host" | "session-user";
+  /**
+   * `cluster`: where a load-balanced cluster may act on the plugin's jobs.
+   * `shared-scheduler`: any node can drive them (slurm), a survivor adopts them;
+   * `node-local` (default): only the node that submitted them, they die with it.
+   */
+  cluster: "shared-scheduler" | "node-local";
   /** Permission entries normalised (see `normalizeEntry`), placeholders unexpanded. */
   permissions: Record<PermissionKind, string[]>;
   /**
@@ -47,6 +53,7 @@ const TOP_KEYS = [
   "limits",
   "health",
   "allow_trampolines",
+  "cluster",
 ];
 const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
 
@@ -191,6 +198,10 @@ function readFields(
       "session",
     ),
     runAs: attempt(() => reader.oneOf("run_as", ["host", "session-user"], "host"), "host"),
+    cluster: attempt(
+      () => reader.oneOf("cluster", ["shared-scheduler", "node-local"], "node-local"),
+      "node-local",
+    ),
     permissions,
     allowTrampolines: attempt(() => readTrampolines(reader, permissions.run, dir), []),
     limits: attempt(() => readLimits(reader.child("limits")), none),

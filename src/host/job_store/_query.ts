@@ -9,6 +9,8 @@ export interface JobScope {
   user?: string;
   /** Only jobs of this plugin instance. */
   instanceKey?: string;
+  /** Only jobs driven by this node (the PostgreSQL store; SQLite holds one node's). */
+  node?: string;
 }
 
 // Listings differ in shape (how many tags, statuses, bounds); each shape's SQL is prepared

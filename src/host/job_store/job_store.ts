@@ -67,6 +67,8 @@ export interface StoredJob {
   job: Job;
   instanceKey: string;
   plugin: string;
+  /** The node that drives the job, when the store is shared by several nodes. */
+  node?: string;
 }
 
 /**

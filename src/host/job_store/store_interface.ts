@@ -7,12 +7,15 @@ import type { JobMeta, JobUpdateResult, StoredJob } from "./job_store.ts";
  * semantics are JobStore's: IDs are decimal sequence numbers never reused; `"*"` sees every
  * user's jobs and any other user only their own; listings are in ID order; `update` merges
  * only `JobUpdate` fields and never lets a terminal status change; `expire` deletes terminal
- * jobs older than the expiry. A write's promise resolves after its subscribers were told.
+ * jobs older than the expiry. A write's promise resolves once the write is committed and
+ * its subscribers were told, so nothing is acknowledged that the store could still lose.
  *
  * Implemented by `PostgresJobStore` (`./postgres/`) and, over the synchronous SQLite
  * store, by {@linkcode asyncJobStore}.
  */
 export interface AsyncJobStore extends AsyncDisposable {
+  /** This node's name when the store is shared by several nodes; absent for one node. */
+  readonly nodeId?: string;
   /** Stores a new job and returns it with its ID; throws when the idempotency key is used. */
   insert(draft: Omit<Job, "id">, meta: JobMeta): Promise<Job>;
   /** The job `user` submitted with this idempotency key, if any. */
@@ -23,10 +26,15 @@ export interface AsyncJobStore extends AsyncDisposable {
   getVisible(user: string, id: string, fields?: readonly string[]): Promise<Job | undefined>;
   /** The jobs `user` may see that match `filter`, in ID order, reduced to `fields`. */
   list(user: string, filter?: JobFilter, fields?: readonly string[]): Promise<Job[]>;
-  /** The jobs of one plugin instance that match `filter`, in ID order. */
+  /** The jobs of one plugin instance (on this node) that match `filter`, in ID order. */
   listByInstance(instanceKey: string, filter?: JobFilter): Promise<Job[]>;
   /** Jobs not in a terminal status, of one instance or of all, in ID order. */
   liveJobs(instanceKey?: string): Promise<Job[]>;
+  /**
+   * This node's jobs not in a terminal status, grouped by the instance that owns them, in
+   * ID order: what the node's plugin instances recover after a restart.
+   */
+  liveJobsByInstance(): Promise<Map<string, Job[]>>;
   /** Merges a plugin's change; `undefined` when the job does not exist. */
   update(id: string, change: JobUpdate): Promise<JobUpdateResult | undefined>;
   /** Deletes a job; whether it existed. */
@@ -44,6 +52,8 @@ export interface AsyncJobStore extends AsyncDisposable {
   countByStatus(): Promise<Record<JobStatus, number>>;
   /** Releases the store; later calls reject. Closing twice is harmless. */
   close(): Promise<void>;
+  /** Why the last commit failed, while no later one has succeeded (for `/health`). */
+  readonly commitFailure?: string | undefined;
 }
 
 /** The synchronous SQLite store seen through {@linkcode AsyncJobStore}. */
@@ -55,18 +65,23 @@ export interface SyncJobStore extends Disposable {
   list(user: string, filter?: JobFilter, fields?: readonly string[]): Job[];
   listByInstance(instanceKey: string, filter?: JobFilter): Job[];
   liveJobs(instanceKey?: string): Job[];
+  liveJobsByInstance(): Map<string, Job[]>;
   update(id: string, change: JobUpdate): JobUpdateResult | undefined;
   remove(id: string): boolean;
   expire(): string[];
   subscribe(listener: (job: Job) => void): () => void;
   subscribeRemovals(listener: (removed: StoredJob) => void): () => void;
   countByStatus(): Record<JobStatus, number>;
+  /** Settles once every write made so far is committed (group commit); rejects if rolled back. */
+  committed(): Promise<void>;
   close(): void;
 }
 
 /**
  * Wraps a synchronous store (the SQLite `JobStore`) as an {@linkcode AsyncJobStore}: each
- * call runs at once and its result or error becomes a settled promise.
+ * call runs at once and its result or error becomes a promise. A write's promise waits for
+ * `committed()`, so writes made in one event-loop turn still share one group commit and
+ * none is acknowledged before it is on disk.
  */
 export function asyncJobStore(store: SyncJobStore): AsyncJobStore {
   const run = <T>(work: () => T): Promise<T> => {
@@ -76,17 +91,20 @@ export function asyncJobStore(store: SyncJobStore): AsyncJobStore {
       return Promise.reject(error);
     }
   };
+  const write = <T>(work: () => T): Promise<T> =>
+    run(work).then((result) => store.committed().then(() => result));
   return {
-    insert: (draft, meta) => run(() => store.insert(draft, meta)),
+    insert: (draft, meta) => write(() => store.insert(draft, meta)),
     findByIdempotencyKey: (user, key) => run(() => store.findByIdempotencyKey(user, key)),
     get: (id) => run(() => store.get(id)),
     getVisible: (user, id, fields) => run(() => store.getVisible(user, id, fields)),
     list: (user, filter, fields) => run(() => store.list(user, filter, fields)),
     listByInstance: (key, filter) => run(() => store.listByInstance(key, filter)),
     liveJobs: (key) => run(() => store.liveJobs(key)),
-    update: (id, change) => run(() => store.update(id, change)),
-    remove: (id) => run(() => store.remove(id)),
-    expire: () => run(() => store.expire()),
+    liveJobsByInstance: () => run(() => store.liveJobsByInstance()),
+    update: (id, change) => write(() => store.update(id, change)),
+    remove: (id) => write(() => store.remove(id)),
+    expire: () => write(() => store.expire()),
     subscribe: (listener) => store.subscribe(listener),
     subscribeRemovals: (listener) => store.subscribeRemovals(listener),
     countByStatus: () => run(() => store.countByStatus()),

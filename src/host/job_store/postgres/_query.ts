@@ -22,6 +22,7 @@ export function listingQuery(scope: JobScope, filter: JobFilter): PgQuery {
   };
   if (scope.user !== undefined && scope.user !== "*") add((n) => `"user" = ${n}`, scope.user);
   if (scope.instanceKey !== undefined) add((n) => `instance_key = ${n}`, scope.instanceKey);
+  if (scope.node !== undefined) add((n) => `node_id = ${n}`, scope.node);
   const statuses = unique(filter.statuses);
   if (statuses.length > 0) add((n) => `status = ANY(${n}::text[])`, statuses);
   const tags = unique(filter.tags);

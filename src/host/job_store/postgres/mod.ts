@@ -9,3 +9,9 @@ export { failOver, type FailoverPolicy, type FailoverResult, nodeLostMessage } f
 export { NodeMembership, type NodeMembershipOptions } from "./node_membership.ts";
 export { PG_SCHEMA_VERSION } from "./_schema.ts";
 export { redactUrl } from "./redact_url.ts";
+export {
+  type NodeCall,
+  NodeChannel,
+  type NodeChannelOptions,
+  type NodeReply,
+} from "./node_channel.ts";

@@ -110,6 +110,11 @@ export class PostgresJobStore implements AsyncJobStore {
     return this.#nodeId;
   }
 
+  /** The NOTIFY channel of node-to-node calls (`NodeChannel`) for this store's schema. */
+  get callChannel(): string {
+    return `${this.#channel}_calls`;
+  }
+
   /** The connection pool, for the node registry and tests. */
   get sql(): Sql {
     return this.#sql;
@@ -191,13 +196,25 @@ export class PostgresJobStore implements AsyncJobStore {
     return (await this.#select({ user }, filter)).map((row) => pickFields(jobOf(row), fields));
   }
 
+  /** The jobs of one plugin instance on this node (its peers' instances drive theirs). */
   async listByInstance(instanceKey: string, filter: JobFilter = {}): Promise<Job[]> {
-    return (await this.#select({ instanceKey }, filter)).map(jobOf);
+    return (await this.#select({ instanceKey, node: this.#nodeId }, filter)).map(jobOf);
   }
 
   async liveJobs(instanceKey?: string): Promise<Job[]> {
     const scope = instanceKey === undefined ? {} : { instanceKey };
     return (await this.#select(scope, { statuses: LIVE_STATUSES })).map(jobOf);
+  }
+
+  /** This node's live jobs, grouped by the instance that owns them, in ID order. */
+  async liveJobsByInstance(): Promise<Map<string, Job[]>> {
+    const byKey = new Map<string, Job[]>();
+    for (const { job, instanceKey } of await this.jobsOfNode(this.#nodeId, { live: true })) {
+      const jobs = byKey.get(instanceKey);
+      if (jobs) jobs.push(job);
+      else byKey.set(instanceKey, [job]);
+    }
+    return byKey;
   }
 
   /** Jobs inserted through `nodeId`, those not in a terminal status only when `live`. */

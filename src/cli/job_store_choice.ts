@@ -1,0 +1,49 @@
+import { JobStore } from "../host/job_store/mod.ts";
+import { type AsyncJobStore, asyncJobStore } from "../host/job_store/store_interface.ts";
+import type { JsonLogger } from "../log/mod.ts";
+import type { LauncherOptions } from "./launcher_options.ts";
+
+/** The store a host opened: SQLite alone, or PostgreSQL shared with other nodes. */
+export type OpenedStore =
+  | { kind: "sqlite"; store: AsyncJobStore }
+  | {
+    kind: "postgres";
+    store: import("../host/job_store/postgres/mod.ts").PostgresJobStore;
+  };
+
+/**
+ * Opens the job store `job-store-url` names: PostgreSQL (loaded only then, so a host on
+ * SQLite does not pay for the driver) with this node's `node-id`, else the SQLite file
+ * `<scratch-path>/jobs.sqlite` with group commit.
+ */
+export async function openJobStore(
+  options: LauncherOptions,
+  rekey: (key: string) => string,
+  log: JsonLogger,
+): Promise<OpenedStore> {
+  const onListenerError = (error: unknown) => log.error("A job listener failed", { error });
+  if (options.jobStoreUrl !== undefined) {
+    const { PostgresJobStore } = await import("../host/job_store/postgres/mod.ts");
+    const store = await PostgresJobStore.open({
+      url: options.jobStoreUrl,
+      nodeId: options.nodeId,
+      expiryHours: options.jobExpiryHours,
+      onListenerError,
+      ...(schemaFromEnv() ? { schema: schemaFromEnv()! } : {}),
+    });
+    return { kind: "postgres", store };
+  }
+  const sqlite = JobStore.open(`${options.scratchPath}/jobs.sqlite`, {
+    expiryHours: options.jobExpiryHours,
+    rekey,
+    // One commit per event-loop turn; a write's promise resolves once it is committed.
+    groupCommit: true,
+    onListenerError,
+  });
+  return { kind: "sqlite", store: asyncJobStore(sqlite) };
+}
+
+/** LAUNCHBOX_JOB_STORE_SCHEMA puts the tables in their own schema (tests, several clusters). */
+function schemaFromEnv(): string | undefined {
+  return Deno.env.get("LAUNCHBOX_JOB_STORE_SCHEMA") || undefined;
+}

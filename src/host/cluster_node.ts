@@ -1,0 +1,166 @@
+import type { JsonLogger } from "../log/mod.ts";
+import {
+  type ControlResult,
+  type JobOperation,
+  LauncherError,
+  type LoadBalancerNode,
+} from "../sdk/mod.ts";
+import { type ClusterMode, JobRouting } from "./job_routing.ts";
+import {
+  type NodeCall,
+  NodeChannel,
+  type NodeLease,
+  NodeMembership,
+  NodeRegistry,
+  type PostgresJobStore,
+} from "./job_store/postgres/mod.ts";
+
+/** Options for {@linkcode ClusterNode.join}. */
+export interface ClusterNodeOptions {
+  store: PostgresJobStore;
+  /** Where peers reach this node, recorded with its lease. */
+  address: string;
+  /** The plugin's manifest `cluster` key: which jobs a survivor adopts. */
+  mode: ClusterMode;
+  log: JsonLogger;
+  /** Lease length; renewed every third of it. */
+  leaseMs: number;
+  /** Jobs this node took over from a dead node: hand them to their instances. */
+  onAdopted: (ids: string[]) => Promise<void>;
+  /** This node lost its lease (a survivor failed or adopted its jobs): stop serving. */
+  onLost: () => void;
+  /** Carries out a ControlJob a peer forwarded for one of this node's jobs. */
+  onControl: (call: { job: string; op: JobOperation; user: string }) => Promise<ControlResult>;
+  /** How long a forwarded call may take before it fails with a timeout. */
+  callTimeoutMs: number;
+}
+
+/**
+ * This host as a member of a load-balanced cluster on one PostgreSQL store: holds a lease
+ * (renewed in the background), fails over the nodes whose lease ran out, routes work on
+ * jobs ({@linkcode routing}) and compares the Launcher's SetLoadBalancerNodes list with
+ * the lease table, which stays the source of truth.
+ */
+export class ClusterNode implements AsyncDisposable {
+  readonly #o: ClusterNodeOptions;
+  readonly #registry: NodeRegistry;
+  readonly #membership: NodeMembership;
+  readonly #channel: NodeChannel;
+  /** Where work on another node's job may run. */
+  readonly routing: JobRouting;
+
+  private constructor(
+    o: ClusterNodeOptions,
+    registry: NodeRegistry,
+    m: NodeMembership,
+    channel: NodeChannel,
+  ) {
+    this.#o = o;
+    this.#registry = registry;
+    this.#membership = m;
+    this.#channel = channel;
+    this.routing = new JobRouting({
+      nodeId: o.store.nodeId,
+      mode: o.mode,
+      isAlive: async (node) => (await this.peers()).some((peer) => peer.id === node),
+      forwardControl: async (owner, call) => {
+        const reply = await channel.call(owner, call, o.callTimeoutMs);
+        if (reply.ok) return reply.result as ControlResult;
+        throw new LauncherError(reply.code as never, `${reply.message} (on node "${owner}")`);
+      },
+    });
+  }
+
+  /** Registers this node (a new incarnation), sweeps dead peers once, and starts renewing. */
+  static async join(options: ClusterNodeOptions): Promise<ClusterNode> {
+    const { store, log, mode } = options;
+    const registry = new NodeRegistry(store.sql);
+    const late: { node?: ClusterNode } = {};
+    const channel = await NodeChannel.open(store.sql, {
+      nodeId: store.nodeId,
+      channel: store.callChannel,
+      handle: (call) => answer(call, options),
+      onError: (error) => log.warn("Dropped a message of the node channel", { error }),
+    });
+    const membership = await NodeMembership.join({
+      registry,
+      store,
+      address: options.address,
+      policy: { adopt: () => mode === "shared-scheduler" },
+      leaseMs: options.leaseMs,
+      renewMs: Math.max(1, Math.floor(options.leaseMs / 3)),
+      onLost: (lease) => {
+        log.error("This node lost its cluster lease; its jobs were failed over", {
+          node: lease.id,
+          incarnation: lease.incarnation,
+        });
+        options.onLost();
+      },
+      onFailover: (dead, result) => void late.node?.tookOver(dead, result),
+      onError: (error) => log.warn("Cannot renew the cluster lease; trying again", { error }),
+    });
+    const node = late.node = new ClusterNode(options, registry, membership, channel);
+    log.info("Joined the cluster", {
+      node: store.nodeId,
+      incarnation: membership.lease.incarnation,
+      address: options.address,
+    });
+    await membership.tick().catch((error) => log.warn("First cluster sweep failed", { error }));
+    membership.run();
+    return node;
+  }
+
+  /** The nodes holding a live lease, this one included. */
+  peers(): Promise<NodeLease[]> {
+    return this.#registry.peers();
+  }
+
+  /** Logs how the Launcher's node list differs from the nodes holding a lease. */
+  async compareLoadBalancerNodes(nodes: readonly LoadBalancerNode[]): Promise<void> {
+    const leased = (await this.peers()).map((peer) => peer.address);
+    const told = nodes.map((node) => node.host + (node.port ? `:${node.port}` : ""));
+    const unknown = told.filter((address) => !leased.some((l) => sameHost(l, address)));
+    const unlisted = leased.filter((address) => !told.some((t) => sameHost(address, t)));
+    this.#o.log.info("Launcher load-balancer nodes", {
+      nodes: told,
+      withoutLease: unknown,
+      leasedButNotListed: unlisted,
+    });
+  }
+
+  /** Logs a takeover and hands the adopted jobs on (NodeMembership calls it). */
+  async tookOver(dead: NodeLease, result: { failed: string[]; adopted: string[] }) {
+    this.#o.log.warn("Took over the jobs of a node whose lease ran out", {
+      node: dead.id,
+      failed: result.failed.length,
+      adopted: result.adopted.length,
+    });
+    if (result.adopted.length === 0) return;
+    await this.#o.onAdopted(result.adopted).catch((error) =>
+      this.#o.log.error("Cannot hand adopted jobs to their instances", { node: dead.id, error })
+    );
+  }
+
+  /** Stops renewing and leaves the cluster (the jobs stay this node's, for its restart). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.#channel[Symbol.asyncDispose]();
+    await this.#membership[Symbol.asyncDispose]().catch((error) =>
+      this.#o.log.warn("Cannot leave the cluster cleanly", { error })
+    );
+  }
+}
+
+/** Carries out a peer's call here; its error travels back as code and message. */
+async function answer(call: NodeCall, options: ClusterNodeOptions) {
+  try {
+    const op = call.op as JobOperation;
+    return { ok: true as const, result: await options.onControl({ ...call, op }) };
+  } catch (error) {
+    const code = error instanceof LauncherError ? error.code : 0;
+    return { ok: false as const, code, message: (error as Error).message ?? String(error) };
+  }
+}
+
+function sameHost(a: string, b: string): boolean {
+  return a === b || a.split(":")[0] === b.split(":")[0];
+}
