@@ -89,10 +89,25 @@ Deno.test({
   }
 });
 
+/**
+ * The machine's TLS settings: the user's first run downloads the npm packages into their own
+ * Deno cache, through whatever proxy and CA the machine uses.
+ */
+const TLS_ENV = ["DENO_TLS_CA_STORE", "SSL_CERT_FILE", "SSL_CERT_DIR", "HTTPS_PROXY"]
+  .flatMap((name) => {
+    const value = Deno.env.get(name);
+    return value === undefined ? [] : [`${name}=${value}`];
+  }).concat(certFile() ? [`DENO_CERT=${certFile()}`] : []);
+
+function certFile(): string | undefined {
+  return Deno.env.get("DENO_CERT") ?? Deno.env.get("SSL_CERT_FILE");
+}
+
 /** Runs a command as the first test user, with a minimal environment. */
 async function runAs(command: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const path = "PATH=/usr/local/bin:/usr/bin:/bin";
   const output = await new Deno.Command("runuser", {
-    args: ["-u", TEST_USERS[0], "--", "env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin", ...command],
+    args: ["-u", TEST_USERS[0], "--", "env", "-i", path, ...TLS_ENV, ...command],
     stdin: "null",
     cwd: "/",
   }).output();

@@ -253,8 +253,14 @@ async function runProbes(t: Deno.TestContext, run: Run): Promise<void> {
     const reply = await client.request(
       userRequest(client, 3, run.victim, { jobId: run.env.VICTIM_JOB, encodedJobId: "" }),
     );
-    assert.equal((reply.jobs as { status: string }[])[0]?.status, "Running");
-    assert.equal((await host.stop()).code, 0);
+    // Stopped first, so a failure here does not leave the later steps waiting for the host.
+    const stopped = await host.stop();
+    assert.equal(
+      (reply.jobs as { status: string }[])[0]?.status,
+      "Running",
+      `the victim's job: ${JSON.stringify(reply)}`,
+    );
+    assert.equal(stopped.code, 0);
     assert.equal(client.readError, undefined);
   });
   await t.step("the plugin's imports left the project's lockfile alone", async () => {
