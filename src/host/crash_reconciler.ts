@@ -13,11 +13,6 @@ export interface CrashReconcilerOptions {
   instance: (instanceKey: string, user: string) => Promise<PluginInstance>;
   /** Whether the instance's circuit breaker is open (it is not restarted any more). */
   breakerOpen: (instanceKey: string) => boolean;
-  /**
-   * How long to wait, when the breaker is open, before asking for the instance once more
-   * (its breaker then lets one start through); 0 fails the jobs at once.
-   */
-  breakerCoolDownMs?: number;
   /** Whether the host is shutting down: then nothing is failed, the jobs wait for the next start. */
   stopping: () => boolean;
   /** Hands jobs to the instance's `recover`, with the request deadline. */
@@ -70,7 +65,7 @@ export class CrashReconciler {
     if (jobs.length === 0) return true;
     let instance: PluginInstance;
     try {
-      instance = await this.#instanceAfterCoolDown(instanceKey, jobs[0]!.user ?? "*");
+      instance = await this.#o.instance(instanceKey, jobs[0]!.user ?? "*");
     } catch (error) {
       if (this.#o.stopping()) return false;
       const why = this.#o.breakerOpen(instanceKey)
@@ -91,29 +86,6 @@ export class CrashReconciler {
     }
     await this.#o.recover(instance, jobs);
     return true;
-  }
-
-  /**
-   * The instance; when its breaker is open, asks once more after the cool-down (a crash
-   * storm of one user's probes need not end every job of a shared instance).
-   */
-  async #instanceAfterCoolDown(instanceKey: string, user: string): Promise<PluginInstance> {
-    try {
-      return await this.#o.instance(instanceKey, user);
-    } catch (error) {
-      const wait = this.#o.breakerCoolDownMs ?? 0;
-      if (wait <= 0 || !this.#o.breakerOpen(instanceKey) || this.#o.stopping()) throw error;
-      this.#o.log.warn("Waiting for an open circuit breaker before reconciling jobs", {
-        instance: instanceKey,
-        waitMs: wait,
-      });
-      // In slices, so a host that starts shutting down does not wait out the cool-down.
-      for (let waited = 0; waited < wait && !this.#o.stopping(); waited += 250) {
-        await new Promise((resolve) => setTimeout(resolve, Math.min(250, wait - waited)));
-      }
-      if (this.#o.stopping()) throw error;
-      return await this.#o.instance(instanceKey, user);
-    }
   }
 
   async #reconcile(instanceKey: string, reason: string): Promise<void> {
@@ -170,7 +142,7 @@ export function crashMessage(pluginName: string, reason: string): string {
 export interface HostCrashOptions {
   pluginName: string;
   store: Pick<AsyncJobStore, "liveJobs" | "update">;
-  pool: Pick<InstancePool, "get" | "breakerOpen" | "closing" | "breakerCoolDownMs">;
+  pool: Pick<InstancePool, "get" | "breakerOpen" | "closing">;
   recover: CrashReconcilerOptions["recover"];
   log: JsonLogger;
 }
@@ -183,7 +155,6 @@ export function hostCrashReconciler(o: HostCrashOptions): CrashReconciler {
     liveJobs: (key) => store.liveJobs(key),
     instance: (key, user) => pool.get(key, user),
     breakerOpen: (key) => pool.breakerOpen(key),
-    breakerCoolDownMs: pool.breakerCoolDownMs,
     stopping: () => pool.closing,
     recover: o.recover,
     fail: async (id, statusMessage) => {

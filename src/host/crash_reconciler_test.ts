@@ -98,46 +98,6 @@ Deno.test("CrashReconciler fails the jobs when the breaker is open or the restar
   );
 });
 
-Deno.test("CrashReconciler asks once more after an open breaker's cool-down, and hands the jobs back", async () => {
-  const recovered: string[][] = [];
-  let calls = 0;
-  let open = true;
-  const { crashes, failed } = reconciler(pending(), {
-    instance: () => {
-      calls++;
-      if (open) {
-        open = false;
-        return Promise.reject(new Error('Plugin "p" is unavailable: its circuit breaker is open'));
-      }
-      return Promise.resolve(instance((jobs) => {
-        recovered.push(jobs.map((job) => job.id));
-        return Promise.resolve();
-      }));
-    },
-    breakerOpen: () => open || calls === 1,
-    breakerCoolDownMs: 20,
-  });
-  await crashes.crashed("k", CRASH);
-  assert.equal(calls, 2);
-  assert.deepEqual(recovered, [["1", "2"]]);
-  assert.equal(failed.size, 0);
-});
-
-Deno.test("CrashReconciler fails the jobs when the breaker is still open after its cool-down", async () => {
-  let calls = 0;
-  const { crashes, failed } = reconciler(pending(), {
-    instance: () => {
-      calls++;
-      return Promise.reject(new Error("open"));
-    },
-    breakerOpen: () => true,
-    breakerCoolDownMs: 20,
-  });
-  await crashes.crashed("k", "exit code 1");
-  assert.equal(calls, 2);
-  assert.match(String(failed.get("1")), /its circuit breaker is open$/);
-});
-
 Deno.test("CrashReconciler leaves the jobs alone while the host shuts down, when none is unfinished, or when recover fails", async () => {
   const stopping = reconciler(pending(), {
     instance: () => Promise.reject(new Error("the host is shutting down")),

@@ -91,11 +91,6 @@ export class InstancePool implements AsyncDisposable {
     return this.#closing;
   }
 
-  /** How long an open breaker waits before it lets one start through (time scale applied). */
-  get breakerCoolDownMs(): number {
-    return BREAKER_COOL_DOWN_MS * (this.#o.timeScale ?? 1);
-  }
-
   /** Whether the breaker of `instanceKey` is open: it is not restarted until the cool-down. */
   breakerOpen(instanceKey: string): boolean {
     return this.#supervisors.get(instanceKey)?.breaker.state === "open";
@@ -153,7 +148,7 @@ export class InstancePool implements AsyncDisposable {
       healthIntervalMs: this.#o.health?.intervalMs ?? DEFAULT_HEALTH_INTERVAL_MS,
       healthTimeoutMs: this.#o.health?.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS,
       restartDelay: (attempt) => restartDelayMs(attempt) * scale,
-      breakerCoolDownMs: this.breakerCoolDownMs,
+      breakerCoolDownMs: BREAKER_COOL_DOWN_MS * scale,
       onCrash: (reason) => {
         for (const listener of this.#crashListeners) listener(instanceKey, reason);
       },

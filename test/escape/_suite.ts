@@ -255,11 +255,17 @@ async function runProbes(t: Deno.TestContext, run: Run): Promise<void> {
     );
     // Stopped first, so a failure here does not leave the later steps waiting for the host.
     const stopped = await host.stop();
-    assert.equal(
-      (reply.jobs as { status: string }[])[0]?.status,
-      "Running",
-      `the victim's job: ${JSON.stringify(reply)}`,
-    );
+    const job = (reply.jobs as { status: string; statusMessage?: string }[])[0];
+    const text = `the victim's job: ${JSON.stringify(reply)}`;
+    if (run.level === "none" && job?.status === "Failed") {
+      // One instance serves every user at none: when the probes' crashes open its breaker,
+      // the host (not the plugin) fails every unfinished job naming the crash, by design.
+      assert.match(
+        String(job.statusMessage),
+        /^Plugin "[^"]+" crashed.*circuit breaker is open$/,
+        text,
+      );
+    } else assert.equal(job?.status, "Running", text);
     assert.equal(stopped.code, 0);
     assert.equal(client.readError, undefined);
   });
