@@ -1,3 +1,4 @@
+import { ancestors } from "./path_ancestors.ts";
 import type { SystemUser } from "./users.ts";
 
 /**
@@ -147,15 +148,4 @@ function ownerText(info: Deno.FileInfo, names: AccountNames | undefined): string
   const mode = info.mode ?? 0;
   if (((mode >> 3) & 7) === (mode & 7)) return owner;
   return `${owner}, group ${names?.groupNameOf(gid) ?? gid}`;
-}
-
-/** `/`, `/a`, `/a/b` for `/a/b/c`: the directories searched to reach it. */
-function ancestors(path: string): string[] {
-  const out: string[] = [];
-  for (let dir = path; dir.lastIndexOf("/") > 0;) {
-    dir = dir.slice(0, dir.lastIndexOf("/"));
-    out.push(dir);
-  }
-  out.push("/");
-  return out.reverse();
 }

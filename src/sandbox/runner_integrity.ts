@@ -1,3 +1,4 @@
+import { ancestors } from "./path_ancestors.ts";
 import type { SystemUser } from "./users.ts";
 
 /**
@@ -72,14 +73,4 @@ function check(path: string, user: SystemUser): string | undefined {
   if (inGroup && (mode & 0o020) !== 0) return describe(`group ${info.gid} may write`);
   if ((mode & 0o002) !== 0) return describe("anyone may write");
   return undefined;
-}
-
-function ancestors(path: string): string[] {
-  const out: string[] = [];
-  for (let dir = path; dir.lastIndexOf("/") > 0;) {
-    dir = dir.slice(0, dir.lastIndexOf("/"));
-    out.push(dir);
-  }
-  out.push("/");
-  return out.reverse();
 }

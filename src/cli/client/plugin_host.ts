@@ -36,22 +36,20 @@ export function clientHostOver(
   };
 }
 
-/** The plugin-mode command line of a host started by the client (no heartbeats). */
-export function pluginHostCommand(
-  hostArgs: readonly string[],
-): { command: string; args: string[] } {
-  return selfCommand(["--heartbeat-interval-seconds=0", ...hostArgs]);
-}
-
-/** Starts `launchbox` in plugin mode with these arguments as a child and bootstraps it. */
-export async function startClientHost(hostArgs: string[], user: string): Promise<ClientHost> {
-  const { command, args } = pluginHostCommand(hostArgs);
-  const child = new Deno.Command(command, {
+/** Spawns `launchbox` in plugin mode (no heartbeats) with piped stdio, as the client does. */
+export function spawnPluginHost(hostArgs: readonly string[]): Deno.ChildProcess {
+  const { command, args } = selfCommand(["--heartbeat-interval-seconds=0", ...hostArgs]);
+  return new Deno.Command(command, {
     args,
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+}
+
+/** Starts `launchbox` in plugin mode with these arguments as a child and bootstraps it. */
+export async function startClientHost(hostArgs: string[], user: string): Promise<ClientHost> {
+  const child = spawnPluginHost(hostArgs);
   const stderr = new Response(child.stderr).text();
   const client = new LauncherClient(child.stdout, child.stdin);
   const host = clientHostOver(client, user, async () => {

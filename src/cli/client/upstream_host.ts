@@ -3,7 +3,7 @@ import { decodeMessage, encodeMessage } from "../../launcher/codec.ts";
 import { RequestType, ResponseType } from "../../launcher/messages.ts";
 import { HOST_STDERR_TAIL_BYTES, HOST_STOP_TIMEOUT_MS } from "./constants.ts";
 import { type HostConfig, pluginHostArgs } from "./host_config.ts";
-import { pluginHostCommand } from "./plugin_host.ts";
+import { spawnPluginHost } from "./plugin_host.ts";
 import type { MessageSink, RelayMessage } from "./request_relay.ts";
 
 /**
@@ -31,13 +31,7 @@ export class UpstreamHost implements MessageSink, AsyncDisposable {
 
   /** Starts the plugin host for `config` and bootstraps it (API 3.6). */
   static async start(config: HostConfig): Promise<UpstreamHost> {
-    const { command, args } = pluginHostCommand(pluginHostArgs(config));
-    const child = new Deno.Command(command, {
-      args,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    const child = spawnPluginHost(pluginHostArgs(config));
     const stderr = new StderrTail(child.stderr);
     const reader = new FrameReader(child.stdout);
     const writer = new FrameWriter(child.stdin);
