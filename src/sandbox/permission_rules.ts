@@ -109,6 +109,17 @@ function checkPath(kind: PermissionKind, entry: string): string | undefined {
 }
 
 /**
+ * The rule for a read inside a folder the host grants itself (the plugin's folder, its
+ * instance directory, the SDK): the administrator chose where those live, so they may lie
+ * inside a secret's folder (a checkout under `/root`), but never hold a secret themselves.
+ */
+export function checkHostRootRead(path: string): string | undefined {
+  if (path === "/") return "reads the whole file system";
+  const secret = SECRETS.find((s) => isWithin(s, path));
+  return secret ? `reaches the host's secrets ("${secret}")` : undefined;
+}
+
+/**
  * The rules for an absolute, normalised path (as written, or canonical after expansion):
  * a read never takes `/` nor reaches a secret; a program is never under `/proc`. The
  * checks that need the file system (Deno by realpath, trampolines) are in `run_programs.ts`.

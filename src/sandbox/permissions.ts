@@ -1,7 +1,7 @@
 import { canonicalPath } from "./canonical_path.ts";
 import { isWithin } from "./entry_path.ts";
 import type { Manifest } from "./manifest.ts";
-import { checkAbsolute, type PermissionKind } from "./permission_rules.ts";
+import { checkAbsolute, checkHostRootRead, type PermissionKind } from "./permission_rules.ts";
 import { checkProgram } from "./run_programs.ts";
 import { swappableBy } from "./trusted_path.ts";
 
@@ -67,8 +67,10 @@ function reads(entries: string[], real: Placeholders, asHost: boolean, refuse: R
     ...(real.importDirs ?? []),
     ...entries.map(canonicalPath),
   ]);
+  const hostRoots = [real.pluginDir, real.instanceDir, ...(real.importDirs ?? [])];
   for (const path of read) {
-    const problem = checkAbsolute("read", path);
+    const inHostRoot = hostRoots.some((root) => isWithin(path, root));
+    const problem = inHostRoot ? checkHostRootRead(path) : checkAbsolute("read", path);
     if (problem) refuse("read", path, problem);
     if (isWithin(real.scratch, path) && path !== real.instanceDir) {
       refuse("read", path, `it contains the scratch path ${real.scratch}`);

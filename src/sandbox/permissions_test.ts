@@ -255,3 +255,27 @@ Deno.test("expandPermissions refuses at run_as host a read grant another user co
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("expandPermissions grants a plugin folder inside /root, never /root itself nor a secret", () => {
+  const at = {
+    ...places,
+    pluginDir: "/root/launchbox/plugins/p",
+    importDirs: ["/root/launchbox/src/sdk"],
+  };
+  const granted = expandPermissions(manifest, at).read as string[];
+  assert.ok(granted.includes("/root/launchbox/plugins/p"));
+  assert.ok(granted.includes("/root/launchbox/plugins/p/data"));
+  assert.ok(granted.includes("/root/launchbox/src/sdk"));
+  const reading = (read: string[]) => ({
+    ...manifest,
+    permissions: { ...manifest.permissions, read },
+  });
+  assert.throws(
+    () => expandPermissions(reading(["/root/.ssh"]), at),
+    /read of "\/root\/\.ssh": reaches the host's secrets \("\/root"\)/,
+  );
+  assert.throws(
+    () => expandPermissions(manifest, { ...places, pluginDir: "/root" }),
+    /read of "\/root": reaches the host's secrets \("\/root"\)/,
+  );
+});
