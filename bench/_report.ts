@@ -1,7 +1,7 @@
 /** The table `make bench` prints and the BENCHMARKS.md it writes around it. */
 import { type Figure, holds } from "./wire/figure.ts";
 
-/** One Markdown table: each figure, its budget (DESIGN §10) and whether it holds. */
+/** One Markdown table: each figure, its budget (set in `bench/run.ts`) and whether it holds. */
 export function renderTable(list: Figure[]): string {
   const rows = [["figure", "value", "budget", "holds"]];
   for (const figure of list) {
@@ -79,7 +79,7 @@ export function benchmarksMarkdown(options: {
   const { when, machine: m, commands, table, findings } = options;
   return `# Benchmarks
 
-Measured by \`make bench\` against the budgets in DESIGN.md §10. The wire-level drivers in
+Measured by \`make bench\` against the budgets set in \`bench/run.ts\` (see \`docs/architecture.md\`). The wire-level drivers in
 \`bench/wire/\` start real host processes with \`deno run\` and the permission ceiling
 (\`bin/ceiling.flags\`) and speak frames to them; the \`deno bench\` files cover framing, both
 codecs and the job store. A figure with a budget that could not be measured says why.

@@ -1,4 +1,4 @@
-// Job store budgets (DESIGN §10): 100 000 jobs, GetJobs with a tag filter ≤ 50 ms; GetJob
+// Job store budgets (bench/run.ts): 100 000 jobs, GetJobs with a tag filter ≤ 50 ms; GetJob
 // is on the ≥ 50 000 round trips/s path. Run: deno bench --allow-read bench/job_store_bench.ts
 import { JobStore } from "../src/host/job_store/mod.ts";
 

@@ -1,7 +1,7 @@
 // deno-lint-ignore-file no-console
 /**
  * `make bench`: runs the wire-level drivers and the deno bench files, prints one table with
- * each figure beside its budget (DESIGN §10), and writes BENCHMARKS.md.
+ * each figure beside its budget, and writes BENCHMARKS.md.
  *
  * `deno run <ceiling flags> --config deno.json bench/run.ts [name…]` runs only the named
  * drivers (spawn, getjob, fanout, submit, runners, users, mixed, getjobs, restart, airflow,

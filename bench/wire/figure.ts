@@ -1,4 +1,4 @@
-/** One measured figure, with the budget it is held against (DESIGN §10). */
+/** One measured figure, with the budget it is held against (set in `bench/run.ts`). */
 export interface Figure {
   name: string;
   /** `undefined` when it could not be measured; `note` says why. */

@@ -6,7 +6,7 @@ const RUNS = 15;
 /**
  * Spawn → Bootstrap response, `deno run`, inmemory plugin: median of 15 fresh hosts. In the
  * same run, interleaved, a bare `deno run` of an empty script with the same flags (spawn →
- * exit): DESIGN's anchor for it is about 20 ms, so the gap shows how busy the machine was.
+ * exit): the original design's anchor for it is about 20 ms, so the gap shows how busy the machine was.
  */
 export async function spawnBootstrap(): Promise<Figure[]> {
   const hosts: number[] = [];
