@@ -1,5 +1,5 @@
 /**
- * Launchbox: one binary, several modes (DESIGN.md §1). This file only picks the mode; each
+ * Launchbox: one binary, several modes (docs/architecture.md). This file only picks the mode; each
  * mode's module is imported when chosen, so a Launcher host, a task runtime or a runner
  * loads only what it uses.
  *

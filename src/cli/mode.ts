@@ -16,7 +16,7 @@ export type Mode =
 const HELP_WORDS = new Set(["help", "--help", "-h"]);
 const VERSION_WORDS = new Set(["version", "--version", "-V"]);
 
-/** Picks the mode the way DESIGN.md §1 lays out (first word, then the Airflow flags). */
+/** Picks the mode the way docs/architecture.md lays out (first word, then the Airflow flags). */
 export function decideMode(args: readonly string[]): Mode {
   const [first, ...rest] = args;
   if (first === "check") return { kind: "check", args: rest };

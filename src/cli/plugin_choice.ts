@@ -19,7 +19,7 @@ export interface ChosenPlugin {
   readonly manifest: Manifest;
   readonly requestTimeoutMs: number;
   readonly health: { intervalMs: number; timeoutMs: number };
-  /** The instance key for a user's jobs (DESIGN §4). */
+  /** The instance key for a user's jobs (docs/architecture.md). */
   readonly keyFor: (user: string) => string;
   /** The private directory of an instance. */
   readonly instanceDir: (instanceKey: string) => string;

@@ -40,7 +40,7 @@ export interface RunnerFactoryOptions {
 const SDK_DIR = new URL("../sdk", import.meta.url).pathname;
 
 /**
- * Starts every instance in its own runner process (DESIGN §4): a private directory, the
+ * Starts every instance in its own runner process (docs/architecture.md): a private directory, the
  * manifest's permissions expanded for it, and — for `run_as: session-user` — the job
  * user's uid, gid and groups.
  */

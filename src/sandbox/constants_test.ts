@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as C from "./constants.ts";
 
-Deno.test("runner constants: start within 15 s, stop grace 10 s as DESIGN §6 says", () => {
+Deno.test("runner constants: start within 15 s, stop grace 10 s", () => {
   assert.equal(C.RUNNER_START_TIMEOUT_MS, 15_000);
   assert.equal(C.RUNNER_STOP_GRACE_MS, 10_000);
 });

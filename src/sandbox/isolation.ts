@@ -17,7 +17,7 @@ export interface AirflowSubject {
 }
 
 /**
- * The instance that serves a subject (DESIGN §4): one shared instance, one per tenant
+ * The instance that serves a subject (docs/architecture.md): one shared instance, one per tenant
  * (`<tenant>`), or one per user within a tenant (`<tenant>/<user>`), each name encoded by
  * {@linkcode encodeSegment}, so no two subjects share a key and no name becomes `shared`.
  * Launcher admins (`"*"`) use the shared key at namespace and session levels too, since

@@ -6,7 +6,7 @@ import { normalizeEntry } from "./entry_path.ts";
 import { PluginLoadError } from "./plugin_load_error.ts";
 import { checkProgram } from "./run_programs.ts";
 
-/** Isolation levels (DESIGN §4). */
+/** Isolation levels (docs/architecture.md). */
 export type IsolationLevel = "none" | "namespace" | "session";
 
 /** A validated `plugin.yaml`, with absolute paths. */

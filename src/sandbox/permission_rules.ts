@@ -3,7 +3,7 @@ import { isHostProgramName } from "./run_programs.ts";
 
 export { PLACEHOLDERS } from "./entry_path.ts";
 
-/** The permission kinds a manifest may grant (DESIGN §3). */
+/** The permission kinds a manifest may grant (docs/architecture.md). */
 export const PERMISSION_KINDS = ["read", "write", "run", "env", "net", "sys"] as const;
 
 /** One of {@linkcode PERMISSION_KINDS}. */

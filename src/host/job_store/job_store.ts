@@ -87,7 +87,7 @@ const TERMINAL_STATUSES = JOB_STATUSES.filter(isTerminalStatus);
 const HOUR_MS = 3_600_000;
 
 /**
- * The host's job store: every job of every plugin in one SQLite file (DESIGN §5). Assigns
+ * The host's job store: every job of every plugin in one SQLite file (docs/architecture.md). Assigns
  * IDs ("1", "2", …, never reused), serves visibility-checked reads and filtered listings,
  * merges plugin updates without letting a terminal status change, expires old terminal jobs,
  * and tells subscribers about new jobs and status changes after each commit.

@@ -1,4 +1,4 @@
-/** The host's job store (DESIGN §5): every job of every plugin, durable across restarts. */
+/** The host's job store (docs/architecture.md): every job of every plugin, durable across restarts. */
 export {
   type JobMeta,
   JobStore,

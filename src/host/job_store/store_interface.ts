@@ -2,8 +2,8 @@ import type { Job, JobFilter, JobStatus, JobUpdate } from "../../sdk/mod.ts";
 import type { JobMeta, JobUpdateResult, StoredJob } from "./job_store.ts";
 
 /**
- * The job store as the host will use it once it may live in another process (PostgreSQL,
- * DESIGN §5): {@linkcode JobStore}'s operations, each read and write a promise. The
+ * The job store as the host uses it, whether it lives in this process (SQLite) or another
+ * (PostgreSQL): {@linkcode JobStore}'s operations, each read and write a promise. The
  * semantics are JobStore's: IDs are decimal sequence numbers never reused; `"*"` sees every
  * user's jobs and any other user only their own; listings are in ID order; `update` merges
  * only `JobUpdate` fields and never lets a terminal status change; `expire` deletes terminal
