@@ -92,11 +92,5 @@ export function request(
   user: string,
   extra: Record<string, unknown> = {},
 ) {
-  return {
-    messageType,
-    requestId: client.nextRequestId(),
-    username: user,
-    requestUsername: user,
-    ...extra,
-  };
+  return client.userRequest(messageType, user, extra);
 }

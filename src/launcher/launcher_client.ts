@@ -75,6 +75,21 @@ export class LauncherClient implements AsyncDisposable {
     return this.#nextRequestId++;
   }
 
+  /** A request of `user` with a fresh ID and the user fields the Launcher always sends. */
+  userRequest(
+    messageType: number,
+    user: string,
+    extra: Record<string, unknown> = {},
+  ): Record<string, unknown> & { requestId: number } {
+    return {
+      messageType,
+      requestId: this.nextRequestId(),
+      username: user,
+      requestUsername: user,
+      ...extra,
+    };
+  }
+
   /** Sends a message as it is (for malformed-input tests, send raw bytes with `sendBytes`). */
   send(message: Record<string, unknown>): void {
     this.#writer.write(encodeMessage(message));

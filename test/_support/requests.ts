@@ -7,13 +7,7 @@ export function userRequest(
   username: string,
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> & { requestId: number } {
-  return {
-    messageType,
-    requestId: client.nextRequestId(),
-    username,
-    requestUsername: username,
-    ...extra,
-  };
+  return client.userRequest(messageType, username, extra);
 }
 
 export function jobRequest(

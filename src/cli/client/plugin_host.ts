@@ -20,13 +20,8 @@ export function clientHostOver(
   user: string,
   dispose: () => Promise<void>,
 ): ClientHost {
-  const request = (messageType: number, extra: Record<string, unknown> = {}) => ({
-    messageType,
-    requestId: client.nextRequestId(),
-    username: user,
-    requestUsername: user,
-    ...extra,
-  });
+  const request = (messageType: number, extra: Record<string, unknown> = {}) =>
+    client.userRequest(messageType, user, extra);
   return {
     client,
     user,
