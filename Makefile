@@ -20,7 +20,7 @@ demo: deps
 # The services the tests use, private to this checkout: a single-node Slurm on loopback
 # (.tools/slurm/ and a directory under /var/tmp) for the slurm plugin's tests, and a
 # PostgreSQL on loopback (.tools/postgres/ and a directory under /var/tmp) for the job
-# store's tests and the cluster demo. Their tests skip when they are absent. First says
+# store's tests and the three-host tests. Their tests skip when they are absent. First says
 # what this changes outside the checkout; `make services-down` undoes it all.
 .PHONY: services services-down
 services:
