@@ -25,21 +25,28 @@ export interface Usage {
 /**
  * Sums `sstat -n -P -a -o SSTAT_FORMAT` rows over the job's steps (the batch script and
  * any `srun` steps), weighting per-task averages by the step's task count. `undefined`
- * when no step is running yet.
+ * when no step is running or sampled yet.
  */
 export function parseSstat(text: string): Usage | undefined {
   const rows = text.split("\n").filter((line) => line.trim() !== "");
   if (rows.length === 0) return undefined;
-  let cpuSeconds = 0, residentMiB = 0, virtualMiB = 0;
+  let cpuSeconds = 0, residentMiB = 0, virtualMiB = 0, sampled = 0;
   for (const row of rows) {
     const [, tasks = "1", cpu = "", rss = "", vsz = ""] = row.split("|");
     const n = Number(tasks) || 1;
-    cpuSeconds += (parseDuration(cpu.includes(":") ? cpu : `0:${cpu}`) ?? 0) * n;
+    const seconds = parseDuration(cpu.includes(":") ? cpu : `0:${cpu}`) ?? 0;
+    // A step slurmd has not sampled yet reports Slurm's "no value" (2^64 - 1 ms) as its CPU.
+    if (seconds > UNSAMPLED_CPU_SECONDS) continue;
+    sampled++;
+    cpuSeconds += seconds * n;
     residentMiB += (parseMemoryMiB(rss) ?? 0) * n;
     virtualMiB += (parseMemoryMiB(vsz) ?? 0) * n;
   }
-  return { cpuSeconds, residentMiB, virtualMiB };
+  return sampled > 0 ? { cpuSeconds, residentMiB, virtualMiB } : undefined;
 }
+
+/** More CPU time than a century: only Slurm's "no value" sentinel reads as this much. */
+const UNSAMPLED_CPU_SECONDS = 100 * 365 * 24 * 3600;
 
 /** A Launcher sample from two usages `elapsedMs` apart (CPU percent over that time). */
 export function sampleOf(now: Usage, before: Usage | undefined, elapsedMs: number): ResourceUtil {

@@ -43,3 +43,11 @@ Deno.test("networkOf reads the node's host name and loopback address", async () 
     ipAddresses: [],
   });
 });
+
+Deno.test("parseSstat skips a step slurmd has not sampled yet (CPU of Slurm's no-value)", () => {
+  const unsampled = "9.batch|1|213503982334-14:25:51|0|0";
+  assert.equal(parseSstat(`${unsampled}\n`), undefined);
+  const usage = parseSstat(`${unsampled}\n9.0|2|00:00:03|10M|20M\n`)!;
+  assert.equal(usage.cpuSeconds, 6);
+  assert.equal(usage.residentMiB, 20);
+});
