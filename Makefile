@@ -17,6 +17,11 @@ deps:
 demo: deps
 	bin/launchbox client demo
 
+# Three hosts on one PostgreSQL job store (the private one, started by the demo if needed).
+.PHONY: demo-cluster
+demo-cluster: deps
+	bin/launchbox client demo --nodes 3
+
 # The services the tests use, private to this checkout: a single-node Slurm on loopback
 # (.tools/slurm/ and a directory under /var/tmp) for the slurm plugin's tests, and a
 # PostgreSQL on loopback (.tools/postgres/ and a directory under /var/tmp) for the job
