@@ -21,8 +21,10 @@ export interface StreamTally {
   /** Send-to-arrival times (ms) of the updates after the warm-up. */
   latencies: number[];
   received: number;
-  /** Every job's stamps arrived in increasing order, none twice. */
+  /** Every job's stamps arrived in order (never an earlier one after a later one). */
   inOrder: boolean;
+  /** Updates received per job: each must have all `CHURN_UPDATES`, none twice. */
+  perJob: Map<string, number>;
 }
 
 /**
@@ -59,7 +61,7 @@ async function follow(
   deadline: AbortSignal,
 ): Promise<StreamTally> {
   const message = request(client, 4, "alice", { jobId: "*", encodedJobId: "", cancel: false });
-  const tally: StreamTally = { latencies: [], received: 0, inOrder: true };
+  const tally: StreamTally = { latencies: [], received: 0, inOrder: true, perJob: new Map() };
   const lastStamp = new Map<string, number>();
   let firstStamp = 0;
   for await (const status of client.openStream(message)) {
@@ -68,8 +70,10 @@ async function follow(
     if (stamp) {
       const sent = Number(stamp[1]);
       const job = String(status.id);
-      if (sent <= (lastStamp.get(job) ?? 0)) tally.inOrder = false;
+      // Stamps are whole milliseconds: two sent back to back may be equal, never lower.
+      if (sent < (lastStamp.get(job) ?? 0)) tally.inOrder = false;
       lastStamp.set(job, sent);
+      tally.perJob.set(job, (tally.perJob.get(job) ?? 0) + 1);
       if (tally.received++ === 0) firstStamp = sent;
       if (sent >= firstStamp + WARM_UP_MS) tally.latencies.push(arrived - sent);
     }
@@ -96,6 +100,7 @@ export async function notifyFloor(url: string, schema: string, count = 500): Pro
   const table = `${schema}.bench_floor`;
   const waiting = new Map<string, () => void>();
   try {
+    await sql.unsafe(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await sql.unsafe(`CREATE TABLE IF NOT EXISTS ${table} (n int, at text)`);
     await listener.listen(channel, (payload) => waiting.get(payload)?.());
     const floor: Floor = { commit: [], heard: [] };
