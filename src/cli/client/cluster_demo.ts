@@ -1,12 +1,9 @@
 import { LauncherClient, type Message } from "../../launcher/launcher_client.ts";
 import { writeStdout } from "../exit.ts";
+import { DEMO_CLUSTER_TIMEOUT_MS, HOST_STOP_TIMEOUT_MS } from "./constants.ts";
 import { type DemoStore, demoStore } from "./demo_store.ts";
 import { expectReply, lastLines, spawnPluginHost } from "./plugin_host.ts";
 
-/** The whole session, from the first host's start to the last host's exit. */
-const SESSION_TIMEOUT_MS = 90_000;
-/** A host that has not exited this long after its stdin closed is killed. */
-const EXIT_GRACE_MS = 10_000;
 const TERMINAL = ["Finished", "Failed", "Killed", "Canceled"];
 
 /** What {@linkcode runClusterDemo} needs from the command line. */
@@ -34,7 +31,7 @@ export async function runClusterDemo(options: ClusterDemoOptions): Promise<numbe
       (store.env.PGPASSWORD ? "; the password in PGPASSWORD" : ""),
   );
   const scratch = await Deno.makeTempDir({ prefix: "launchbox-demo-cluster-" });
-  const signal = AbortSignal.timeout(SESSION_TIMEOUT_MS);
+  const signal = AbortSignal.timeout(DEMO_CLUSTER_TIMEOUT_MS);
   const nodes: DemoNode[] = [];
   try {
     try {
@@ -46,21 +43,29 @@ export async function runClusterDemo(options: ClusterDemoOptions): Promise<numbe
         await drive(nodes, options.user);
       });
     } finally {
-      step(`Stopping the ${nodes.length} hosts (stdin closed, as the Launcher does)`);
-      for (const node of nodes) reply(`${node.name}: ${await node.stop()}`);
+      if (nodes.length > 0) {
+        step(`Stopping the ${nodes.length} hosts (stdin closed, as the Launcher does)`);
+        const stopped = await Promise.all(nodes.map((node) => node.stop()));
+        stopped.forEach((how, i) => reply(`${nodes[i]!.name}: ${how}`));
+      }
     }
   } finally {
-    // The first host creates the schema; none started, none to drop.
-    if (nodes.length > 0) await dropSchema(store);
+    // The first host creates the schema, even one that then fails to start; when none
+    // started, a failed drop is only the store being unreachable, and not worth a line.
+    await dropSchema(store, nodes.length > 0);
   }
   say(`\nEach node's log is in ${scratch}/<node>/\n`);
   return 0;
 }
 
-async function dropSchema(store: DemoStore): Promise<void> {
+async function dropSchema(store: DemoStore, started: boolean): Promise<void> {
   await store.drop().then(
-    () => reply(`schema ${store.schema} dropped`),
-    (error) => reply(`schema ${store.schema} not dropped: ${(error as Error).message}`),
+    () => {
+      if (started) reply(`schema ${store.schema} dropped`);
+    },
+    (error) => {
+      if (started) reply(`schema ${store.schema} not dropped: ${(error as Error).message}`);
+    },
   );
 }
 
@@ -69,7 +74,7 @@ async function drive(nodes: DemoNode[], user: string): Promise<void> {
   step(`SubmitJob "notebook" tagged long-running as ${user}, through ${first.name}`);
   const submitted = expectReply(
     await first.ask(2, user, {
-      job: { name: "notebook", command: "sleep", tags: ["long-running"] },
+      job: { name: "notebook", command: "sleep 600", tags: ["long-running"] },
     }),
     2,
   );
@@ -157,20 +162,7 @@ async function startNode(
   options: ClusterDemoOptions & { scratch: string; store: DemoStore },
 ): Promise<DemoNode> {
   const dir = `${options.scratch}/${name}`;
-  await Deno.mkdir(dir, { mode: 0o700 });
-  const configFile = `${dir}/launcher.${options.plugin}.conf`;
-  // What launcher.<plugin>.conf holds on each node of a real cluster, with the demo's timings.
-  await Deno.writeTextFile(
-    configFile,
-    [
-      `job-store-url=${options.store.url}`,
-      `node-id=${name}`,
-      "node-address=127.0.0.1",
-      "pending-ms=300",
-      "tick-ms=400",
-    ].join("\n") + "\n",
-    { mode: 0o600 },
-  );
+  const configFile = await writeNodeConfig(dir, name, options);
   const child = spawnPluginHost([
     `--plugin-name=${options.plugin}`,
     `--scratch-path=${dir}`,
@@ -200,9 +192,29 @@ async function startNode(
   return node;
 }
 
+/** What launcher.<plugin>.conf holds on each node of a real cluster, with the demo's timings. */
+async function writeNodeConfig(
+  dir: string,
+  name: string,
+  options: { plugin: string; store: DemoStore },
+): Promise<string> {
+  await Deno.mkdir(dir, { mode: 0o700 });
+  const configFile = `${dir}/launcher.${options.plugin}.conf`;
+  const lines = [
+    `job-store-url=${options.store.url}`,
+    `node-id=${name}`,
+    "node-address=127.0.0.1",
+    "pending-ms=300",
+    "tick-ms=400",
+  ];
+  await Deno.writeTextFile(configFile, lines.join("\n") + "\n", { mode: 0o600 });
+  return configFile;
+}
+
 async function stopChild(child: Deno.ChildProcess, client: LauncherClient): Promise<string> {
   await client.close().catch(() => {});
-  const grace = AbortSignal.timeout(EXIT_GRACE_MS);
+  // As `client host stop`: the host's own drain, and a margin; then it is killed.
+  const grace = AbortSignal.timeout(HOST_STOP_TIMEOUT_MS);
   const kill = () => {
     try {
       child.kill("SIGKILL");
@@ -222,7 +234,9 @@ async function bounded(signal: AbortSignal, work: () => Promise<void>): Promise<
   let fail = () => {};
   const timedOut = new Promise<never>((_, reject) => {
     fail = () =>
-      reject(new Error(`The cluster demo did not finish within ${SESSION_TIMEOUT_MS / 1000} s`));
+      reject(
+        new Error(`The cluster demo did not finish within ${DEMO_CLUSTER_TIMEOUT_MS / 1000} s`),
+      );
   });
   signal.addEventListener("abort", fail, { once: true });
   try {

@@ -1,9 +1,8 @@
 import { redactUrl } from "../../host/job_store/postgres/redact_url.ts";
+import { DEMO_POSTGRES_UP_TIMEOUT_MS } from "./constants.ts";
 import { lastLines } from "./plugin_host.ts";
 
 const ROOT = new URL("../../../", import.meta.url).pathname;
-/** scripts/postgres-up gives up after 3 minutes (an install included); a little more here. */
-const POSTGRES_UP_TIMEOUT_MS = 200_000;
 
 /**
  * The PostgreSQL store the cluster demo's hosts share: the URL the nodes' config files
@@ -61,7 +60,7 @@ async function privatePostgresUrl(): Promise<string> {
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
-      signal: AbortSignal.timeout(POSTGRES_UP_TIMEOUT_MS),
+      signal: AbortSignal.timeout(DEMO_POSTGRES_UP_TIMEOUT_MS),
     }).output();
   } catch (error) {
     throw new Error(
