@@ -24,11 +24,14 @@ export interface DemoStore {
 
 /**
  * The demo's store: `url` when given, else the checkout's private PostgreSQL, started
- * with `scripts/postgres-up` when it is not running. Throws naming what is missing when
+ * with `scripts/postgres-up` (or `postgresUp`, for tests) when it is not running. Throws naming what is missing when
  * neither is available.
  */
-export async function demoStore(url: string | undefined): Promise<DemoStore> {
-  const full = url ?? await privatePostgresUrl();
+export async function demoStore(
+  url: string | undefined,
+  options: { postgresUp?: string } = {},
+): Promise<DemoStore> {
+  const full = url ?? await privatePostgresUrl(options.postgresUp ?? `${ROOT}scripts/postgres-up`);
   const parsed = new URL(full);
   const password = decodeURIComponent(parsed.password);
   parsed.password = "";
@@ -46,8 +49,7 @@ export async function demoStore(url: string | undefined): Promise<DemoStore> {
 }
 
 /** Runs scripts/postgres-up (idempotent: a running server's URL is printed again). */
-async function privatePostgresUrl(): Promise<string> {
-  const script = `${ROOT}scripts/postgres-up`;
+async function privatePostgresUrl(script: string): Promise<string> {
   const missing = "pass --job-store-url=postgres://USER@HOST/DB (PGPASSWORD for the password)";
   if (Deno.build.standalone) {
     throw new Error(
@@ -72,7 +74,8 @@ async function privatePostgresUrl(): Promise<string> {
   }
   const url = new TextDecoder().decode(output.stdout).trim().split("\n").at(-1) ?? "";
   if (!output.success || !/^postgres(ql)?:\/\//.test(url)) {
-    const why = lastLines(new TextDecoder().decode(output.stderr)) || `exit code ${output.code}`;
+    const why = lastLines(new TextDecoder().decode(output.stderr)) ||
+      (output.success ? "it printed no postgres:// URL" : `exit code ${output.code}`);
     throw new Error(
       `Cannot run the cluster demo: PostgreSQL did not start (scripts/postgres-up: ${why}); ` +
         missing,

@@ -21,3 +21,40 @@ Deno.test("demoStore sets no PGPASSWORD for a URL without one, and a fresh schem
   assert.match(first.schema, /^launchbox_demo_[0-9a-f]{12}$/);
   assert.notEqual(first.schema, second.schema);
 });
+
+Deno.test("demoStore names what is missing when scripts/postgres-up fails", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "launchbox-demo-store-" });
+  const script = `${dir}/postgres-up`;
+  await Deno.writeTextFile(
+    script,
+    "#!/bin/sh\necho 'postgres-up: FAILED: PostgreSQL server binaries are missing' >&2\nexit 1\n",
+    { mode: 0o700 },
+  );
+  try {
+    await assert.rejects(
+      demoStore(undefined, { postgresUp: script }),
+      (error: Error) => {
+        assert.match(error.message, /^Cannot run the cluster demo: PostgreSQL did not start/);
+        assert.match(error.message, /PostgreSQL server binaries are missing/);
+        assert.match(error.message, /pass --job-store-url=postgres:\/\//);
+        return true;
+      },
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("demoStore refuses what scripts/postgres-up printed when it is not a URL", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "launchbox-demo-store-" });
+  const script = `${dir}/postgres-up`;
+  await Deno.writeTextFile(script, "#!/bin/sh\necho 'not a url'\n", { mode: 0o700 });
+  try {
+    await assert.rejects(
+      demoStore(undefined, { postgresUp: script }),
+      /PostgreSQL did not start \(scripts\/postgres-up: it printed no postgres:\/\/ URL\)/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
