@@ -12,6 +12,10 @@ const CLIENT_HELP = `launchbox client: drive a plugin host the way the Posit Job
 
   launchbox client demo     a short Launcher session with a private host
                             [--plugin-name N] [--plugins-dir D] [--user U]
+  launchbox client demo --nodes 3
+                            three hosts on one PostgreSQL job store: submit on
+                            one, watch on another, stop from the third (the
+                            checkout's private PostgreSQL, or --job-store-url URL)
 ${
   Object.entries(CLIENT_COMMANDS).map(([name, c]) =>
     `  launchbox client ${name.padEnd(8)} ${c.summary}`
