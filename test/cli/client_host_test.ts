@@ -1,53 +1,12 @@
 import assert from "node:assert/strict";
+import { jobsUntil, withScratch } from "../_support/client_host.ts";
 import { FAST_INMEMORY, runLaunchbox } from "../_support/host_process.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
-/** A private scratch path; its background host is stopped and the directory removed after `body`. */
-async function withScratch(
-  plugin: string,
-  body: (
-    client: (...args: string[]) => ReturnType<typeof runLaunchbox>,
-    scratch: string,
-  ) => Promise<void>,
-  config: string[] = [],
-): Promise<void> {
-  const scratch = await Deno.makeTempDir({ prefix: "launchbox-client-host-" });
-  const options = [`--plugin-name=${plugin}`, `--scratch-path=${scratch}`];
-  if (config.length > 0) {
-    await Deno.writeTextFile(`${scratch}/launcher.${plugin}.conf`, config.join("\n") + "\n");
-    options.push(`--config-file=${scratch}/launcher.${plugin}.conf`);
-  }
-  const client = (...args: string[]) => runLaunchbox(["client", ...args, ...options]);
-  try {
-    await body(client, scratch);
-  } catch (error) {
-    const log = await Deno.readTextFile(`${scratch}/client-host/host.log`).catch(() => "(none)");
-    if (error instanceof Error) error.message += `\n--- host.log ---\n${log.slice(-3000)}`;
-    throw error;
-  } finally {
-    await runLaunchbox(["client", "host", "stop", ...options.slice(0, 2)]);
-    await Deno.remove(scratch, { recursive: true });
-  }
-}
-
 async function whoami(): Promise<string> {
   const output = await new Deno.Command("id", { args: ["-un"] }).output();
   return new TextDecoder().decode(output.stdout).trim();
-}
-
-/** Runs `jobs` until `pattern` matches its output. */
-async function jobsUntil(
-  client: (...args: string[]) => ReturnType<typeof runLaunchbox>,
-  pattern: RegExp,
-): Promise<string> {
-  let last = "";
-  for (let attempt = 0; attempt < 60; attempt++) {
-    last = (await client("jobs")).stdout;
-    if (pattern.test(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`client jobs never matched ${pattern}; last output:\n${last}`);
 }
 
 Deno.test(

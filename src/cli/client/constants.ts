@@ -14,3 +14,10 @@ export const HOST_LOG_MAX_BYTES = 1024 * 1024;
 
 /** The end of the plugin host's stderr kept to explain an exit (bytes). */
 export const HOST_STDERR_TAIL_BYTES = 8 * 1024;
+
+/**
+ * How long `client host stop --stop-jobs` waits for the jobs it stopped to end before it
+ * stops the host anyway (ms): longer than a plugin's own wait after SIGTERM (the scaffold's
+ * 3 s, local's grace), short enough for a terminal.
+ */
+export const STOP_JOBS_TIMEOUT_MS = 20_000;

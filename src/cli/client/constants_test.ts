@@ -15,3 +15,7 @@ Deno.test("the background host keeps its own log and stderr tail small", () => {
   assert.equal(C.HOST_LOG_MAX_BYTES, 1024 * 1024);
   assert.equal(C.HOST_STDERR_TAIL_BYTES, 8 * 1024);
 });
+
+Deno.test("client host stop --stop-jobs waits 20 s for the stopped jobs to end", () => {
+  assert.equal(C.STOP_JOBS_TIMEOUT_MS, 20_000);
+});
