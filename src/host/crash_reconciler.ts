@@ -77,12 +77,15 @@ export class CrashReconciler {
    */
   async afterRestart(instanceKey: string, jobs: Job[]): Promise<boolean> {
     const crash = this.#o.notes?.last(instanceKey);
+    const crashesBefore = this.#crashCount.get(instanceKey);
     const restart = "could not take the job back after a host restart";
     const cause = crash
       ? `${crashMessage(this.#o.pluginName, crash)}; it ${restart}`
       : `Plugin "${this.#o.pluginName}" ${restart}`;
     const handled = await this.handBack(instanceKey, jobs, cause);
-    if (crash && !this.#o.stopping()) this.#o.notes?.clear(instanceKey);
+    // A crash since (during recover) keeps its own note for its own reconciliation.
+    const crashedSince = this.#crashCount.get(instanceKey) !== crashesBefore;
+    if (crash && !crashedSince && !this.#o.stopping()) this.#o.notes?.clear(instanceKey);
     return handled;
   }
 

@@ -212,6 +212,32 @@ Deno.test("CrashReconciler.afterRestart names the crash noted before the restart
   );
 });
 
+Deno.test("CrashReconciler.afterRestart leaves the note of a crash during its recover to that crash's reconciliation", async () => {
+  const notes = memoryNotes();
+  notes.record("k", "exit code 1");
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => release = resolve);
+  const holder: { crashes?: CrashReconciler } = {};
+  const { crashes } = reconciler(pending(), {
+    notes,
+    liveJobs: async () => {
+      await gate;
+      return [];
+    },
+    instance: () =>
+      Promise.resolve(instance(() => {
+        void holder.crashes!.crashed("k", CRASH);
+        return Promise.resolve();
+      })),
+  });
+  holder.crashes = crashes;
+  await crashes.afterRestart("k", pending().slice(0, 1));
+  assert.equal(notes.last("k"), CRASH, "the new crash is still noted");
+  release();
+  await crashes.settled();
+  assert.equal(notes.last("k"), undefined, "its reconciliation (no jobs left) clears it");
+});
+
 Deno.test("crashMessage names the reported crash, or how the runner ended", () => {
   assert.equal(
     crashMessage("p", "crashed: RangeError: lost"),
