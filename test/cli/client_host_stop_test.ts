@@ -26,7 +26,7 @@ Deno.test(
       assert.equal(stopped.code, 0, stopped.stderr);
       assert.match(
         stopped.stdout,
-        /^Stopped the background host \(pid \d+\) on .*\n1 unfinished job \(1\) stay with plugin "local": .*--stop-jobs stops them first\n$/,
+        /^Stopped the background host \(pid \d+\) on .*\n1 unfinished job \(1\) stays with plugin "local": .*--stop-jobs stops them first\n$/,
       );
       assert.ok(alive(pid), "the job's process group outlives the host");
       const next = await client("jobs");

@@ -99,13 +99,12 @@ async function stop(config: HostConfig, stopJobsFirst: boolean): Promise<number>
   if (unfinished === undefined) return stopJobsFirst ? 1 : 0;
   if (stopJobsFirst) return unfinished.length > 0 ? 1 : 0;
   if (unfinished.length > 0) {
-    const ids = unfinished.join(", ");
+    const jobs = `${count(unfinished.length, "unfinished job")} (${unfinished.join(", ")})`;
+    const stay = unfinished.length === 1 ? "stays" : "stay";
     print(
-      `${
-        count(unfinished.length, "unfinished job")
-      } (${ids}) stay with plugin "${config.plugin}": ` +
-        "what it runs outside itself (local's processes) keeps running, and the next host " +
-        "hands the jobs back to it; --stop-jobs stops them first",
+      `${jobs} ${stay} with plugin "${config.plugin}": what it runs outside itself (local's ` +
+        "processes) keeps running, and the next host hands the jobs back to its recover() " +
+        "or, without one, fails them; --stop-jobs stops them first",
     );
   }
   return 0;
