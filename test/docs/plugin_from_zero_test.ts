@@ -146,7 +146,7 @@ Deno.test(
       assert.match(submitted.stdout, /^job 1 Running\n$/);
       assert.match(submitted.stderr, /started a background host/);
       const listed = await author.ok(jobs!);
-      assert.match(listed.stdout, /^1\s+Running\s+-\s+\d+\s+\S+\s+sleep 5; echo done$/m);
+      assert.match(listed.stdout, /^1\s+Running\s+-\s+\d+\s+\S+\s+sleep 8; echo done$/m);
       assert.doesNotMatch(listed.stderr, /started a background host/, "the host is reused");
       const followed = await author.ok(jobs!.replace(" jobs ", " status 1 "));
       assert.match(
