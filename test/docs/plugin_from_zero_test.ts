@@ -156,6 +156,13 @@ Deno.test(
       assert.match(followed.stdout, /job 1 Finished \(Exited with 0\)\n$/);
       assert.match((await author.ok(jobs!)).stdout, /^1\s+Finished\s+0\s/m);
       assert.equal((await author.ok(output!)).stdout, "done\n");
+      // The guide's word that jobs outlive `client host stop` (the scaffold's recover).
+      await author.ok(submit!.replace("sleep 8; echo done", "sleep 4; echo again"));
+      const stopped = await author.ok(stop!);
+      assert.match(stopped.stdout, /^Stopped the background host .*\n1 unfinished job \(2\) stays/);
+      const again = await author.ok(jobs!.replace(" jobs ", " status 2 "));
+      assert.match(again.stdout, /job 2 Finished \(Exited with 0\)\n$/);
+      assert.equal((await author.ok(output!.replace("output 1", "output 2"))).stdout, "again\n");
       assert.match((await author.ok(stop!)).stdout, /^Stopped the background host/);
     } finally {
       await author.run(`${client![4]} --stop-jobs`).catch(() => {});
