@@ -139,7 +139,12 @@ Deno.test(
     assert.match(wrong.stderr, /Unknown option '--cpus'.*see launchbox client jobs --help/);
     const overview = await runLaunchbox(["client", "--help"]);
     assert.match(overview.stdout, /background host/);
-    assert.match((await runLaunchbox(["client", "host", "--help"])).stdout, /start\s+start it/);
+    const hostHelp = (await runLaunchbox(["client", "host", "--help"])).stdout;
+    assert.match(hostHelp, /start\s+start it/);
+    assert.match(hostHelp, /--stop-jobs cancels the Pending jobs and stops the Running ones/);
+    const misplaced = await runLaunchbox(["client", "host", "start", "--stop-jobs"]);
+    assert.equal(misplaced.code, 2);
+    assert.match(misplaced.stderr, /--stop-jobs is an option of client host stop, not of "start"/);
   },
 );
 

@@ -55,6 +55,9 @@ export async function runHostCommand(args: string[]): Promise<number> {
     writeStdout(HOST_HELP);
     return 0;
   }
+  if (values["stop-jobs"] && action !== "stop") {
+    throw new UsageError(`--stop-jobs is an option of client host stop, not of "${action}"`);
+  }
   const config = hostConfigFrom(values);
   switch (action) {
     case "start":
