@@ -18,7 +18,7 @@ Deno.test(
   opts,
   async () => {
     await withScratch("local", async (client) => {
-      const submitted = await client("submit", "--command", "sleep 3; echo survived");
+      const submitted = await client("submit", "--command", "sleep 8; echo survived");
       assert.equal(submitted.code, 0, submitted.stderr);
       const running = await jobsUntil(client, /^1\s+Running\s+-\s+\d+\s/m);
       const pid = Number(/^1\s+Running\s+-\s+(\d+)\s/m.exec(running)![1]);

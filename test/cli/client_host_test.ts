@@ -189,11 +189,11 @@ Deno.test(
   opts,
   async () => {
     await withScratch("local", async (client) => {
-      assert.equal((await client("submit", "--command", "sleep 3")).code, 0);
+      assert.equal((await client("submit", "--command", "sleep 5")).code, 0);
       const queued = await client("submit", "--command", "date +%s%N");
       assert.match(queued.stdout, /^job 2 Pending\n$/);
       // No command runs while job 1 ends and job 2 starts in the freed slot.
-      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      await new Promise((resolve) => setTimeout(resolve, 8_000));
       const looked = BigInt(Date.now()) * 1_000_000n;
       await jobsUntil(client, /^2\s+Finished\s+0\s/m);
       const started = BigInt((await client("output", "2")).stdout.trim());
