@@ -20,3 +20,10 @@ export const DEMO_CLUSTER_TIMEOUT_MS = 90_000;
 
 /** How long the cluster demo lets scripts/postgres-up run: its own 3 min limit and a margin (ms). */
 export const DEMO_POSTGRES_UP_TIMEOUT_MS = 200_000;
+
+/**
+ * How long `client host stop --stop-jobs` waits for the jobs it stopped to end before it
+ * stops the host anyway (ms): longer than a plugin's own wait after SIGTERM (the scaffold's
+ * 3 s, local's grace), short enough for a terminal.
+ */
+export const STOP_JOBS_TIMEOUT_MS = 20_000;

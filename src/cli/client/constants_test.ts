@@ -23,3 +23,7 @@ Deno.test("the cluster demo gives up after 90 s, and outwaits scripts/postgres-u
   assert.ok(seconds > 0, "scripts/postgres-up states its deadline");
   assert.ok(C.DEMO_POSTGRES_UP_TIMEOUT_MS > seconds * 1000);
 });
+
+Deno.test("client host stop --stop-jobs waits 20 s for the stopped jobs to end", () => {
+  assert.equal(C.STOP_JOBS_TIMEOUT_MS, 20_000);
+});

@@ -84,7 +84,7 @@ async function drive(client: LauncherClient, user: string): Promise<void> {
   step(`SubmitJob "notebook" tagged long-running, then ControlJob stop`);
   const session = await submitJob(client, user, {
     name: "notebook",
-    command: "sleep",
+    command: "sleep 600", // inmemory keeps it running by its tag; real plugins run it
     tags: ["long-running"],
   });
   await waitForStatus(client, user, String(session.id), "Running");
