@@ -26,3 +26,22 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "SIGTERM right after StartupDetails, before the runtime has read it, still ends with one failed terminal message",
+  opts,
+  async () => {
+    // The runtime dials both sockets before it loads the rest of itself, so a signal sent as
+    // soon as StartupDetails is written usually lands before the frame is read.
+    for (let run = 0; run < 3; run++) {
+      const result = await runTask("behaviours", "ignores_abort", {
+        plugins: FIXTURES,
+        terminateAfterMs: 0,
+      });
+      assert.equal(result.exit.code, 0, `run ${run}: ${result.stderr}`);
+      assert.equal(result.finalState, "failed", `run ${run}`);
+      assert.deepEqual(result.terminal.map((t) => t.type), ["TaskState"], `run ${run}`);
+      assert.equal(result.killedBy, undefined, `run ${run} needed no second signal`);
+    }
+  },
+);
