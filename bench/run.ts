@@ -26,7 +26,12 @@ import { submitThroughput } from "./wire/submit.ts";
 import { usersAtOnce } from "./wire/users.ts";
 
 const FLAGS = Deno.readTextFileSync(`${ROOT}bin/ceiling.flags`).split("\n").filter(Boolean);
-const BENCH_FILES = ["bench/framing_bench.ts", "bench/codec_bench.ts", "bench/job_store_bench.ts"];
+const BENCH_FILES = [
+  "bench/framing_bench.ts",
+  "bench/codec_bench.ts",
+  "bench/job_store_bench.ts",
+  "bench/reachability_bench.ts",
+];
 const BENCH_ARGS = ["bench", ...FLAGS, "--json", "--config", "deno.json", ...BENCH_FILES];
 
 type Budget = Figure["budget"];
