@@ -35,7 +35,7 @@ Deno.test(
         `--plugins-dir=${FIXTURES}`,
         ...options,
       ]);
-      assert.equal(waited.code, 0);
+      assert.equal(waited.code, 1, "a Failed job without an exit code exits 1");
       const crash =
         `Plugin "${PLUGIN}" crashed: TypeError: Queue file is corrupt \\(at /\\S+/${PLUGIN}/mod\\.ts:\\d+:\\d+\\); ` +
         "the plugin does not implement recover\\(\\) to take it back";

@@ -96,6 +96,15 @@ Deno.test({
       jobs.stdout,
       new RegExp(`Finished\\s+0\\s+\\d+\\s+${TEST_USERS[0]}\\s+echo hello`),
     );
+    const failed = await launchbox(
+      "submit",
+      "--plugin-name",
+      "local",
+      "--command",
+      "exit 3",
+      "--wait",
+    );
+    assert.equal(failed.code, 3, `submit --wait exits with the job's exit code\n${failed.stderr}`);
     const info = await Deno.lstat(scratch);
     assert.equal(info.uid, Number(uid));
     assert.equal(info.mode! & 0o777, 0o700);

@@ -57,11 +57,10 @@ export async function runClient(args: string[]): Promise<number> {
   const config = hostConfigFrom(values);
   const user = values.user ?? invokingUser();
   await using host = await useBackgroundHost(config, user, stopCommand(config));
-  await runCommand(name, host, {
+  return await runCommand(name, host, {
     positionals: parsed.positionals,
     values: multiMap(parsed.values),
   });
-  return 0;
 }
 
 function parse(name: string, command: ClientCommand, args: string[]) {
