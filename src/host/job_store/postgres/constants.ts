@@ -60,8 +60,23 @@ export const HISTORY_RETENTION_MS = 3_600_000;
  */
 export const NODE_LEASE_MS = 15_000;
 
-/** A node renews its lease this often: a third of the lease, so two renewals may fail. */
-export const NODE_RENEW_MS = 5_000;
+/**
+ * A node renews its lease every this fraction of it (3.75 s of 15 s), so three renewals in a
+ * row may fail or be late before a peer may claim it.
+ */
+export const NODE_RENEW_FRACTION = 0.25;
+
+/**
+ * Each renewal interval is moved by up to this fraction of itself, at random, either way:
+ * nodes started together (a cluster restart) do not renew, and sweep, in lockstep.
+ */
+export const NODE_RENEW_JITTER = 0.2;
+
+/**
+ * After a failed renewal (the lease connection reconnecting) the next try comes after this
+ * fraction of the usual interval, to renew again well before the lease runs out.
+ */
+export const NODE_RENEW_RETRY_FRACTION = 0.25;
 
 /**
  * At most this many submits go into one insert statement (group commit). Submits that
