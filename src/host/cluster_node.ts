@@ -74,7 +74,7 @@ export class ClusterNode implements AsyncDisposable {
     });
   }
 
-  /** Registers this node (a new incarnation), sweeps dead peers once, and starts renewing. */
+  /** Registers this node (a new incarnation), starts renewing, and sweeps dead peers once. */
   static async join(options: ClusterNodeOptions): Promise<ClusterNode> {
     const { store, log, mode } = options;
     const registry = new NodeRegistry(store.sql, { leaseSql: store.leaseSql });
@@ -111,8 +111,9 @@ export class ClusterNode implements AsyncDisposable {
       incarnation: membership.lease.incarnation,
       address: options.address,
     });
-    await membership.tick().catch((error) => log.warn("First cluster sweep failed", { error }));
+    // Renewals start first: failing over a dead peer's thousand jobs takes longer than a lease.
     membership.run();
+    await membership.sweep().catch((error) => log.warn("First cluster sweep failed", { error }));
     return node;
   }
 

@@ -1,7 +1,8 @@
 /** The numbers that shape the PostgreSQL job store, each with why. */
 
 /**
- * How many connections one store opens for queries (LISTEN uses one more of its own).
+ * How many connections one store opens for queries (LISTEN and the node lease use one more
+ * each, of their own).
  * Four serve 16 submits in flight; eight measured no faster (commits that NOTIFY serialise).
  */
 export const PG_MAX_CONNECTIONS = 4;
