@@ -103,7 +103,13 @@ export class ClusterNode implements AsyncDisposable {
           lateMs,
         }),
       onFailover: (dead, result) => void late.node?.tookOver(dead, result),
-      onError: (error) => log.warn("Cannot renew the cluster lease; trying again", { error }),
+      onError: (error, step) =>
+        log.warn(
+          step === "renew"
+            ? "Cannot renew the cluster lease; trying again"
+            : "Cannot sweep the cluster for nodes whose lease ran out; trying again",
+          { error },
+        ),
     });
     const node = late.node = new ClusterNode(options, registry, membership, channel);
     log.info("Joined the cluster", {

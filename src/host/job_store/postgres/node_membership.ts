@@ -30,8 +30,8 @@ export interface NodeMembershipOptions {
   onLate?: (lateMs: number) => void;
   /** This node took over a dead node. */
   onFailover?: (dead: NodeLease, result: FailoverResult) => void;
-  /** A renewal or sweep failed; it is tried again. */
-  onError?: (error: unknown) => void;
+  /** A renewal or a sweep failed; it is tried again. */
+  onError?: (error: unknown, step: "renew" | "sweep") => void;
 }
 
 /**
@@ -112,19 +112,19 @@ export class NodeMembership implements AsyncDisposable {
   /** Renews and sweeps, each in its own loop, until disposed or the lease is lost. */
   run(): void {
     this.#running ??= Promise.all([
-      this.#loop(() => this.renew()),
-      this.#loop(() => this.sweep()),
+      this.#loop("renew", () => this.renew()),
+      this.#loop("sweep", () => this.sweep()),
     ]);
   }
 
-  async #loop(step: () => Promise<unknown>): Promise<void> {
+  async #loop(name: "renew" | "sweep", step: () => Promise<unknown>): Promise<void> {
     const signal = this.#stop.signal;
     let failed = false;
     while (!signal.aborted && !this.#lost) {
       await pause(this.#delay(failed), signal);
       if (signal.aborted) return;
       failed = await step().then(() => false, (error) => {
-        this.#o.onError?.(error);
+        this.#o.onError?.(error, name);
         return true;
       });
     }
