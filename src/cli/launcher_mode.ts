@@ -57,7 +57,7 @@ export async function runLauncherMode(args: string[]): Promise<number> {
   const metricsIntervalSeconds = options.pluginMetricsIntervalSeconds ?? 0;
   const latency = metricsIntervalSeconds > 0 ? new LatencyHistogram() : undefined;
   // The cluster node is joined before the service and session exist; it reaches them here.
-  const late: { service?: LauncherService; session?: LauncherSession } = {};
+  const late: { service?: LauncherService; session?: LauncherSession; leaseLost?: boolean } = {};
   await using cluster = opened.kind === "postgres"
     ? await ClusterNode.join({
       store: opened.store,
@@ -66,7 +66,10 @@ export async function runLauncherMode(args: string[]): Promise<number> {
       log,
       leaseMs: nodeLeaseMs(),
       onAdopted: (ids) => late.service?.adoptJobs(ids) ?? Promise.resolve(),
-      onLost: () => late.session?.stop(),
+      onLost: () => {
+        late.leaseLost = true;
+        late.session?.stop();
+      },
       onControl: ({ job, op, user }) => {
         if (!late.service) throw new Error("Cannot control a job before the host is serving");
         return late.service.controlJob(user, job, op, AbortSignal.timeout(plugin.requestTimeoutMs));
@@ -131,6 +134,7 @@ export async function runLauncherMode(args: string[]): Promise<number> {
     })
     : undefined;
   void expire(service, log);
+  if (late.leaseLost) session.stop();
   const stopOnSignal = () => session.stop();
   for (const signal of ["SIGTERM", "SIGINT"] as const) Deno.addSignalListener(signal, stopOnSignal);
   log.info("Launchbox is serving the Launcher", {
@@ -142,7 +146,9 @@ export async function runLauncherMode(args: string[]): Promise<number> {
   const end = await session.run();
   clearInterval(sweep);
   log.info("Launcher session ended", { reason: end });
-  return end === "frame-error" ? 1 : 0;
+  // A lost cluster lease ends the process with an error: the Launcher restarts plugins
+  // that end unexpectedly, and the new host joins as a new incarnation.
+  return end === "frame-error" || late.leaseLost ? 1 : 0;
 }
 
 /** Logs to stderr and the logging dir; a default dir that cannot be made only warns. */

@@ -23,11 +23,14 @@ export interface ClusterNodeOptions {
   /** The plugin's manifest `cluster` key: which jobs a survivor adopts. */
   mode: ClusterMode;
   log: JsonLogger;
-  /** Lease length; renewed every third of it. */
+  /** Lease length (renewed every quarter of it, with jitter, on a connection of its own). */
   leaseMs: number;
   /** Jobs this node took over from a dead node: hand them to their instances. */
   onAdopted: (ids: string[]) => Promise<void>;
-  /** This node lost its lease (a survivor failed or adopted its jobs): stop serving. */
+  /**
+   * This node lost its lease (a survivor failed or adopted its jobs): stop serving and exit,
+   * so the Launcher starts a fresh host that joins as a new incarnation.
+   */
   onLost: () => void;
   /** Carries out a ControlJob a peer forwarded for one of this node's jobs. */
   onControl: (call: { job: string; op: JobOperation; user: string }) => Promise<ControlResult>;
@@ -71,10 +74,10 @@ export class ClusterNode implements AsyncDisposable {
     });
   }
 
-  /** Registers this node (a new incarnation), sweeps dead peers once, and starts renewing. */
+  /** Registers this node (a new incarnation), starts renewing, and sweeps dead peers once. */
   static async join(options: ClusterNodeOptions): Promise<ClusterNode> {
     const { store, log, mode } = options;
-    const registry = new NodeRegistry(store.sql);
+    const registry = new NodeRegistry(store.sql, { leaseSql: store.leaseSql });
     const late: { node?: ClusterNode } = {};
     const channel = await NodeChannel.open(store.sql, {
       nodeId: store.nodeId,
@@ -88,7 +91,6 @@ export class ClusterNode implements AsyncDisposable {
       address: options.address,
       policy: { adopt: () => mode === "shared-scheduler" },
       leaseMs: options.leaseMs,
-      renewMs: Math.max(1, Math.floor(options.leaseMs / 3)),
       onLost: (lease) => {
         log.error("This node lost its cluster lease; its jobs were failed over", {
           node: lease.id,
@@ -96,8 +98,18 @@ export class ClusterNode implements AsyncDisposable {
         });
         options.onLost();
       },
+      onLate: (lateMs) =>
+        log.warn("Renewed the cluster lease after it had run out; no peer had claimed it", {
+          lateMs,
+        }),
       onFailover: (dead, result) => void late.node?.tookOver(dead, result),
-      onError: (error) => log.warn("Cannot renew the cluster lease; trying again", { error }),
+      onError: (error, step) =>
+        log.warn(
+          step === "renew"
+            ? "Cannot renew the cluster lease; trying again"
+            : "Cannot sweep the cluster for nodes whose lease ran out; trying again",
+          { error },
+        ),
     });
     const node = late.node = new ClusterNode(options, registry, membership, channel);
     log.info("Joined the cluster", {
@@ -105,8 +117,9 @@ export class ClusterNode implements AsyncDisposable {
       incarnation: membership.lease.incarnation,
       address: options.address,
     });
-    await membership.tick().catch((error) => log.warn("First cluster sweep failed", { error }));
+    // Renewals start first: failing over a dead peer's thousand jobs takes longer than a lease.
     membership.run();
+    await membership.sweep().catch((error) => log.warn("First cluster sweep failed", { error }));
     return node;
   }
 

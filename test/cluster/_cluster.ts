@@ -20,29 +20,44 @@ export class TestCluster implements AsyncDisposable {
 
   /** Starts the hosts (node ids `node-a`, `node-b`, …) and bootstraps each. */
   static async start(url: string, config: string[], count = 3): Promise<TestCluster> {
-    const schema = freshSchema();
-    const hosts: HostProcess[] = [];
-    const cluster = new TestCluster(hosts, url, schema);
+    const cluster = new TestCluster([], url, freshSchema());
     try {
-      for (let i = 0; i < count; i++) {
-        const node = `node-${String.fromCharCode(97 + i)}`;
-        const host = await spawnHost({
-          config,
-          args: [`--job-store-url=${url}`, `--node-id=${node}`, `--node-address=127.0.0.1:${i}`],
-          env: {
-            LAUNCHBOX_JOB_STORE_SCHEMA: schema,
-            LAUNCHBOX_NODE_LEASE_MS: String(TEST_LEASE_MS),
-          },
-        });
-        hosts.push(host);
-        // One at a time: the first creates the schema, the others find it.
-        await host.client.bootstrap();
-      }
+      // One at a time: the first creates the schema, the others find it.
+      for (let i = 0; i < count; i++) await cluster.spawnNode(i, config);
       return cluster;
     } catch (error) {
       await cluster[Symbol.asyncDispose]();
       throw error;
     }
+  }
+
+  /** The schema the cluster's tables are in. */
+  get schema(): string {
+    return this.#schema;
+  }
+
+  /**
+   * Starts host `index` (node id `node-<letter>`, a restart when that host ran before: the
+   * old process is killed first) on the cluster's schema and bootstraps it.
+   */
+  async spawnNode(index: number, config: string[]): Promise<HostProcess> {
+    const node = `node-${String.fromCharCode(97 + index)}`;
+    await this.hosts[index]?.[Symbol.asyncDispose]();
+    const host = await spawnHost({
+      config,
+      args: [
+        `--job-store-url=${this.#url}`,
+        `--node-id=${node}`,
+        `--node-address=127.0.0.1:${index}`,
+      ],
+      env: {
+        LAUNCHBOX_JOB_STORE_SCHEMA: this.#schema,
+        LAUNCHBOX_NODE_LEASE_MS: String(TEST_LEASE_MS),
+      },
+    });
+    this.hosts[index] = host;
+    await host.client.bootstrap();
+    return host;
   }
 
   /** Every host's stderr, to explain a failure. */

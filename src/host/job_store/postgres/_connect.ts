@@ -15,15 +15,18 @@ export function channelOf(schema: string): string {
   return schema === "public" ? "launchbox_jobs" : `launchbox_jobs__${schema}`;
 }
 
-/** Opens a connection pool on `target`, its `search_path` set to the schema. */
-export function connect(target: PgTarget): Sql {
+/**
+ * Opens a connection pool on `target`, its `search_path` set to the schema: `max`
+ * connections, the store's pool size by default. Connections open on first use.
+ */
+export function connect(target: PgTarget, max = PG_MAX_CONNECTIONS): Sql {
   if (!SCHEMA_NAME.test(target.schema)) {
     throw new TypeError(
       `Cannot open job store: schema "${target.schema}" must match ${SCHEMA_NAME.source}`,
     );
   }
   const options = {
-    max: PG_MAX_CONNECTIONS,
+    max,
     connect_timeout: PG_CONNECT_TIMEOUT_S,
     onnotice: () => {},
     connection: { search_path: target.schema, application_name: "launchbox" },

@@ -1,7 +1,8 @@
 /** The numbers that shape the PostgreSQL job store, each with why. */
 
 /**
- * How many connections one store opens for queries (LISTEN uses one more of its own).
+ * How many connections one store opens for queries (LISTEN and the node lease use one more
+ * each, of their own).
  * Four serve 16 submits in flight; eight measured no faster (commits that NOTIFY serialise).
  */
 export const PG_MAX_CONNECTIONS = 4;
@@ -60,8 +61,23 @@ export const HISTORY_RETENTION_MS = 3_600_000;
  */
 export const NODE_LEASE_MS = 15_000;
 
-/** A node renews its lease this often: a third of the lease, so two renewals may fail. */
-export const NODE_RENEW_MS = 5_000;
+/**
+ * A node renews its lease every this fraction of it (3.75 s of 15 s), so three renewals in a
+ * row may fail or be late before a peer may claim it.
+ */
+export const NODE_RENEW_FRACTION = 0.25;
+
+/**
+ * Each renewal interval is moved by up to this fraction of itself, at random, either way:
+ * nodes started together (a cluster restart) do not renew, and sweep, in lockstep.
+ */
+export const NODE_RENEW_JITTER = 0.2;
+
+/**
+ * After a failed renewal (the lease connection reconnecting) the next try comes after this
+ * fraction of the usual interval, to renew again well before the lease runs out.
+ */
+export const NODE_RENEW_RETRY_FRACTION = 0.25;
 
 /**
  * At most this many submits go into one insert statement (group commit). Submits that

@@ -16,26 +16,60 @@ export interface NodeLease {
 
 /** Options for {@linkcode NodeRegistry}. */
 export interface NodeRegistryOptions {
-  /** Lease times come from this clock; by default from the database server's clock. */
+  /**
+   * Where this node's own lease is written (register, renew, leave): a connection that job
+   * writes do not use (`PostgresJobStore.leaseSql`), so a burst of them cannot hold a
+   * renewal back past the lease. Default: the pool given first.
+   */
+  leaseSql?: Sql;
+  /** Lease times come from this clock (tests); by default from the database server's. */
   clock?: { now(): Date };
 }
 
-// The database's clock in milliseconds, used when no clock is given: one clock for every
-// node, so leases do not depend on the nodes' clocks agreeing.
-const DB_NOW = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint";
+// "Now" inside each statement: the test clock's milliseconds when given ($1), else the
+// database server's clock at the moment the statement runs. One clock for every node, so
+// leases do not depend on the nodes' clocks agreeing, and no time read in one round trip
+// goes stale before the next.
+const NOW = "coalesce($1::bigint, (extract(epoch FROM clock_timestamp()) * 1000)::bigint)";
+
+const REGISTER = `INSERT INTO nodes AS n
+    (id, address, incarnation, state, lease_until_ms, registered_ms)
+  VALUES ($2, $3, 1, 'alive', ${NOW} + $4::bigint, ${NOW})
+  ON CONFLICT (id) DO UPDATE SET address = excluded.address,
+    incarnation = n.incarnation + 1, state = 'alive',
+    lease_until_ms = excluded.lease_until_ms, registered_ms = excluded.registered_ms
+  RETURNING *`;
+
+// Renewing does not ask whether the lease still holds by the clock: a late renewal whose row
+// no peer claimed yet is still this node's lease, and keeps it.
+const RENEW = `UPDATE nodes SET lease_until_ms = ${NOW} + $4::bigint
+  WHERE id = $2 AND incarnation = $3 AND state = 'alive'
+  RETURNING id`;
+
+// A row locked by a renewal in flight is skipped (SKIP LOCKED) rather than waited for: that
+// node is renewing, so it is not dead. Each expired row goes to exactly one claimant.
+const EXPIRE = `UPDATE nodes AS n SET state = 'expired'
+  FROM (SELECT id FROM nodes WHERE state = 'alive' AND lease_until_ms <= ${NOW}
+    FOR UPDATE SKIP LOCKED) AS dead
+  WHERE n.id = dead.id
+  RETURNING n.*`;
+
+const PEERS = `SELECT * FROM nodes WHERE state = 'alive' AND lease_until_ms > ${NOW} ORDER BY id`;
 
 /**
  * Node membership with leases in the `nodes` table. A node registers, renews its lease
  * before it runs out, and leaves when it stops; a survivor's `expire` claims each node whose
  * lease ran out, exactly once across the cluster (one UPDATE … RETURNING), so one node acts
- * on the dead node's jobs.
+ * on the dead node's jobs. Every lease time is the database server's clock.
  */
 export class NodeRegistry {
   readonly #sql: Sql;
+  readonly #leaseSql: Sql;
   readonly #clock: { now(): Date } | undefined;
 
   constructor(sql: Sql, options: NodeRegistryOptions = {}) {
     this.#sql = sql;
+    this.#leaseSql = options.leaseSql ?? sql;
     this.#clock = options.clock;
   }
 
@@ -43,15 +77,7 @@ export class NodeRegistry {
   async register(id: string, address: string, leaseMs: number): Promise<NodeLease> {
     checkName(id, "node id");
     checkLease(leaseMs);
-    const now = await this.#now();
-    const [row] = await this.#sql`INSERT INTO nodes AS n
-        (id, address, incarnation, state, lease_until_ms, registered_ms)
-      VALUES (${id}, ${address}, 1, 'alive', ${now + leaseMs},
-        ${now})
-      ON CONFLICT (id) DO UPDATE SET address = excluded.address,
-        incarnation = n.incarnation + 1, state = 'alive',
-        lease_until_ms = excluded.lease_until_ms, registered_ms = excluded.registered_ms
-      RETURNING *`;
+    const [row] = await this.#leaseSql.unsafe(REGISTER, [this.#now(), id, address, leaseMs]);
     return leaseOf(row!);
   }
 
@@ -62,42 +88,30 @@ export class NodeRegistry {
    */
   async renew(lease: NodeLease, leaseMs: number): Promise<boolean> {
     checkLease(leaseMs);
-    const now = await this.#now();
-    const rows = await this.#sql`UPDATE nodes
-      SET lease_until_ms = ${now + leaseMs}
-      WHERE id = ${lease.id} AND incarnation = ${lease.incarnation} AND state = 'alive'
-      RETURNING id`;
-    return rows.length === 1;
+    const params = [this.#now(), lease.id, lease.incarnation, leaseMs];
+    return (await this.#leaseSql.unsafe(RENEW, params)).length === 1;
   }
 
   /** Marks this incarnation as gone on purpose; its jobs are not failed over. */
   async leave(lease: NodeLease): Promise<void> {
-    await this.#sql`UPDATE nodes SET state = 'left'
+    await this.#leaseSql`UPDATE nodes SET state = 'left'
       WHERE id = ${lease.id} AND incarnation = ${lease.incarnation}`;
   }
 
   /** Claims the nodes whose lease ran out; each is returned to exactly one caller. */
   async expire(): Promise<NodeLease[]> {
-    const now = await this.#now();
-    const rows = await this.#sql`UPDATE nodes SET state = 'expired'
-      WHERE state = 'alive' AND lease_until_ms <= ${now}
-      RETURNING *`;
+    const rows = await this.#sql.unsafe(EXPIRE, [this.#now()]);
     return rows.map(leaseOf).sort((a, b) => a.id.localeCompare(b.id));
   }
 
   /** The nodes whose lease holds, by id. */
   async peers(): Promise<NodeLease[]> {
-    const now = await this.#now();
-    const rows = await this.#sql`SELECT * FROM nodes
-      WHERE state = 'alive' AND lease_until_ms > ${now}
-      ORDER BY id`;
-    return rows.map(leaseOf);
+    return (await this.#sql.unsafe(PEERS, [this.#now()])).map(leaseOf);
   }
 
-  async #now(): Promise<number> {
-    if (this.#clock !== undefined) return this.#clock.now().getTime();
-    const [row] = await this.#sql.unsafe(`SELECT ${DB_NOW} AS ms`);
-    return Number(row!.ms);
+  /** The test clock's time, or `null` for the database's. */
+  #now(): number | null {
+    return this.#clock === undefined ? null : this.#clock.now().getTime();
   }
 }
 

@@ -53,6 +53,7 @@ const UNIQUE_VIOLATION = "23505";
  */
 export class PostgresJobStore implements AsyncJobStore {
   readonly #sql: Sql;
+  readonly #leaseSql: Sql;
   readonly #where: string;
   readonly #channel: string;
   readonly #nodeId: string;
@@ -63,8 +64,15 @@ export class PostgresJobStore implements AsyncJobStore {
   #signer: PayloadSigner | undefined;
   #closed = false;
 
-  private constructor(sql: Sql, where: string, schema: string, options: PostgresJobStoreOptions) {
+  private constructor(
+    sql: Sql,
+    leaseSql: Sql,
+    where: string,
+    schema: string,
+    options: PostgresJobStoreOptions,
+  ) {
     this.#sql = sql;
+    this.#leaseSql = leaseSql;
     this.#where = where;
     this.#channel = channelOf(schema);
     this.#nodeId = options.nodeId;
@@ -90,8 +98,12 @@ export class PostgresJobStore implements AsyncJobStore {
       throw new TypeError(`Cannot open job store ${where}: nodeId must be a non-empty string`);
     }
     const schema = options.schema ?? "public";
-    const sql = connect({ ...(options.url === undefined ? {} : { url: options.url }), schema });
-    const store = new PostgresJobStore(sql, where, schema, options);
+    const target = { ...(options.url === undefined ? {} : { url: options.url }), schema };
+    const sql = connect(target);
+    // One connection of its own, opened on first use: lease renewals never queue behind
+    // the job writes that share the pool (a recovery failing 1 500 jobs at once).
+    const leaseSql = connect(target, 1);
+    const store = new PostgresJobStore(sql, leaseSql, where, schema, options);
     try {
       await ensureSchema(sql, schema);
       await migrate(sql, where);
@@ -100,6 +112,7 @@ export class PostgresJobStore implements AsyncJobStore {
       return store;
     } catch (error) {
       await sql.end({ timeout: 1 }).catch(() => {});
+      await leaseSql.end({ timeout: 1 }).catch(() => {});
       if (error instanceof Error && error.message.startsWith("Cannot ")) throw error;
       throw new Error(`Cannot open job store ${where}: ${messageOf(error)}`, { cause: error });
     }
@@ -118,6 +131,11 @@ export class PostgresJobStore implements AsyncJobStore {
   /** The connection pool, for the node registry and tests. */
   get sql(): Sql {
     return this.#sql;
+  }
+
+  /** A connection of its own for this node's lease (`NodeRegistry`'s `leaseSql`). */
+  get leaseSql(): Sql {
+    return this.#leaseSql;
   }
 
   async insert(draft: Omit<Job, "id">, meta: JobMeta): Promise<Job> {
@@ -323,6 +341,7 @@ export class PostgresJobStore implements AsyncJobStore {
     this.#closed = true;
     await this.#feed.stop();
     await this.#sql.end({ timeout: 5 });
+    await this.#leaseSql.end({ timeout: 5 });
   }
 
   [Symbol.asyncDispose](): Promise<void> {
