@@ -40,3 +40,10 @@ export const LOG_FILE_MAX_BYTES = 64 * 1024 * 1024;
 
 /** Rotated log files kept beside the current one (`.1` … `.3`): at most 256 MiB of logs. */
 export const LOG_FILES_KEPT = 3;
+
+/**
+ * How many jobs a crash reconciliation fails at once: bounded so a store with a small pool
+ * (PostgreSQL's 4 connections) keeps serving the Launcher between batches, large enough
+ * that SQLite commits each batch as one group.
+ */
+export const RECONCILE_FAIL_BATCH = 100;

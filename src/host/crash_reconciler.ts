@@ -1,5 +1,6 @@
 import type { JsonLogger } from "../log/mod.ts";
 import { ErrorCode, type Job, LauncherError } from "../sdk/mod.ts";
+import { RECONCILE_FAIL_BATCH } from "./constants.ts";
 import type { CrashNotes } from "./crash_notes.ts";
 import type { InstancePool } from "./instance_pool.ts";
 import type { AsyncJobStore } from "./job_store/store_interface.ts";
@@ -156,9 +157,13 @@ export class CrashReconciler {
 
   /** Fails every job with `message`; `false`, for {@linkcode handBack} to return. */
   async #failAll(jobs: Job[], message: string): Promise<false> {
-    await Promise.all(jobs.map((job) => this.#o.fail(job.id, message)));
+    for (let start = 0; start < jobs.length; start += RECONCILE_FAIL_BATCH) {
+      const batch = jobs.slice(start, start + RECONCILE_FAIL_BATCH);
+      await Promise.all(batch.map((job) => this.#o.fail(job.id, message)));
+    }
     this.#o.log.warn("Failed the jobs a plugin instance cannot take back", {
-      jobs: jobs.map((job) => job.id),
+      count: jobs.length,
+      jobs: jobs.slice(0, 20).map((job) => job.id),
       statusMessage: message,
     });
     return false;

@@ -3,6 +3,7 @@ import { createLogger } from "../log/mod.ts";
 import { ErrorCode, type Job, LauncherError } from "../sdk/mod.ts";
 import { crashMessage, CrashReconciler, type CrashReconcilerOptions } from "./crash_reconciler.ts";
 import type { CrashNotes } from "./crash_notes.ts";
+import { RECONCILE_FAIL_BATCH } from "./constants.ts";
 import type { PluginInstance } from "./plugin_instance.ts";
 
 const log = createLogger({ sinks: [] });
@@ -244,4 +245,26 @@ Deno.test("crashMessage names the reported crash, or how the runner ended", () =
     'Plugin "p" crashed: RangeError: lost',
   );
   assert.equal(crashMessage("p", "signal SIGKILL"), 'Plugin "p" crashed (signal SIGKILL)');
+});
+
+Deno.test("CrashReconciler fails a large instance's jobs a bounded batch at a time", async () => {
+  const jobs: Job[] = Array.from(
+    { length: RECONCILE_FAIL_BATCH * 2 + 50 },
+    (_, i) => ({ id: String(i + 1), user: "alice", status: "Pending" }),
+  );
+  let inFlight = 0;
+  let most = 0;
+  const failed = new Map<string, string>();
+  const { crashes: bounded } = reconciler(jobs, {
+    fail: async (id, message) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      inFlight--;
+      failed.set(id, message);
+      jobs.find((j) => j.id === id)!.status = "Failed";
+    },
+  });
+  await bounded.crashed("k", CRASH);
+  assert.equal(failed.size, jobs.length, "every job ends Failed");
+  assert.equal(most, RECONCILE_FAIL_BATCH, "never more than one batch of writes at once");
 });
