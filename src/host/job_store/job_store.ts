@@ -163,6 +163,20 @@ export class JobStore implements Disposable {
     return this.#group?.committed() ?? Promise.resolve();
   }
 
+  /**
+   * Runs `read` against committed versions only: at once when no write is waiting for its
+   * commit (always without `groupCommit`), else right after that commit (or its rollback),
+   * before any later write. What it answers is on disk, so a host killed next cannot
+   * take back a version a reader was shown.
+   */
+  readCommitted<T>(read: () => T): Promise<T> {
+    const group = this.#group;
+    if (!group?.open) return settle(read);
+    return new Promise<T>((resolve, reject) =>
+      group.whenSettled(() => settle(read).then(resolve, reject))
+    );
+  }
+
   #write(record: JobRecord, meta: JobMeta): Job {
     const { seq } = this.#statements.nextSeq.get() as { seq: number };
     const job = { id: String(seq), ...record.job } as Job;
@@ -393,6 +407,15 @@ export class JobStore implements Disposable {
 
   #assertOpen(): void {
     if (this.#closed) throw new Error(`Cannot use job store "${this.#path}": it is closed`);
+  }
+}
+
+/** `work`'s result or error as a promise. */
+function settle<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 
