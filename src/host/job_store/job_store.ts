@@ -13,6 +13,7 @@ import { deepFreeze, Listeners } from "./_listeners.ts";
 import { JobQueries } from "./_query.ts";
 import {
   checkMeta,
+  copyData,
   formatTime,
   jobOf,
   type JobRecord,
@@ -135,7 +136,8 @@ export class JobStore implements Disposable {
   /**
    * Stores a new job and returns it with its assigned ID. `user` and `status` are required;
    * `submissionTime` defaults to now and `lastUpdateTime` to `submissionTime`; fields the
-   * store does not know are kept. Throws when the idempotency key is already used.
+   * store does not know are kept. Throws when the idempotency key is already used. The job
+   * returned is the stored version, frozen (the draft is copied, not frozen).
    */
   insert(draft: Omit<Job, "id">, meta: JobMeta): Job {
     this.#assertOpen();
@@ -150,7 +152,10 @@ export class JobStore implements Disposable {
       );
     }
     const job = this.#transaction(() => this.#write(record, meta));
-    this.#emitChange(job);
+    // Kept frozen: readers, subscribers and the caller share this one version.
+    const { instanceKey, plugin } = meta;
+    this.#cache.set(job.id, { job, instanceKey, plugin });
+    this.#afterCommit(() => this.#changes.emit(job));
     return job;
   }
 
@@ -254,7 +259,8 @@ export class JobStore implements Disposable {
   /**
    * Merges the fields a plugin may change (`JobUpdate`; other keys are ignored) into a job,
    * stamps `lastUpdateTime` when something changed, and notifies subscribers when `status`
-   * or `statusMessage` changed. `undefined` when the job does not exist.
+   * or `statusMessage` changed. `undefined` when the job does not exist. The job in the
+   * result is the stored version, frozen.
    */
   update(id: string, change: JobUpdate): JobUpdateResult | undefined {
     const stored = this.get(id);
@@ -264,16 +270,19 @@ export class JobStore implements Disposable {
       return { job: stored.job, changed: false, rejected: merge.reason };
     }
     if (merge.changed.length === 0) return { job: stored.job, changed: false };
-    const job = merge.job;
+    const job = merge.job as unknown as Record<string, unknown>;
+    // The rest of the job is the frozen version before; what changed is copied, not frozen
+    // in the caller's hands.
+    for (const name of merge.changed) job[name] = copyData(job[name]);
     const now = this.#clock.now().getTime();
     job.lastUpdateTime = formatTime(now);
     this.#group?.join();
-    this.#statements.updateJob.run(job.status!, now, JSON.stringify(job), seqOf(id)!);
-    this.#cache.delete(id);
+    this.#statements.updateJob.run(job.status as string, now, JSON.stringify(job), seqOf(id)!);
+    const next = this.#cache.set(id, { ...stored, job: job as unknown as Job }).job;
     if (merge.changed.includes("status") || merge.changed.includes("statusMessage")) {
-      this.#emitChange(job);
+      this.#afterCommit(() => this.#changes.emit(next));
     }
-    return { job, changed: true };
+    return { job: next, changed: true };
   }
 
   /** Deletes a job; whether it existed. */
@@ -313,7 +322,8 @@ export class JobStore implements Disposable {
 
   /**
    * Calls `listener` after each commit that adds a job or changes a job's `status` or
-   * `statusMessage`, with a frozen copy of the job. Returns the unsubscribe function.
+   * `statusMessage`, with the stored version of the job (frozen). Returns the unsubscribe
+   * function.
    */
   subscribe(listener: (job: Job) => void): () => void {
     return this.#changes.add(listener);
@@ -357,11 +367,6 @@ export class JobStore implements Disposable {
     this.#assertOpen();
     const row = statement.get(...params) as JobRow | undefined;
     return row === undefined ? undefined : storedOf(row);
-  }
-
-  #emitChange(job: Job): void {
-    const frozen = deepFreeze(structuredClone(job));
-    this.#afterCommit(() => this.#changes.emit(frozen));
   }
 
   #afterCommit(work: () => void): void {
