@@ -1,7 +1,7 @@
 import { DEFAULT_MAX_FRAME_BYTES, FrameReader, FrameWriter } from "../framing/mod.ts";
 import { ErrorCode, type JobsHandle, LauncherError, type Logger } from "../sdk/mod.ts";
 import { AsyncQueue } from "./_async_queue.ts";
-import { decodeRunnerMessage, encodeRpc, toWireError } from "./codec.ts";
+import { decodeRunnerMessages, encodeRpcBatch, toWireError } from "./codec.ts";
 import { describeCrash } from "./crash_report.ts";
 import {
   RUNNER_MAX_JOBS_REQUESTS,
@@ -10,7 +10,8 @@ import {
   RUNNER_STREAM_MAX_QUEUED_BYTES,
 } from "./constants.ts";
 import { PluginLog, type PluginLogCounters } from "./plugin_log.ts";
-import type { PluginMethod, RunnerInit, RunnerMessage } from "./rpc.ts";
+import { MessageBatch } from "./message_batch.ts";
+import type { HostMessage, PluginMethod, RunnerInit, RunnerMessage } from "./rpc.ts";
 import { rebuildError } from "./rebuild_error.ts";
 import type { RunnerCommand } from "./runner_command.ts";
 import { PayloadJoiner, splitPayload } from "./rpc_parts.ts";
@@ -30,6 +31,8 @@ export interface RemotePluginOptions {
 }
 
 type Pending = { resolve(value: unknown): void; reject(error: unknown): void };
+
+const encoder = new TextEncoder();
 
 /**
  * The host's handle on one runner process: calls travel as frames over the runner's
@@ -52,6 +55,8 @@ export class RemotePlugin implements AsyncDisposable {
   readonly #writer: FrameWriter;
   readonly #pending = new Map<number, Pending>();
   readonly #streams = new Map<number, AsyncQueue<unknown>>();
+  /** Messages to the runner, one frame per burst (see {@linkcode MessageBatch}). */
+  readonly #outgoing = new MessageBatch<HostMessage>((messages) => this.#write(messages));
   #ready: Pending | undefined;
   #loaded = false;
   #nextId = 1;
@@ -98,7 +103,7 @@ export class RemotePlugin implements AsyncDisposable {
   static async start(options: RemotePluginOptions): Promise<RemotePlugin> {
     const runner = new RemotePlugin(options);
     const ready = new Promise((resolve, reject) => runner.#ready = { resolve, reject });
-    runner.#send({ t: "init", init: options.init });
+    runner.#send({ t: "init", init: options.init }, { now: true });
     const timeoutMs = options.startTimeoutMs ?? RUNNER_START_TIMEOUT_MS;
     const late = () => runner.#ready?.reject(new Error(`did not load within ${timeoutMs} ms`));
     const deadline = AbortSignal.timeout(timeoutMs);
@@ -186,7 +191,7 @@ export class RemotePlugin implements AsyncDisposable {
    */
   async stop(graceMs = this.#o.stopGraceMs ?? RUNNER_STOP_GRACE_MS): Promise<void> {
     if (!this.#ended) {
-      this.#send({ t: "stop" });
+      this.#send({ t: "stop" }, { now: true });
       const grace = AbortSignal.timeout(graceMs);
       const graceOver = new Promise<void>((resolve) =>
         grace.addEventListener("abort", () => resolve())
@@ -197,11 +202,26 @@ export class RemotePlugin implements AsyncDisposable {
     await this.exited;
   }
 
-  #send(message: Parameters<typeof encodeRpc>[0]): void {
+  /** Queues a message for this burst's frame; `now` writes the burst at once. */
+  #send(message: HostMessage, { now = false } = {}): void {
     if (this.#ended) return;
+    this.#outgoing.push(message);
+    if (now) this.#outgoing.flush();
+  }
+
+  #write(messages: HostMessage[]): void {
+    if (this.#ended) return;
+    let payload: Uint8Array;
     try {
-      // A message longer than one part (jobs handed to `recover`) goes as several frames.
-      for (const frame of splitPayload(encodeRpc(message))) this.#writer.write(frame);
+      payload = encodeRpcBatch(messages);
+    } catch (error) {
+      // One message JSON cannot carry must not cost the others theirs.
+      if (messages.length > 1) return messages.forEach((message) => this.#write([message]));
+      return this.#log.warn("Cannot write to the runner", { error: (error as Error).message });
+    }
+    try {
+      // A payload longer than one part (jobs handed to `recover`) goes as several frames.
+      for (const frame of splitPayload(payload)) this.#writer.write(frame);
     } catch (error) {
       this.#log.warn("Cannot write to the runner", { error: (error as Error).message });
     }
@@ -224,15 +244,14 @@ export class RemotePlugin implements AsyncDisposable {
       for await (const frame of reader) {
         const payload = joiner.push(frame);
         if (!payload) continue;
-        let message: RunnerMessage;
-        try {
-          message = decodeRunnerMessage(payload);
-        } catch (error) {
-          if (!(error instanceof TypeError)) throw error;
-          this.#log.warn("Refused a message from the runner", { error: error.message });
-          continue;
+        const messages = decodeRunnerMessages(payload, this.#refuse);
+        for (const message of messages) {
+          // A stream item's weight is its own size, also when it shares the frame.
+          const bytes = messages.length === 1 || message.t !== "item"
+            ? payload.length
+            : encoder.encode(JSON.stringify(message)).length;
+          this.#receive(message, bytes);
         }
-        this.#receive(message, payload.length);
       }
     } catch (error) {
       this.#broken = (error as Error).message;
@@ -240,6 +259,9 @@ export class RemotePlugin implements AsyncDisposable {
       this.#kill();
     }
   }
+
+  readonly #refuse = (problem: string) =>
+    this.#log.warn("Refused a message from the runner", { error: problem });
 
   #receive(message: RunnerMessage, bytes: number): void {
     switch (message.t) {
