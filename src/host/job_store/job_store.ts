@@ -151,7 +151,7 @@ export class JobStore implements Disposable {
           `already belongs to job "${existing.id}"`,
       );
     }
-    const job = this.#transaction(() => this.#write(record, meta));
+    const job = this.#transaction(() => this.#write(record, meta), record.tags.length > 0);
     // Kept frozen: readers, subscribers and the caller share this one version.
     const { instanceKey, plugin } = meta;
     this.#cache.set(job.id, { job, instanceKey, plugin });
@@ -374,7 +374,15 @@ export class JobStore implements Disposable {
     else work();
   }
 
-  #transaction<T>(work: () => T): T {
+  /**
+   * `work` as one transaction, or one unit of this turn's batch. `several` says whether it
+   * runs more than one write: a lone INSERT is atomic by itself and needs no savepoint.
+   */
+  #transaction<T>(work: () => T, several = true): T {
+    if (this.#group && !several) {
+      this.#group.join();
+      return work();
+    }
     if (this.#group) return this.#savepoint(work);
     this.#statements.begin.run();
     let result: T;
