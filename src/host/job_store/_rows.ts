@@ -21,6 +21,11 @@ const RFC3339 =
  * millisecond), `Z`, numeric offsets such as `+5:30`, and no zone at all (taken as UTC).
  */
 export function parseTime(value: string, what: string): number {
+  // The form the store itself writes (toISOString) needs no regular expression.
+  if (value.length === 24 && value[10] === "T" && value[23] === "Z") {
+    const ms = Date.parse(value);
+    if (!Number.isNaN(ms) && formatTime(ms) === value) return ms;
+  }
   const match = RFC3339.exec(value);
   const ms = match ? Date.parse(isoOf(match)) : NaN;
   if (Number.isNaN(ms)) {

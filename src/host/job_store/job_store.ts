@@ -277,7 +277,10 @@ export class JobStore implements Disposable {
     const now = this.#clock.now().getTime();
     job.lastUpdateTime = formatTime(now);
     this.#group?.join();
-    this.#statements.updateJob.run(job.status as string, now, JSON.stringify(job), seqOf(id)!);
+    const body = JSON.stringify(job);
+    if (merge.changed.includes("status")) {
+      this.#statements.updateJob.run(job.status as string, now, body, seqOf(id)!);
+    } else this.#statements.updateJobBody.run(now, body, seqOf(id)!);
     const next = this.#cache.set(id, { ...stored, job: job as unknown as Job }).job;
     if (merge.changed.includes("status") || merge.changed.includes("statusMessage")) {
       this.#afterCommit(() => this.#changes.emit(next));

@@ -179,3 +179,15 @@ Deno.test("JobStore.expire falls back to submissionTime when lastUpdateTime is a
   assert.equal(job.lastUpdateTime, "2024-05-01T10:00:00.000Z");
   assert.deepEqual(t.store.expire(), [job.id]);
 });
+
+Deno.test("JobStore.update of fields alone keeps the job found by its status", () => {
+  using t = setup();
+  const job = t.store.insert(draft(), META);
+  t.store.update(job.id, { statusMessage: "Queued", queues: ["default"] });
+  assert.deepEqual(t.store.list("*", { statuses: ["Pending"] }).map((each) => each.statusMessage), [
+    "Queued",
+  ]);
+  t.store.update(job.id, { status: "Running" });
+  assert.deepEqual(t.store.list("*", { statuses: ["Pending"] }), []);
+  assert.equal(t.store.list("*", { statuses: ["Running"] })[0]?.queues?.[0], "default");
+});
