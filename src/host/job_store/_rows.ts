@@ -40,9 +40,17 @@ function isoOf(match: RegExpExecArray): string {
   return `${date}T${time}.${fraction.padEnd(3, "0").slice(0, 3)}${zone}`;
 }
 
+let lastMs = NaN;
+let lastText = "";
+
 /** A time as the store writes it: ISO 8601 in UTC with `Z`. */
 export function formatTime(ms: number): string {
-  return new Date(ms).toISOString();
+  // A submit formats the same millisecond several times (and a burst's submits share it).
+  if (ms !== lastMs) {
+    lastText = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastText;
 }
 
 /** Milliseconds of a filter bound, refusing an invalid `Date`. */
