@@ -17,11 +17,17 @@ deps:
 demo: deps
 	bin/launchbox client demo
 
+# Three hosts on one PostgreSQL job store (the private one, started by the demo if needed).
+.PHONY: demo-cluster
+demo-cluster: deps
+	bin/launchbox client demo --nodes 3
+
 # The services the tests use, private to this checkout: a single-node Slurm on loopback
 # (.tools/slurm/ and a directory under /var/tmp) for the slurm plugin's tests, and a
 # PostgreSQL on loopback (.tools/postgres/ and a directory under /var/tmp) for the job
-# store's tests and the three-host tests. Their tests skip when they are absent. First says
-# what this changes outside the checkout; `make services-down` undoes it all.
+# store's tests, the three-host tests and `make demo-cluster`. Their tests skip when they
+# are absent. First says what this changes outside the checkout; `make services-down`
+# undoes it all.
 .PHONY: services services-down
 services:
 	@scripts/announce-test-changes

@@ -5,12 +5,13 @@
  *
  * `deno run <ceiling flags> --config deno.json bench/run.ts [name…]` runs only the named
  * drivers (spawn, getjob, fanout, submit, runners, users, mixed, getjobs, restart, airflow,
- * pipe, micro) and prints their
+ * pipe, cluster, micro) and prints their
  * table without writing BENCHMARKS.md. With `LAUNCHBOX_BENCH_CPU_PROF=<dir>` every host
  * the drivers start writes a V8 CPU profile there.
  */
 import { benchmarksMarkdown, describeMachine, loadAverage, renderTable } from "./_report.ts";
 import { airflowRuntime } from "./wire/airflow.ts";
+import { clusterFigures } from "./wire/cluster.ts";
 import { statusFanout } from "./wire/fanout.ts";
 import type { Figure } from "./wire/figure.ts";
 import { pipelinedGetJob } from "./wire/get_job.ts";
@@ -25,7 +26,12 @@ import { submitThroughput } from "./wire/submit.ts";
 import { usersAtOnce } from "./wire/users.ts";
 
 const FLAGS = Deno.readTextFileSync(`${ROOT}bin/ceiling.flags`).split("\n").filter(Boolean);
-const BENCH_FILES = ["bench/framing_bench.ts", "bench/codec_bench.ts", "bench/job_store_bench.ts"];
+const BENCH_FILES = [
+  "bench/framing_bench.ts",
+  "bench/codec_bench.ts",
+  "bench/job_store_bench.ts",
+  "bench/reachability_bench.ts",
+];
 const BENCH_ARGS = ["bench", ...FLAGS, "--json", "--config", "deno.json", ...BENCH_FILES];
 
 type Budget = Figure["budget"];
@@ -42,6 +48,8 @@ const DRIVERS: [string, string, () => Promise<Figure[]>, Budget?][] = [
   ["restart", "restart on a large store", restartOnLargeStore, { op: "<=", value: 1000 }],
   ["airflow", "Airflow runtime", airflowRuntime, { op: "<=", value: 90 }],
   ["pipe", "pipe throughput", pipeThroughput, { op: ">=", value: 50 }],
+  // Skipped, with the reason, when the private PostgreSQL (scripts/postgres-up) is absent.
+  ["cluster", "three hosts on one PostgreSQL", clusterFigures, { op: "<=", value: 50 }],
   ["micro", "deno bench files", microBenchmarks],
 ];
 

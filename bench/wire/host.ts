@@ -52,6 +52,8 @@ export async function startHost(
     config?: string[];
     scratch?: string;
     keepScratch?: boolean;
+    /** Added to the inherited environment. */
+    env?: Record<string, string>;
   } = {},
 ) {
   const scratch = options.scratch ?? await Deno.makeTempDir({ prefix: "launchbox-bench-" });
@@ -69,8 +71,13 @@ export async function startHost(
     ...(options.pluginsDir ? [`--plugins-dir=${options.pluginsDir}`] : []),
   ]);
   const started = performance.now();
-  const child = new Deno.Command(command, { args, stdin: "piped", stdout: "piped", stderr: "null" })
-    .spawn();
+  const child = new Deno.Command(command, {
+    args,
+    env: options.env ?? {},
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
   const client = new LauncherClient(child.stdout, child.stdin, { maxFrameBytes: 64 * 1024 * 1024 });
   return {
     client,

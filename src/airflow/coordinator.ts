@@ -6,6 +6,12 @@ import { runTask } from "./task_session.ts";
 
 /** Wait this long for the supervisor's reply to a parse result before closing. */
 export const PARSE_REPLY_MS = 2_000;
+/**
+ * After SIGTERM/SIGINT, still wait this long for the greeting: the supervisor sends it as
+ * soon as both sockets are accepted, so one may be on the socket, unread, while the runtime
+ * loads, and a task Airflow started must end with a terminal message.
+ */
+export const GREETING_AFTER_STOP_MS = 1_000;
 
 /** Options of one coordinator run. */
 export interface CoordinatorOptions {
@@ -61,8 +67,12 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<numbe
 /** The greeting's body, or `undefined` (logged) when there is none to act on. */
 async function firstFrame(comm: CommChannel, stop: AbortSignal, say: Say) {
   const stopped = new Promise<"stopped">((resolve) => {
-    if (stop.aborted) resolve("stopped");
-    stop.addEventListener("abort", () => resolve("stopped"), { once: true });
+    const giveUp = () => {
+      const grace = AbortSignal.timeout(GREETING_AFTER_STOP_MS);
+      grace.addEventListener("abort", () => resolve("stopped"), { once: true });
+    };
+    if (stop.aborted) giveUp();
+    else stop.addEventListener("abort", giveUp, { once: true });
   });
   try {
     const frame = await Promise.race([comm.greeting(), stopped]);

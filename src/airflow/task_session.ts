@@ -41,6 +41,13 @@ export async function runTask(body: Body, session: TaskSession): Promise<number>
     return await finish(session, { kind: "failed", error: describe(error) }, false);
   }
   const { ti } = startup.context;
+  if (session.stop.aborted) {
+    // Stopped before the task started: report it failed without running any of its code.
+    const message = String(session.stop.reason ?? "Task stopped");
+    say("error", `Not running ${ti.dagId}.${ti.taskId}: ${message}`);
+    const outcome: TaskOutcome = { kind: "failed", error: { name: "Terminated", message } };
+    return await finish(session, outcome, startup.shouldRetry);
+  }
   say("info", `Running ${ti.dagId}.${ti.taskId} (run ${ti.runId}, try ${ti.tryNumber})`);
   const client = taskClient((request) => session.comm.request(request), ti, session.env);
   let outcome: TaskOutcome;

@@ -5,6 +5,7 @@ import {
   LOG_FILES_KEPT,
   SHUTDOWN_GRACE_MS,
 } from "../host/constants.ts";
+import { FileCrashNotes } from "../host/crash_notes.ts";
 import { type HealthVerdict, healthVerdict } from "../host/health.ts";
 import { InstancePool } from "../host/instance_pool.ts";
 import { ClusterNode } from "../host/cluster_node.ts";
@@ -82,6 +83,7 @@ export async function runLauncherMode(args: string[]): Promise<number> {
     requestTimeoutMs: plugin.requestTimeoutMs,
     profileOf: profiles.profileOf,
     reloadHostConfig: profiles.reload,
+    crashNotes: new FileCrashNotes(`${options.scratchPath}/crashes`, log),
     ...(latency ? { onPluginCall: (seconds: number) => latency.observe(seconds) } : {}),
     ...(cluster
       ? {

@@ -1,5 +1,6 @@
 import type { JsonLogger } from "../log/mod.ts";
 import { ErrorCode, type Job, LauncherError } from "../sdk/mod.ts";
+import type { CrashNotes } from "./crash_notes.ts";
 import type { InstancePool } from "./instance_pool.ts";
 import type { AsyncJobStore } from "./job_store/store_interface.ts";
 import type { PluginInstance } from "./plugin_instance.ts";
@@ -19,6 +20,8 @@ export interface CrashReconcilerOptions {
   recover: (instance: PluginInstance, jobs: Job[]) => Promise<void>;
   /** Ends a job `Failed` with this status message (one that ended meanwhile is left alone). */
   fail: (jobId: string, statusMessage: string) => Promise<void>;
+  /** Keeps each instance's last crash across a host restart (none: only in memory). */
+  notes?: CrashNotes;
   log: JsonLogger;
 }
 
@@ -28,12 +31,15 @@ export interface CrashReconcilerOptions {
  * restarted instance's `recover`, as after a host restart; when the instance cannot come
  * back (breaker open, restart failed) or does not implement `recover`, they end `Failed`
  * with a status message naming the crash, which ends their status streams and waits.
- * Start-up recovery ({@linkcode handBack}) gives jobs that survived a host restart the
- * same treatment. Runs for one instance at a time, in the order the crashes came.
+ * Start-up recovery ({@linkcode afterRestart}) gives jobs that survived a host restart the
+ * same treatment, naming the crash the host was killed before reconciling (see
+ * {@linkcode CrashNotes}). Runs for one instance at a time, in the order the crashes came.
  */
 export class CrashReconciler {
   readonly #o: CrashReconcilerOptions;
   readonly #queued = new Map<string, Promise<void>>();
+  /** Crashes so far per instance: only the reconciliation of the latest clears its note. */
+  readonly #crashCount = new Map<string, number>();
 
   constructor(options: CrashReconcilerOptions) {
     this.#o = options;
@@ -41,8 +47,17 @@ export class CrashReconciler {
 
   /** Reconciles `instanceKey` after it ended for `reason` (`crashed: …`, `exit code 1`). */
   crashed(instanceKey: string, reason: string): Promise<void> {
+    this.#o.notes?.record(instanceKey, reason);
+    const count = (this.#crashCount.get(instanceKey) ?? 0) + 1;
+    this.#crashCount.set(instanceKey, count);
     const previous = this.#queued.get(instanceKey) ?? Promise.resolve();
-    const next = previous.then(() => this.#reconcile(instanceKey, reason));
+    const next = previous.then(async () => {
+      if (
+        await this.#reconcile(instanceKey, reason) && this.#crashCount.get(instanceKey) === count
+      ) {
+        this.#o.notes?.clear(instanceKey);
+      }
+    });
     this.#queued.set(instanceKey, next);
     void next.finally(() => {
       if (this.#queued.get(instanceKey) === next) this.#queued.delete(instanceKey);
@@ -53,6 +68,25 @@ export class CrashReconciler {
   /** Settles once every reconciliation asked for so far is done (tests, shutdown). */
   async settled(): Promise<void> {
     while (this.#queued.size > 0) await Promise.allSettled([...this.#queued.values()]);
+  }
+
+  /**
+   * Start-up: hands jobs that survived a host restart back to their instance, as
+   * {@linkcode handBack} does; jobs it fails name the crash noted before the restart, if
+   * any. The note goes once the jobs are back or failed.
+   */
+  async afterRestart(instanceKey: string, jobs: Job[]): Promise<boolean> {
+    const crash = this.#o.notes?.last(instanceKey);
+    const crashesBefore = this.#crashCount.get(instanceKey);
+    const restart = "could not take the job back after a host restart";
+    const cause = crash
+      ? `${crashMessage(this.#o.pluginName, crash)}; it ${restart}`
+      : `Plugin "${this.#o.pluginName}" ${restart}`;
+    const handled = await this.handBack(instanceKey, jobs, cause);
+    // A crash since (during recover) keeps its own note for its own reconciliation.
+    const crashedSince = this.#crashCount.get(instanceKey) !== crashesBefore;
+    if (crash && !crashedSince && !this.#o.stopping()) this.#o.notes?.clear(instanceKey);
+    return handled;
   }
 
   /**
@@ -88,9 +122,11 @@ export class CrashReconciler {
     return true;
   }
 
-  async #reconcile(instanceKey: string, reason: string): Promise<void> {
+  /** Whether the instance's jobs are settled: handed back, failed, or none were left. */
+  async #reconcile(instanceKey: string, reason: string): Promise<boolean> {
     const jobs = await this.#o.liveJobs(instanceKey);
-    if (jobs.length === 0 || this.#o.stopping()) return;
+    if (this.#o.stopping()) return false;
+    if (jobs.length === 0) return true;
     this.#o.log.warn("Reconciling the jobs of a crashed plugin instance", {
       instance: instanceKey,
       jobs: jobs.length,
@@ -98,11 +134,12 @@ export class CrashReconciler {
     });
     try {
       const cause = crashMessage(this.#o.pluginName, reason);
-      if (!await this.handBack(instanceKey, jobs, cause)) return;
+      if (!await this.handBack(instanceKey, jobs, cause)) return !this.#o.stopping();
       this.#o.log.info("Plugin instance took back its jobs after a crash", {
         instance: instanceKey,
         jobs: jobs.length,
       });
+      return true;
     } catch (error) {
       // A crash during recover() is reconciled again (its own onCrash); other failures
       // leave the jobs with the plugin, as a failed recover() at start-up does.
@@ -113,6 +150,7 @@ export class CrashReconciler {
         error,
         ...(again ? { next: "reconciled again after this crash" } : {}),
       });
+      return false;
     }
   }
 
@@ -144,6 +182,8 @@ export interface HostCrashOptions {
   store: Pick<AsyncJobStore, "liveJobs" | "update">;
   pool: Pick<InstancePool, "get" | "breakerOpen" | "closing">;
   recover: CrashReconcilerOptions["recover"];
+  /** Where each instance's last crash is kept across a host restart. */
+  crashNotes?: CrashNotes;
   log: JsonLogger;
 }
 
@@ -161,6 +201,7 @@ export function hostCrashReconciler(o: HostCrashOptions): CrashReconciler {
       const result = await store.update(id, { status: "Failed", statusMessage });
       if (result?.rejected) log.info("Job ended before it was failed", { job: id });
     },
+    ...(o.crashNotes ? { notes: o.crashNotes } : {}),
     log,
   });
 }

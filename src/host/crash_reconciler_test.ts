@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createLogger } from "../log/mod.ts";
 import { ErrorCode, type Job, LauncherError } from "../sdk/mod.ts";
 import { crashMessage, CrashReconciler, type CrashReconcilerOptions } from "./crash_reconciler.ts";
+import type { CrashNotes } from "./crash_notes.ts";
 import type { PluginInstance } from "./plugin_instance.ts";
 
 const log = createLogger({ sinks: [] });
@@ -156,6 +157,85 @@ Deno.test("CrashReconciler.handBack at start-up fails the jobs with the cause wh
     failed.get("1"),
     'Plugin "p" could not take the job back after a host restart; the plugin does not implement recover() to take it back',
   );
+});
+
+/** Crash notes in memory, with what was done to them. */
+function memoryNotes(): CrashNotes & { notes: Map<string, string> } {
+  const notes = new Map<string, string>();
+  return {
+    notes,
+    record: (key, reason) => void notes.set(key, reason),
+    last: (key) => notes.get(key),
+    clear: (key) => void notes.delete(key),
+  };
+}
+
+Deno.test("CrashReconciler keeps a crash noted until the instance's jobs are failed or handed back", async () => {
+  const notes = memoryNotes();
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => release = resolve);
+  const { crashes, failed } = reconciler(pending(), {
+    notes,
+    instance: async () => {
+      await gate;
+      return instance();
+    },
+  });
+  const reconciled = crashes.crashed("k", CRASH);
+  assert.equal(notes.notes.get("k"), CRASH, "noted before the restart is awaited");
+  release();
+  await reconciled;
+  assert.equal(failed.size, 2);
+  assert.equal(notes.notes.size, 0, "the note goes once the jobs are failed");
+  const stopping = reconciler(pending(), { notes, stopping: () => true });
+  await stopping.crashes.crashed("k", CRASH);
+  assert.equal(notes.notes.get("k"), CRASH, "a host that stops leaves the note for its restart");
+});
+
+Deno.test("CrashReconciler.afterRestart names the crash noted before the restart in the jobs it fails", async () => {
+  const notes = memoryNotes();
+  notes.record("k", CRASH);
+  const { crashes, failed } = reconciler(pending(), { notes });
+  assert.equal(await crashes.afterRestart("k", pending().slice(0, 1)), false);
+  assert.equal(
+    failed.get("1"),
+    'Plugin "p" crashed: NotCapable: Plugin "p" is not permitted to query system information ' +
+      '"hostname" (at /plugins/p/mod.ts:3:9); it could not take the job back after a host ' +
+      "restart; the plugin does not implement recover() to take it back",
+  );
+  assert.equal(notes.last("k"), undefined, "the note is used once");
+  assert.equal(await crashes.afterRestart("k", pending().slice(1, 2)), false);
+  assert.equal(
+    failed.get("2"),
+    'Plugin "p" could not take the job back after a host restart; the plugin does not implement ' +
+      "recover() to take it back",
+  );
+});
+
+Deno.test("CrashReconciler.afterRestart leaves the note of a crash during its recover to that crash's reconciliation", async () => {
+  const notes = memoryNotes();
+  notes.record("k", "exit code 1");
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => release = resolve);
+  const holder: { crashes?: CrashReconciler } = {};
+  const { crashes } = reconciler(pending(), {
+    notes,
+    liveJobs: async () => {
+      await gate;
+      return [];
+    },
+    instance: () =>
+      Promise.resolve(instance(() => {
+        void holder.crashes!.crashed("k", CRASH);
+        return Promise.resolve();
+      })),
+  });
+  holder.crashes = crashes;
+  await crashes.afterRestart("k", pending().slice(0, 1));
+  assert.equal(notes.last("k"), CRASH, "the new crash is still noted");
+  release();
+  await crashes.settled();
+  assert.equal(notes.last("k"), undefined, "its reconciliation (no jobs left) clears it");
 });
 
 Deno.test("crashMessage names the reported crash, or how the runner ended", () => {

@@ -24,6 +24,7 @@ import type { AsyncJobStore } from "./job_store/store_interface.ts";
 import { JobRouting } from "./job_routing.ts";
 import { JobStreams } from "./job_streams.ts";
 import { localNetwork } from "./local_network.ts";
+import type { CrashNotes } from "./crash_notes.ts";
 import { type CrashReconciler, hostCrashReconciler } from "./crash_reconciler.ts";
 import { Recovery } from "./recovery.ts";
 import { jobLimitsForProfile, limitsForProfile } from "./profile_limits.ts";
@@ -47,6 +48,8 @@ export interface LauncherServiceOptions {
   routing?: JobRouting;
   /** Told the Launcher's node list (SetLoadBalancerNodes), before the plugins are. */
   onLoadBalancerNodes?: (nodes: LoadBalancerNode[]) => Promise<void>;
+  /** Keeps each instance's last crash, so jobs a restart fails still name it. */
+  crashNotes?: CrashNotes;
 }
 
 /**
@@ -271,8 +274,7 @@ export class LauncherService implements LauncherBackend {
 
   /** Start-up: the instance takes its jobs back, or they fail saying why it cannot. */
   #recover(key: string, jobs: Job[]): Promise<boolean> {
-    const cause = `Plugin "${this.#o.pluginName}" could not take the job back after a host restart`;
-    return this.#crashes.handBack(key, jobs, cause);
+    return this.#crashes.afterRestart(key, jobs);
   }
 
   /** The instance, once it has recovered its jobs if it was doing so. */

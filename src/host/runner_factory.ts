@@ -6,7 +6,8 @@ import { expandPermissions } from "../sandbox/permissions.ts";
 import { remoteInstance } from "../sandbox/remote_instance.ts";
 import { RemotePlugin } from "../sandbox/remote_plugin.ts";
 import { prepareRunnerCache } from "../sandbox/runner_cache.ts";
-import { assertReachable, type NeededPath } from "../sandbox/reachability.ts";
+import type { NeededPath } from "../sandbox/reachability.ts";
+import { ReachabilityCache } from "../sandbox/reachability_cache.ts";
 import { runnerCommand, runnerNeeds, runnerPaths } from "../sandbox/runner_command.ts";
 import { assertNotWritable } from "../sandbox/runner_integrity.ts";
 import { checkedUserHome, usesUserHome } from "../sandbox/user_home.ts";
@@ -48,6 +49,7 @@ export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
   const { manifest } = options;
   const logCounters = options.metrics ? logCountersFor(options.metrics, manifest.name) : undefined;
   const runnerCode = runnerCodeGuard(options);
+  const reachability = new ReachabilityCache();
   return async (spec) => {
     const user = userFor(options, spec.user);
     const userHome = grantableHome(homeFor(manifest, user), user, spec.log);
@@ -56,7 +58,7 @@ export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
     await prepareInstanceDir(options.instancesRoot, options.instanceDir(spec.instanceKey), asUser);
     // After the instance directory is made: that opens the scratch path to the user (o+x).
     if (asUser) {
-      assertReachable(pluginNeeds(manifest, denoDir), asUser, {
+      reachability.assertReachable(pluginNeeds(manifest, denoDir), asUser, {
         plugin: manifest.name,
         names: options.users,
       });

@@ -18,6 +18,12 @@ export const RUNNER_STOP_GRACE_MS = 10_000;
  */
 export const RUNNER_MIN_MEMORY_MB = 1536;
 
+/**
+ * Reachability verdicts a runner factory remembers (one per user and set of needed paths);
+ * beyond this the oldest is dropped and checked again when next needed.
+ */
+export const REACHABILITY_CACHE_MAX_ENTRIES = 1_000;
+
 /** Where util-linux keeps the helpers that set the parent-death signal, ids and limits. */
 export const SETPRIV = "/usr/bin/setpriv";
 export const PRLIMIT = "/usr/bin/prlimit";

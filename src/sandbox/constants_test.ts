@@ -6,6 +6,10 @@ Deno.test("runner constants: start within 15 s, stop grace 10 s", () => {
   assert.equal(C.RUNNER_STOP_GRACE_MS, 10_000);
 });
 
+Deno.test("reachability cache: 1 000 verdicts, enough for every user of a busy host", () => {
+  assert.equal(C.REACHABILITY_CACHE_MAX_ENTRIES, 1_000);
+});
+
 Deno.test("runner memory floor stays above what Deno needs to start under RLIMIT_DATA", () => {
   assert.ok(C.RUNNER_MIN_MEMORY_MB >= 1280, "a runner with a Worker does not start below 1280 MiB");
   assert.ok(C.SETPRIV.startsWith("/") && C.PRLIMIT.startsWith("/"));

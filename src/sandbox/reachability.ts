@@ -29,6 +29,9 @@ export interface Unreachable {
   readonly why: string;
 }
 
+/** Told of every directory a check stats (ancestors, the path, and those in its tree). */
+export type DirectoryVisitor = (path: string, info: Deno.FileInfo) => void;
+
 const READ = 4;
 const EXEC = 1;
 
@@ -45,6 +48,16 @@ export function findUnreachable(
   user: SystemUser,
   names?: AccountNames,
 ): Unreachable | undefined {
+  return firstUnreachable(needed, user, { ...(names ? { names } : {}) });
+}
+
+function firstUnreachable(
+  needed: readonly NeededPath[],
+  user: SystemUser,
+  options: { names?: AccountNames | undefined; onDirectory?: DirectoryVisitor | undefined },
+): Unreachable | undefined {
+  const { names } = options;
+  const visit: DirectoryVisitor = options.onDirectory ?? (() => {});
   if (user.uid === 0) return undefined;
   for (const entry of needed) {
     let real: string;
@@ -53,7 +66,7 @@ export function findUnreachable(
     } catch {
       continue;
     }
-    const blocked = blockedAt(real, entry, user);
+    const blocked = blockedAt(real, entry, user, visit);
     if (blocked) {
       const { blocker, info, ancestor } = blocked;
       const why = `${ancestor ? blocker : "it"} is mode ${modeText(info)}, ` +
@@ -72,9 +85,9 @@ export function findUnreachable(
 export function assertReachable(
   needed: readonly NeededPath[],
   user: SystemUser,
-  options: { plugin: string; names?: AccountNames },
+  options: { plugin: string; names?: AccountNames; onDirectory?: DirectoryVisitor },
 ): void {
-  const found = findUnreachable(needed, user, options.names);
+  const found = firstUnreachable(needed, user, options);
   if (found) throw new Error(unreachableMessage(options.plugin, user, found));
 }
 
@@ -88,22 +101,29 @@ export function unreachableMessage(plugin: string, user: SystemUser, found: Unre
 
 type Blocked = { blocker: string; info: Deno.FileInfo; ancestor: boolean };
 
-function blockedAt(real: string, entry: NeededPath, user: SystemUser): Blocked | undefined {
+function blockedAt(
+  real: string,
+  entry: NeededPath,
+  user: SystemUser,
+  visit: DirectoryVisitor,
+): Blocked | undefined {
   for (const dir of ancestors(real)) {
     const info = Deno.statSync(dir);
+    visit(dir, info);
     if (!allows(info, user, EXEC)) return { blocker: dir, info, ancestor: true };
   }
   const info = Deno.statSync(real);
+  if (info.isDirectory) visit(real, info);
   const wanted = entry.access === "run" ? EXEC : info.isDirectory ? READ | EXEC : READ;
   if (!allows(info, user, wanted)) {
     return { blocker: real === entry.path ? entry.path : real, info, ancestor: false };
   }
-  if (entry.tree && info.isDirectory) return walk(real, user);
+  if (entry.tree && info.isDirectory) return walk(real, user, visit);
   return undefined;
 }
 
 /** The first entry under `dir` the user cannot read (directories: read and search). */
-function walk(dir: string, user: SystemUser): Blocked | undefined {
+function walk(dir: string, user: SystemUser, visit: DirectoryVisitor): Blocked | undefined {
   for (const child of Deno.readDirSync(dir)) {
     const path = `${dir}/${child.name}`;
     if (child.isSymlink) {
@@ -113,15 +133,16 @@ function walk(dir: string, user: SystemUser): Blocked | undefined {
       } catch {
         continue; // dangling: nothing to load
       }
-      const blocked = blockedAt(target, { path: target, access: "read" }, user);
+      const blocked = blockedAt(target, { path: target, access: "read" }, user, visit);
       if (blocked) return blocked;
       continue;
     }
     const info = Deno.lstatSync(path);
     const wanted = info.isDirectory ? READ | EXEC : READ;
+    if (info.isDirectory) visit(path, info);
     if (!allows(info, user, wanted)) return { blocker: path, info, ancestor: false };
     if (info.isDirectory) {
-      const inner = walk(path, user);
+      const inner = walk(path, user, visit);
       if (inner) return inner;
     }
   }

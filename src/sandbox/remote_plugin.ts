@@ -1,10 +1,13 @@
-import { DEFAULT_MAX_FRAME_BYTES, FrameReader, FrameWriter } from "../framing/mod.ts";
+import { FrameReader, FrameWriter } from "../framing/mod.ts";
 import { ErrorCode, type JobsHandle, LauncherError, type Logger } from "../sdk/mod.ts";
 import { AsyncQueue } from "./_async_queue.ts";
-import { decodeRunnerMessages, encodeRpcBatch, toWireError } from "./codec.ts";
+import { describeRunnerEnd, runnerLostError } from "./_runner_end.ts";
+import { RunnerJobsServer } from "./_runner_jobs_server.ts";
+import { readRunnerMessages } from "./_runner_messages.ts";
+import { spawnRunner } from "./_runner_spawn.ts";
+import { encodeRpcBatch } from "./codec.ts";
 import { describeCrash } from "./crash_report.ts";
 import {
-  RUNNER_MAX_JOBS_REQUESTS,
   RUNNER_START_TIMEOUT_MS,
   RUNNER_STOP_GRACE_MS,
   RUNNER_STREAM_MAX_QUEUED_BYTES,
@@ -14,7 +17,7 @@ import { MessageBatch } from "./message_batch.ts";
 import type { HostMessage, PluginMethod, RunnerInit, RunnerMessage } from "./rpc.ts";
 import { rebuildError } from "./rebuild_error.ts";
 import type { RunnerCommand } from "./runner_command.ts";
-import { PayloadJoiner, splitPayload } from "./rpc_parts.ts";
+import { splitPayload } from "./rpc_parts.ts";
 
 /** Options for {@linkcode RemotePlugin.start}. */
 export interface RemotePluginOptions {
@@ -31,8 +34,6 @@ export interface RemotePluginOptions {
 }
 
 type Pending = { resolve(value: unknown): void; reject(error: unknown): void };
-
-const encoder = new TextEncoder();
 
 /**
  * The host's handle on one runner process: calls travel as frames over the runner's
@@ -53,6 +54,7 @@ export class RemotePlugin implements AsyncDisposable {
   readonly #pluginLog: PluginLog;
   readonly #child: Deno.ChildProcess;
   readonly #writer: FrameWriter;
+  readonly #jobsServer: RunnerJobsServer;
   readonly #pending = new Map<number, Pending>();
   readonly #streams = new Map<number, AsyncQueue<unknown>>();
   /** Messages to the runner, one frame per burst (see {@linkcode MessageBatch}). */
@@ -60,7 +62,6 @@ export class RemotePlugin implements AsyncDisposable {
   #ready: Pending | undefined;
   #loaded = false;
   #nextId = 1;
-  #jobsInFlight = 0;
   #ended: string | undefined;
   #lost: LauncherError | undefined;
   /** Why the runner's stdout stopped being frames, when it did. */
@@ -74,17 +75,8 @@ export class RemotePlugin implements AsyncDisposable {
     this.#log = options.log.with({ plugin, instance });
     const counters = options.logCounters;
     this.#pluginLog = new PluginLog(this.#log, plugin, counters ? { counters } : {});
-    const { command, args, env } = options.command;
-    this.#child = new Deno.Command(command, {
-      args,
-      env,
-      clearEnv: true,
-      cwd: options.init.instanceDir,
-      detached: true,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    this.#jobsServer = new RunnerJobsServer(options.jobs, plugin);
+    this.#child = spawnRunner(options.command, options.init.instanceDir);
     this.#writer = new FrameWriter(this.#child.stdin);
     const framesRead = this.#readFrames(new FrameReader(this.#child.stdout));
     void this.#pluginLog.readStderr(this.#child.stderr).catch(() => {});
@@ -238,20 +230,8 @@ export class RemotePlugin implements AsyncDisposable {
 
   async #readFrames(reader: FrameReader): Promise<void> {
     try {
-      // A runner's messages fit one frame (its relay refuses larger ones), so a split one
-      // may not grow past a frame either: a plugin cannot make the host buffer more.
-      const joiner = new PayloadJoiner(DEFAULT_MAX_FRAME_BYTES);
-      for await (const frame of reader) {
-        const payload = joiner.push(frame);
-        if (!payload) continue;
-        const messages = decodeRunnerMessages(payload, this.#refuse);
-        for (const message of messages) {
-          // A stream item's weight is its own size, also when it shares the frame.
-          const bytes = messages.length === 1 || message.t !== "item"
-            ? payload.length
-            : encoder.encode(JSON.stringify(message)).length;
-          this.#receive(message, bytes);
-        }
+      for await (const { message, bytes } of readRunnerMessages(reader, this.#log)) {
+        this.#receive(message, bytes);
       }
     } catch (error) {
       this.#broken = (error as Error).message;
@@ -259,9 +239,6 @@ export class RemotePlugin implements AsyncDisposable {
       this.#kill();
     }
   }
-
-  readonly #refuse = (problem: string) =>
-    this.#log.warn("Refused a message from the runner", { error: problem });
 
   #receive(message: RunnerMessage, bytes: number): void {
     switch (message.t) {
@@ -291,7 +268,7 @@ export class RemotePlugin implements AsyncDisposable {
       case "end":
         return this.#streams.get(message.id)?.close();
       case "jobs":
-        return void this.#serveJobs(message);
+        return void this.#jobsServer.serve(message).then((reply) => this.#send(reply));
       case "log":
         return this.#pluginLog.line(message.level, message.msg, message.fields, message.cut);
       case "stopped":
@@ -313,47 +290,11 @@ export class RemotePlugin implements AsyncDisposable {
     queue.abort(new LauncherError(ErrorCode.Unknown, message));
   }
 
-  async #serveJobs(message: Extract<RunnerMessage, { t: "jobs" }>): Promise<void> {
-    const { jobs } = this.#o;
-    if (this.#jobsInFlight >= RUNNER_MAX_JOBS_REQUESTS) {
-      const error = new RangeError(
-        `Plugin "${this.#o.init.pluginName}" has more than ${RUNNER_MAX_JOBS_REQUESTS} ` +
-          `ctx.jobs requests in flight; refused "${message.op}"`,
-      );
-      return this.#send({ t: "jobsReply", id: message.id, error: toWireError(error) });
-    }
-    this.#jobsInFlight++;
-    try {
-      const [a, b] = message.args as [never, never];
-      const value = message.op === "get"
-        ? await jobs.get(a)
-        : message.op === "list"
-        ? await jobs.list(a)
-        : await jobs.update(a, b);
-      this.#send({ t: "jobsReply", id: message.id, value: value ?? null });
-    } catch (error) {
-      this.#send({ t: "jobsReply", id: message.id, error: toWireError(error) });
-    } finally {
-      this.#jobsInFlight--;
-    }
-  }
-
   #onExit(status: Deno.CommandStatus): string {
-    this.#ended = this.#crash !== undefined
-      ? `crashed: ${this.#crash}`
-      : status.signal
-      ? `signal ${status.signal}`
-      : `exit code ${status.code}`;
     const { pluginName, instanceKey } = this.#o.init;
-    const instance = `Plugin "${pluginName}" instance "${instanceKey}"`;
-    const lost = this.#lost = new LauncherError(
-      ErrorCode.PluginRestarted,
-      this.#broken
-        ? `${instance} wrote to its runner's stdout, which carries only frames (${this.#broken}); the runner was stopped`
-        : this.#crash !== undefined
-        ? `${instance} crashed before answering: ${this.#crash}`
-        : `${instance} stopped (${this.#ended}) before answering`,
-    );
+    const end = { pluginName, instanceKey, status, crash: this.#crash, broken: this.#broken };
+    this.#ended = describeRunnerEnd(end);
+    const lost = this.#lost = runnerLostError(end);
     for (const pending of this.#pending.values()) pending.reject(lost);
     for (const stream of this.#streams.values()) stream.fail(lost);
     this.#ready?.reject(new Error(`runner ended (${this.#ended})`));

@@ -8,7 +8,9 @@ Deno.test(
     const { port } = listener.addr as Deno.NetAddr;
     using _dialed = await Deno.connect({ hostname: "127.0.0.1", port });
     using accepted = await listener.accept();
-    const other = new Deno.Command("sleep", { args: ["5"] }).spawn();
+    // Lives until killed: the "foreign" verdict retries for a second or more (longer under
+    // load), and a child that exited first made `kill` throw.
+    const other = new Deno.Command("sleep", { args: ["infinity"] }).spawn();
     try {
       assert.equal(await connectionOwner(accepted, Deno.pid), "owned");
       assert.equal(await connectionOwner(accepted, other.pid), "foreign");

@@ -1,53 +1,12 @@
 import assert from "node:assert/strict";
+import { jobsUntil, withScratch } from "../_support/client_host.ts";
 import { FAST_INMEMORY, runLaunchbox } from "../_support/host_process.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
-/** A private scratch path; its background host is stopped and the directory removed after `body`. */
-async function withScratch(
-  plugin: string,
-  body: (
-    client: (...args: string[]) => ReturnType<typeof runLaunchbox>,
-    scratch: string,
-  ) => Promise<void>,
-  config: string[] = [],
-): Promise<void> {
-  const scratch = await Deno.makeTempDir({ prefix: "launchbox-client-host-" });
-  const options = [`--plugin-name=${plugin}`, `--scratch-path=${scratch}`];
-  if (config.length > 0) {
-    await Deno.writeTextFile(`${scratch}/launcher.${plugin}.conf`, config.join("\n") + "\n");
-    options.push(`--config-file=${scratch}/launcher.${plugin}.conf`);
-  }
-  const client = (...args: string[]) => runLaunchbox(["client", ...args, ...options]);
-  try {
-    await body(client, scratch);
-  } catch (error) {
-    const log = await Deno.readTextFile(`${scratch}/client-host/host.log`).catch(() => "(none)");
-    if (error instanceof Error) error.message += `\n--- host.log ---\n${log.slice(-3000)}`;
-    throw error;
-  } finally {
-    await runLaunchbox(["client", "host", "stop", ...options.slice(0, 2)]);
-    await Deno.remove(scratch, { recursive: true });
-  }
-}
-
 async function whoami(): Promise<string> {
   const output = await new Deno.Command("id", { args: ["-un"] }).output();
   return new TextDecoder().decode(output.stdout).trim();
-}
-
-/** Runs `jobs` until `pattern` matches its output. */
-async function jobsUntil(
-  client: (...args: string[]) => ReturnType<typeof runLaunchbox>,
-  pattern: RegExp,
-): Promise<string> {
-  let last = "";
-  for (let attempt = 0; attempt < 60; attempt++) {
-    last = (await client("jobs")).stdout;
-    if (pattern.test(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`client jobs never matched ${pattern}; last output:\n${last}`);
 }
 
 Deno.test(
@@ -180,7 +139,12 @@ Deno.test(
     assert.match(wrong.stderr, /Unknown option '--cpus'.*see launchbox client jobs --help/);
     const overview = await runLaunchbox(["client", "--help"]);
     assert.match(overview.stdout, /background host/);
-    assert.match((await runLaunchbox(["client", "host", "--help"])).stdout, /start\s+start it/);
+    const hostHelp = (await runLaunchbox(["client", "host", "--help"])).stdout;
+    assert.match(hostHelp, /start\s+start it/);
+    assert.match(hostHelp, /--stop-jobs cancels the Pending jobs and stops the Running ones/);
+    const misplaced = await runLaunchbox(["client", "host", "start", "--stop-jobs"]);
+    assert.equal(misplaced.code, 2);
+    assert.match(misplaced.stderr, /--stop-jobs is an option of client host stop, not of "start"/);
   },
 );
 
@@ -217,5 +181,23 @@ Deno.test(
       assert.equal(ok.code, 0, ok.stderr);
       assert.match(ok.stdout, /job 1 Finished/);
     }, FAST_INMEMORY);
+  },
+);
+
+Deno.test(
+  "a queued local job starts when a slot frees, with no client command running",
+  opts,
+  async () => {
+    await withScratch("local", async (client) => {
+      assert.equal((await client("submit", "--command", "sleep 5")).code, 0);
+      const queued = await client("submit", "--command", "date +%s%N");
+      assert.match(queued.stdout, /^job 2 Pending\n$/);
+      // No command runs while job 1 ends and job 2 starts in the freed slot.
+      await new Promise((resolve) => setTimeout(resolve, 8_000));
+      const looked = BigInt(Date.now()) * 1_000_000n;
+      await jobsUntil(client, /^2\s+Finished\s+0\s/m);
+      const started = BigInt((await client("output", "2")).stdout.trim());
+      assert.ok(started < looked, "job 2 ran before the next command looked");
+    }, ["max-running=1"]);
   },
 );

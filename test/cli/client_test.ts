@@ -14,6 +14,22 @@ Deno.test("client demo drives a whole session and exits 0", opts, async () => {
   assert.match(stdout, /job 2 "notebook" Finished, exit code 143/);
 });
 
+Deno.test(
+  "client demo with a real plugin runs as the invoking user and stops its long-running job (Finished 143)",
+  opts,
+  async () => {
+    const { code, stdout, stderr } = await runLaunchbox(["client", "demo", "--plugin-name=local"]);
+    assert.equal(code, 0, stderr);
+    const me = new TextDecoder().decode(
+      (await new Deno.Command("id", { args: ["-un"] }).output()).stdout,
+    )
+      .trim();
+    assert.match(stdout, new RegExp(`SubmitJob "hello" as ${me}\n`));
+    assert.match(stdout, /job 1 "hello" Finished, exit code 0/);
+    assert.match(stdout, /job 2 "notebook" Finished, exit code 143/);
+  },
+);
+
 const skip = await ensureTestUsers();
 
 Deno.test({
@@ -80,6 +96,15 @@ Deno.test({
       jobs.stdout,
       new RegExp(`Finished\\s+0\\s+\\d+\\s+${TEST_USERS[0]}\\s+echo hello`),
     );
+    const failed = await launchbox(
+      "submit",
+      "--plugin-name",
+      "local",
+      "--command",
+      "exit 3",
+      "--wait",
+    );
+    assert.equal(failed.code, 3, `submit --wait exits with the job's exit code\n${failed.stderr}`);
     const info = await Deno.lstat(scratch);
     assert.equal(info.uid, Number(uid));
     assert.equal(info.mode! & 0o777, 0o700);

@@ -35,6 +35,10 @@ async function pluginsFor(level: Level): Promise<{ dir: string; name: string }> 
   const mod = await Deno.readTextFile(`${HOSTILE}mod.ts`);
   await Deno.writeTextFile(`${plugin}/mod.ts`, mod.replace("../../../src/sdk/mod.ts", SDK));
   await Deno.copyFile(`${HOSTILE}probes.ts`, `${plugin}/probes.ts`);
+  await Deno.mkdir(`${plugin}/probes`);
+  for await (const { name } of Deno.readDir(`${HOSTILE}probes`)) {
+    await Deno.copyFile(`${HOSTILE}probes/${name}`, `${plugin}/probes/${name}`);
+  }
   await Deno.writeTextFile(
     `${plugin}/plugin.yaml`,
     [
@@ -54,7 +58,7 @@ async function pluginsFor(level: Level): Promise<{ dir: string; name: string }> 
       "",
     ].join("\n"),
   );
-  for (const path of [dir, plugin]) await Deno.chmod(path, 0o755);
+  for (const path of [dir, plugin, `${plugin}/probes`]) await Deno.chmod(path, 0o755);
   return { dir, name };
 }
 

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { LauncherClient, Message } from "../../src/launcher/launcher_client.ts";
 import { spawnHost, withHost } from "../_support/host_process.ts";
 import { jobRequest, submit, waitForStatus } from "../_support/requests.ts";
+import { waitUntil } from "../_support/wait.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const FIXTURES = new URL("../fixtures/plugins", import.meta.url).pathname;
@@ -119,3 +120,51 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "A job whose plugin crashed is failed naming that crash when the host is killed before reconciling it",
+  opts,
+  async () => {
+    const plugin = "crashes_without_recover";
+    const scratch = await Deno.makeTempDir({ prefix: "launchbox-test-" });
+    const log = `${scratch}/log/${plugin}.log`;
+    const host = { pluginsDir: FIXTURES, pluginName: plugin, config: [], scratch };
+    try {
+      let id = "";
+      {
+        // A 30 s restart backoff: the host is killed while the reconciler waits for it.
+        await using first = await spawnHost({ ...host, env: { LAUNCHBOX_TIME_SCALE: "30" } });
+        await first.client.bootstrap();
+        id = String((await submit(first.client, "mallory", { name: "boom" })).id);
+        await waitUntil(
+          () => readOrEmpty(log).includes("Reconciling the jobs of a crashed"),
+          20_000,
+        );
+        first.kill("SIGKILL");
+        await first.status();
+      }
+      await withHost({ ...host, env: FAST }, async ({ client }) => {
+        await client.bootstrap();
+        const failed = await waitForStatus(client, "mallory", id, "Failed", 30_000);
+        assert.match(
+          String(failed.statusMessage),
+          new RegExp(
+            `^Plugin "${plugin}" crashed: TypeError: Queue file is corrupt \\(at /\\S+/${plugin}/mod\\.ts:\\d+:\\d+\\); ` +
+              "it could not take the job back after a host restart; the plugin does not implement recover\\(\\)",
+          ),
+        );
+        assert.deepEqual([...Deno.readDirSync(`${scratch}/crashes`)], [], "the note is used up");
+      });
+    } finally {
+      await Deno.remove(scratch, { recursive: true });
+    }
+  },
+);
+
+function readOrEmpty(path: string): string {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch {
+    return "";
+  }
+}

@@ -63,16 +63,28 @@ Deno.test("One status message serves every open stream that watches the job", op
     await client.bootstrap();
     const job = await submit(client, "alice", { tags: ["long-running"] });
     const id = String(job.id);
+    // A long-running job changes only when asked to, so all three streams are open (each has
+    // its snapshot) before the change the test watches.
+    await waitForStatus(client, "alice", id, "Running");
     const all = jobRequest(client, 4, "alice", "*");
     const one = jobRequest(client, 4, "alice", id);
     const admin = jobRequest(client, 4, "*", "*");
-    for (const request of [all, one, admin]) client.openStream(request);
-    await waitForStatus(client, "alice", id, "Running");
-    await waitUntil(() => client.received.some((m) => m.status === "Running"));
-    const running = client.received.filter((m) => m.messageType === 3 && m.status === "Running");
-    assert.equal(running.length, 1);
-    const requestIds = (running[0]!.sequences as { requestId: number }[]).map((s) => s.requestId);
-    assert.deepEqual(requestIds.sort(), [all.requestId, one.requestId, admin.requestId].sort());
+    const requests = [all, one, admin];
+    for (const request of requests) client.openStream(request);
+    const seenBy = (message: Message) =>
+      (message.sequences as { requestId: number }[] | undefined)?.map((s) => s.requestId) ?? [];
+    await waitUntil(() =>
+      requests.every((r) => client.received.some((m) => seenBy(m).includes(r.requestId)))
+    );
+    const suspend = await client.request(jobRequest(client, 5, "alice", id, { operation: 0 }));
+    assert.equal(suspend.operationComplete, true, JSON.stringify(suspend));
+    await waitUntil(() => client.received.some((m) => m.status === "Suspended"));
+    const suspended = client.received.filter((m) =>
+      m.messageType === 3 && m.status === "Suspended"
+    );
+    assert.equal(suspended.length, 1);
+    const requestIds = seenBy(suspended[0]!);
+    assert.deepEqual(requestIds.sort(), requests.map((r) => r.requestId).sort());
   });
 });
 

@@ -67,7 +67,11 @@ export const CLIENT_COMMANDS: Readonly<Record<string, ClientCommand>> = {
         value: "NAME=VALUE",
         help: "a plugin job setting, see `client cluster` (repeat)",
       },
-      "wait": { type: "boolean", help: "follow the job's status until it ends" },
+      "wait": {
+        type: "boolean",
+        help:
+          "follow the job's status until it ends; exit with its exit code (0 when it finished cleanly, 1 when it failed without one)",
+      },
     },
   },
   jobs: {

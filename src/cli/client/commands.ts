@@ -15,35 +15,57 @@ export interface CommandInput {
   values: Map<string, string[]>;
 }
 
-/** Runs one client command against a started host. */
+/** Runs one client command against a started host; resolves to the command's exit status. */
 export async function runCommand(
   name: string,
   host: ClientHost,
   input: CommandInput,
-): Promise<void> {
+): Promise<number> {
   switch (name) {
     case "submit":
       return await submit(host, input);
     case "jobs":
-      return await jobs(host, input);
+      await jobs(host, input);
+      return 0;
     case "status":
-      return await status(host, jobId(input));
+      await status(host, jobId(input));
+      return 0;
     case "output":
-      return await output(host, jobId(input), first(input, "type") ?? "both");
+      await output(host, jobId(input), first(input, "type") ?? "both");
+      return 0;
     case "control":
-      return await control(host, jobId(input), input.positionals[1]);
+      await control(host, jobId(input), input.positionals[1]);
+      return 0;
     case "cluster":
-      return print(clusterTables(expectReply(await host.ask(9), 8)));
+      print(clusterTables(expectReply(await host.ask(9), 8)));
+      return 0;
   }
   throw new UsageError(`Unknown client command "${name}" (see launchbox client --help)`);
 }
 
-async function submit(host: ClientHost, input: CommandInput): Promise<void> {
+/** Submits a job; with --wait follows it to its end and exits as `sbatch --wait` does. */
+async function submit(host: ClientHost, input: CommandInput): Promise<number> {
   const job = jobRequest(input.values);
   const reply = expectReply(await host.ask(2, { job }), 2);
   const submitted = (reply.jobs as Message[])[0]!;
   print(`job ${submitted.id} ${submitted.status}`);
-  if (input.values.has("wait")) await status(host, String(submitted.id));
+  if (!input.values.has("wait")) return 0;
+  const id = String(submitted.id);
+  await status(host, id);
+  const ended = expectReply(await host.ask(3, { jobId: id, encodedJobId: "" }), 2);
+  const final = (ended.jobs as Message[])[0];
+  return waitExitStatus(String(final?.status), final?.exitCode);
+}
+
+/**
+ * The exit status of `submit --wait`: 0 for a job Finished with exit code 0, the job's own
+ * exit code (1–255) where it has one, else 1 for a job that did not finish.
+ */
+export function waitExitStatus(status: string, exitCode: unknown): number {
+  if (exitCode === undefined || exitCode === null) return status === "Finished" ? 0 : 1;
+  if (typeof exitCode !== "number" || !Number.isInteger(exitCode)) return 1;
+  if (exitCode >= 1 && exitCode <= 255) return exitCode;
+  return status === "Finished" && exitCode === 0 ? 0 : 1;
 }
 
 async function jobs(host: ClientHost, input: CommandInput): Promise<void> {

@@ -1,15 +1,22 @@
 import type { LauncherClient, Message } from "../../launcher/launcher_client.ts";
+import { runClusterDemo } from "./cluster_demo.ts";
 import { invokingUser } from "./host_options.ts";
 import { expectReply, startClientHost } from "./plugin_host.ts";
 import { writeStdout } from "../exit.ts";
 import { LAUNCHER_OPTIONS } from "../option_table.ts";
 import { parseOptions } from "../parse_options.ts";
+import { UsageError } from "../usage_error.ts";
 
 const DEMO_OPTIONS = {
   "plugins-dir": LAUNCHER_OPTIONS["plugins-dir"]!,
   "plugin-name": { kind: "string", fallback: "inmemory" },
   "user": { kind: "string", fallback: "" },
+  "nodes": { kind: "int", fallback: "1" },
+  "job-store-url": { kind: "string", fallback: "" },
 } as const;
+
+/** The cluster demo's nodes submit, watch and stop: three at least. */
+const MAX_NODES = 9;
 
 /**
  * Starts a plugin host as the Launcher would and drives a short session, printing each
@@ -19,6 +26,19 @@ export async function runDemo(args: string[]): Promise<number> {
   const options = parseOptions(args, DEMO_OPTIONS);
   const plugin = options.get("plugin-name") ?? "inmemory";
   const user = options.get("user") ?? demoUser(plugin);
+  const nodes = nodeCount(options.get("nodes") ?? "1");
+  if (nodes > 1) {
+    return await runClusterDemo({
+      nodes,
+      plugin,
+      user,
+      jobStoreUrl: options.get("job-store-url") || undefined,
+      pluginsDir: options.get("plugins-dir"),
+    });
+  }
+  if (options.has("job-store-url")) {
+    throw new UsageError("Option --job-store-url is for the cluster demo (with --nodes 3)");
+  }
   const scratch = await Deno.makeTempDir({ prefix: "launchbox-demo-" });
   await Deno.writeTextFile(
     `${scratch}/launcher.${plugin}.conf`,
@@ -64,7 +84,7 @@ async function drive(client: LauncherClient, user: string): Promise<void> {
   step(`SubmitJob "notebook" tagged long-running, then ControlJob stop`);
   const session = await submitJob(client, user, {
     name: "notebook",
-    command: "sleep",
+    command: "sleep 600", // inmemory keeps it running by its tag; real plugins run it
     tags: ["long-running"],
   });
   await waitForStatus(client, user, String(session.id), "Running");
@@ -133,6 +153,16 @@ function request(
   extra: Record<string, unknown> = {},
 ) {
   return client.userRequest(messageType, user, extra);
+}
+
+function nodeCount(text: string): number {
+  const nodes = Number(text);
+  if (!/^\d+$/.test(text.trim()) || (nodes !== 1 && (nodes < 3 || nodes > MAX_NODES))) {
+    throw new UsageError(
+      `Option --nodes must be 1 (one host) or 3-${MAX_NODES} (a cluster), got "${text}"`,
+    );
+  }
+  return nodes;
 }
 
 /**

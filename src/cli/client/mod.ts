@@ -12,6 +12,10 @@ const CLIENT_HELP = `launchbox client: drive a plugin host the way the Posit Job
 
   launchbox client demo     a short Launcher session with a private host
                             [--plugin-name N] [--plugins-dir D] [--user U]
+  launchbox client demo --nodes 3
+                            three hosts on one PostgreSQL job store: submit on
+                            one, watch on another, stop from the third (the
+                            checkout's private PostgreSQL, or --job-store-url URL)
 ${
   Object.entries(CLIENT_COMMANDS).map(([name, c]) =>
     `  launchbox client ${name.padEnd(8)} ${c.summary}`
@@ -53,11 +57,10 @@ export async function runClient(args: string[]): Promise<number> {
   const config = hostConfigFrom(values);
   const user = values.user ?? invokingUser();
   await using host = await useBackgroundHost(config, user, stopCommand(config));
-  await runCommand(name, host, {
+  return await runCommand(name, host, {
     positionals: parsed.positionals,
     values: multiMap(parsed.values),
   });
-  return 0;
 }
 
 function parse(name: string, command: ClientCommand, args: string[]) {

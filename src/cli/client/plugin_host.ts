@@ -31,11 +31,18 @@ export function clientHostOver(
   };
 }
 
-/** Spawns `launchbox` in plugin mode (no heartbeats) with piped stdio, as the client does. */
-export function spawnPluginHost(hostArgs: readonly string[]): Deno.ChildProcess {
+/**
+ * Spawns `launchbox` in plugin mode (no heartbeats) with piped stdio, as the client does;
+ * `env` adds variables to the inherited environment.
+ */
+export function spawnPluginHost(
+  hostArgs: readonly string[],
+  env: Record<string, string> = {},
+): Deno.ChildProcess {
   const { command, args } = selfCommand(["--heartbeat-interval-seconds=0", ...hostArgs]);
   return new Deno.Command(command, {
     args,
+    env,
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",

@@ -1,10 +1,9 @@
-import type { JobUpdate } from "../job.ts";
+import type { Job, JobUpdate } from "../job.ts";
 import { ErrorCode, LauncherError } from "../launcher_error.ts";
 import type { MemoryJobs } from "./_memory_jobs.ts";
-import type { JobFields } from "./test_host.ts";
 
 /** The job's owner; throws InvalidRequest like the host for a submission it would refuse. */
-export function checkSubmission(user: string, fields: JobFields): string {
+export function checkSubmission(user: string, fields: Omit<Job, "id">): string {
   const invalid = (message: string) => new LauncherError(ErrorCode.InvalidRequest, message);
   if (user !== "*" && fields.user && fields.user !== user) {
     throw invalid(`Job user "${fields.user}" does not match the requesting user "${user}"`);

@@ -2,7 +2,8 @@
  * A queueing shell plugin: each job's command runs under `/bin/sh` in its own process
  * group, with its output in files under the instance directory; beyond `max-running`
  * jobs wait Pending in a queue. Stop and kill signal the whole process group, so nothing
- * the command started outlives the job.
+ * the command started outlives the job. Jobs outlive the plugin: each records its exit
+ * code in a file, and `recover` re-adopts the process groups still running after a restart.
  *
  * @module
  */
@@ -19,6 +20,8 @@ import {
 
 /** How long a stop or kill waits for the job to end before answering "requested". */
 const CONTROL_WAIT_MS = 3_000;
+/** How often a job re-adopted after a restart is checked for its end. */
+const ADOPTED_POLL_MS = 1_000;
 
 interface Running {
   readonly pgid: number;
@@ -30,11 +33,12 @@ export default definePlugin((ctx) => {
   const maxRunning = Number(ctx.config["max-running"] ?? 4) || 4;
   const running = new Map<string, Running>();
   const queue: Job[] = [];
+  const closed = new AbortController(); // a closed instance reports nothing more
 
   const launchQueued = () => {
     while (queue.length > 0 && running.size < maxRunning) {
       const job = queue.shift()!;
-      void ctx.jobs.update(job.id, start(ctx, job, running, launchQueued));
+      void ctx.jobs.update(job.id, start(ctx, job, running, closed.signal, launchQueued));
     }
   };
 
@@ -47,7 +51,22 @@ export default definePlugin((ctx) => {
         queue.push({ ...job, ...paths });
         return { ...paths, statusMessage: `Queued behind ${running.size} running jobs` };
       }
-      return { ...paths, ...start(ctx, { ...job, ...paths }, running, launchQueued) };
+      return {
+        ...paths,
+        ...start(ctx, { ...job, ...paths }, running, closed.signal, launchQueued),
+      };
+    },
+    // After a restart: queued jobs queue again, running ones are watched by process group.
+    async recover(jobs) {
+      for (const job of jobs) {
+        if (job.status === "Pending") queue.push(job);
+        else if (job.pid) adopt(ctx, job, running, closed.signal, launchQueued);
+        else await ctx.jobs.update(job.id, { status: "Failed", statusMessage: "Lost its process" });
+      }
+      launchQueued();
+    },
+    async close() {
+      closed.abort();
     },
     async controlJob(job, operation): Promise<ControlResult> {
       if (operation === "cancel") {
@@ -81,9 +100,13 @@ export default definePlugin((ctx) => {
   };
 });
 
-function outputFiles(ctx: PluginContext, job: Job): { stdout: string; stderr: string } {
+function outputFiles(ctx: PluginContext, job: Job) {
   const dir = `${ctx.instanceDir}/jobs/${job.id}`;
-  return { stdout: job.stdoutFile || `${dir}/stdout`, stderr: job.stderrFile || `${dir}/stderr` };
+  return {
+    stdout: job.stdoutFile || `${dir}/stdout`,
+    stderr: job.stderrFile || `${dir}/stderr`,
+    exitCode: `${dir}/exit-code`,
+  };
 }
 
 /** Starts a job's command as the leader of a new process group and watches it end. */
@@ -91,18 +114,21 @@ function start(
   ctx: PluginContext,
   job: Job,
   running: Map<string, Running>,
+  closed: AbortSignal,
   onEnd: () => void,
 ): JobUpdate {
   const files = outputFiles(ctx, job);
   const child = new Deno.Command("/bin/sh", {
-    // $1 and $2 are the output files, $3 the command: no quoting of user input needed.
+    // $1 and $2 are the output files, $3 the command, $4 the exit code's file: no quoting
+    // of user input needed. The exit code outlives this plugin, for recover().
     args: [
       "-c",
-      'exec >>"$1" 2>>"$2"; exec /bin/sh -c "$3"',
+      'exec >>"$1" 2>>"$2"; /bin/sh -c "$3"; code=$?; echo "$code" >"$4"; exit "$code"',
       "sh",
       files.stdout,
       files.stderr,
       job.command ?? job.exe ?? "true",
+      files.exitCode,
     ],
     cwd: job.workingDirectory || ctx.instanceDir,
     env: Object.fromEntries((job.environment ?? []).map(({ name, value }) => [name, value])),
@@ -111,25 +137,69 @@ function start(
     stdout: "null",
     stderr: "null",
   }).spawn();
-  const entry: Running = {
-    pgid: child.pid,
-    exited: child.status.then(async (status) => {
-      running.delete(job.id);
-      await ctx.jobs.update(job.id, ending(entry.requested, status));
-      onEnd();
-    }),
-  };
-  running.set(job.id, entry);
+  watch(ctx, job, running, { pgid: child.pid, ended: child.status.then((s) => s.code) }, {
+    closed,
+    onEnd,
+  });
   return { status: "Running", statusMessage: "Running", pid: child.pid };
 }
 
-function ending(requested: "stop" | "kill" | undefined, status: Deno.CommandStatus): JobUpdate {
+/** Watches a job that kept running while the plugin was down: polls its process group. */
+function adopt(
+  ctx: PluginContext,
+  job: Job,
+  running: Map<string, Running>,
+  closed: AbortSignal,
+  onEnd: () => void,
+): void {
+  const pgid = job.pid!;
+  const ended = (async () => {
+    while (!closed.aborted && await groupAlive(pgid)) await ctx.clock.sleep(ADOPTED_POLL_MS);
+    const recorded = await Deno.readTextFile(outputFiles(ctx, job).exitCode).catch(() => "");
+    return recorded.trim() === "" ? undefined : Number(recorded);
+  })();
+  watch(ctx, job, running, { pgid, ended }, { closed, onEnd });
+}
+
+/** Tracks a running job until `ended` gives its exit code, then reports how it ended. */
+function watch(
+  ctx: PluginContext,
+  job: Job,
+  running: Map<string, Running>,
+  process: { pgid: number; ended: Promise<number | undefined> },
+  o: { closed: AbortSignal; onEnd: () => void },
+): void {
+  const entry: Running = {
+    pgid: process.pgid,
+    exited: process.ended.then(async (code) => {
+      running.delete(job.id);
+      if (o.closed.aborted) return; // the next instance's recover() takes over
+      await ctx.jobs.update(job.id, ending(entry.requested, code));
+      o.onEnd();
+    }),
+  };
+  running.set(job.id, entry);
+}
+
+function ending(requested: "stop" | "kill" | undefined, code: number | undefined): JobUpdate {
   if (requested === "kill") return { status: "Killed", exitCode: 137, statusMessage: "Killed" };
   if (requested === "stop") return { status: "Finished", exitCode: 143, statusMessage: "Stopped" };
-  return { status: "Finished", exitCode: status.code, statusMessage: `Exited with ${status.code}` };
+  if (code === undefined) {
+    return {
+      status: "Failed",
+      statusMessage: "Ended while the plugin was down, exit code unknown",
+    };
+  }
+  return { status: "Finished", exitCode: code, statusMessage: `Exited with ${code}` };
 }
 
 /** `Deno.kill` would need unrestricted run permission; the plugin may run only /bin/sh. */
 async function signalGroup(pgid: number, signal: "TERM" | "KILL"): Promise<void> {
   await new Deno.Command("/bin/sh", { args: ["-c", `kill -${signal} -${pgid}`] }).output();
+}
+
+/** Whether any process of the group is left (`kill -0` signals nothing, it only checks). */
+async function groupAlive(pgid: number): Promise<boolean> {
+  const check = new Deno.Command("/bin/sh", { args: ["-c", `kill -0 -${pgid} 2>/dev/null`] });
+  return (await check.output()).success;
 }
