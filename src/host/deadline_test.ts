@@ -33,3 +33,26 @@ Deno.test("withDeadline rejects with the caller's reason when the caller aborts"
   controller.abort(new Error("shutting down"));
   await assert.rejects(pending, /shutting down/);
 });
+
+Deno.test("withDeadline leaves no timer or listener behind once the call settled", async () => {
+  const controller = new AbortController();
+  let seen: AbortSignal | undefined;
+  await withDeadline(async (signal) => (seen = signal, 1), {
+    signal: controller.signal,
+    timeoutMs: 60_000,
+    what: "x",
+  });
+  controller.abort(new Error("later"));
+  assert.equal(seen?.aborted, false, "a settled call is not aborted by its caller later");
+  // The test's sanitizer fails it if the 60 s timer were still pending.
+});
+
+Deno.test("withDeadline hands a call that starts after the caller aborted an aborted signal", async () => {
+  let seen: AbortSignal | undefined;
+  const pending = withDeadline((signal) => {
+    seen = signal;
+    return never();
+  }, { signal: AbortSignal.abort(new Error("gone")), timeoutMs: 5000, what: "x" });
+  await assert.rejects(pending, /gone/);
+  assert.equal(seen?.aborted, true);
+});

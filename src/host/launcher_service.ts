@@ -132,6 +132,7 @@ export class LauncherService implements LauncherBackend {
       { ...draft, user: owner, status: "Pending", submissionTime: now, lastUpdateTime: now },
       { instanceKey, plugin: this.#o.pluginName, ...(idempotencyKey ? { idempotencyKey } : {}) },
     );
+    let latest: Job | undefined;
     try {
       const change = await this.#call(
         "submitJob",
@@ -139,12 +140,12 @@ export class LauncherService implements LauncherBackend {
         (s) => instance.submitJob(job, { signal: s }),
       );
       // Acknowledged only once what the plugin said is committed too (writes resolve then).
-      if (change) await applySubmitChange(this.#o.store, job.id, change);
+      if (change) latest = await applySubmitChange(this.#o.store, job.id, change);
     } catch (error) {
       await this.#o.store.remove(job.id).catch(() => {});
       throw error;
     }
-    return (await this.#o.store.get(job.id))?.job ?? job;
+    return latest ?? (await this.#o.store.get(job.id))?.job ?? job;
   }
 
   async getJob(user: string, id: string, fields?: string[]): Promise<Job> {
@@ -305,7 +306,8 @@ export class LauncherService implements LauncherBackend {
 }
 
 /**
- * Applies what `submitJob` returned, in one write when it can. A fast job may already have
+ * Applies what `submitJob` returned, in one write when it can, and gives the job as it is
+ * then (none when the change was empty or the job is gone). A fast job may already have
  * reported a later status through `ctx.jobs`, and a refused status (Running after Finished)
  * refuses the whole change: then the fields go in alone, so the output paths and pid are kept.
  */
@@ -313,11 +315,13 @@ async function applySubmitChange(
   store: AsyncJobStore,
   id: string,
   change: JobUpdate,
-): Promise<void> {
-  if (Object.keys(change).length === 0) return;
-  if (!(await store.update(id, change))?.rejected) return;
+): Promise<Job | undefined> {
+  if (Object.keys(change).length === 0) return undefined;
+  const result = await store.update(id, change);
+  if (!result?.rejected) return result?.job;
   const { status: _status, statusMessage: _message, ...fields } = change;
-  if (Object.keys(fields).length > 0) await store.update(id, fields);
+  if (Object.keys(fields).length === 0) return result.job;
+  return (await store.update(id, fields))?.job;
 }
 
 function notFound(id: string, user: string): LauncherError {

@@ -5,7 +5,7 @@ import { describeRunnerEnd, runnerLostError } from "./_runner_end.ts";
 import { RunnerJobsServer } from "./_runner_jobs_server.ts";
 import { readRunnerMessages } from "./_runner_messages.ts";
 import { spawnRunner } from "./_runner_spawn.ts";
-import { encodeRpc } from "./codec.ts";
+import { encodeRpcBatch } from "./codec.ts";
 import { describeCrash } from "./crash_report.ts";
 import {
   RUNNER_START_TIMEOUT_MS,
@@ -13,7 +13,8 @@ import {
   RUNNER_STREAM_MAX_QUEUED_BYTES,
 } from "./constants.ts";
 import { PluginLog, type PluginLogCounters } from "./plugin_log.ts";
-import type { PluginMethod, RunnerInit, RunnerMessage } from "./rpc.ts";
+import { MessageBatch } from "./message_batch.ts";
+import type { HostMessage, PluginMethod, RunnerInit, RunnerMessage } from "./rpc.ts";
 import { rebuildError } from "./rebuild_error.ts";
 import type { RunnerCommand } from "./runner_command.ts";
 import { splitPayload } from "./rpc_parts.ts";
@@ -56,6 +57,8 @@ export class RemotePlugin implements AsyncDisposable {
   readonly #jobsServer: RunnerJobsServer;
   readonly #pending = new Map<number, Pending>();
   readonly #streams = new Map<number, AsyncQueue<unknown>>();
+  /** Messages to the runner, one frame per burst (see {@linkcode MessageBatch}). */
+  readonly #outgoing = new MessageBatch<HostMessage>((messages) => this.#write(messages));
   #ready: Pending | undefined;
   #loaded = false;
   #nextId = 1;
@@ -92,7 +95,7 @@ export class RemotePlugin implements AsyncDisposable {
   static async start(options: RemotePluginOptions): Promise<RemotePlugin> {
     const runner = new RemotePlugin(options);
     const ready = new Promise((resolve, reject) => runner.#ready = { resolve, reject });
-    runner.#send({ t: "init", init: options.init });
+    runner.#send({ t: "init", init: options.init }, { now: true });
     const timeoutMs = options.startTimeoutMs ?? RUNNER_START_TIMEOUT_MS;
     const late = () => runner.#ready?.reject(new Error(`did not load within ${timeoutMs} ms`));
     const deadline = AbortSignal.timeout(timeoutMs);
@@ -180,7 +183,7 @@ export class RemotePlugin implements AsyncDisposable {
    */
   async stop(graceMs = this.#o.stopGraceMs ?? RUNNER_STOP_GRACE_MS): Promise<void> {
     if (!this.#ended) {
-      this.#send({ t: "stop" });
+      this.#send({ t: "stop" }, { now: true });
       const grace = AbortSignal.timeout(graceMs);
       const graceOver = new Promise<void>((resolve) =>
         grace.addEventListener("abort", () => resolve())
@@ -191,11 +194,26 @@ export class RemotePlugin implements AsyncDisposable {
     await this.exited;
   }
 
-  #send(message: Parameters<typeof encodeRpc>[0]): void {
+  /** Queues a message for this burst's frame; `now` writes the burst at once. */
+  #send(message: HostMessage, { now = false } = {}): void {
     if (this.#ended) return;
+    this.#outgoing.push(message);
+    if (now) this.#outgoing.flush();
+  }
+
+  #write(messages: HostMessage[]): void {
+    if (this.#ended) return;
+    let payload: Uint8Array;
     try {
-      // A message longer than one part (jobs handed to `recover`) goes as several frames.
-      for (const frame of splitPayload(encodeRpc(message))) this.#writer.write(frame);
+      payload = encodeRpcBatch(messages);
+    } catch (error) {
+      // One message JSON cannot carry must not cost the others theirs.
+      if (messages.length > 1) return messages.forEach((message) => this.#write([message]));
+      return this.#log.warn("Cannot write to the runner", { error: (error as Error).message });
+    }
+    try {
+      // A payload longer than one part (jobs handed to `recover`) goes as several frames.
+      for (const frame of splitPayload(payload)) this.#writer.write(frame);
     } catch (error) {
       this.#log.warn("Cannot write to the runner", { error: (error as Error).message });
     }

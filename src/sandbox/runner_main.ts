@@ -1,5 +1,5 @@
 import { FrameReader, FrameWriter } from "../framing/mod.ts";
-import { decodeHostMessage, encodeRpc, toWireError } from "./codec.ts";
+import { decodeHostMessage, decodeHostMessages, encodeRpc, toWireError } from "./codec.ts";
 import type { RunnerInit, RunnerMessage } from "./rpc.ts";
 import { PayloadJoiner } from "./rpc_parts.ts";
 import { relayWorker, type WorkerRelay } from "./worker_relay.ts";
@@ -59,9 +59,10 @@ async function relayHost(
     for await (const frame of reader) {
       const payload = joiner.push(frame);
       if (!payload) continue;
-      const message = decodeHostMessage(payload);
-      if (message.t === "stop") relay.stopping();
-      worker.postMessage(message);
+      // A burst of messages stays one: the Worker gets it with one postMessage.
+      const messages = decodeHostMessages(payload);
+      if (messages.some((message) => message.t === "stop")) relay.stopping();
+      worker.postMessage(messages.length === 1 ? messages[0] : messages);
     }
     return 0;
   } catch {

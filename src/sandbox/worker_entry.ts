@@ -22,8 +22,18 @@ import {
 } from "./rpc.ts";
 import { workerContext } from "./worker_context.ts";
 import { RUNNER_STREAM_WINDOW_ITEMS } from "./constants.ts";
+import { MessageBatch } from "./message_batch.ts";
 
-const post = (message: RunnerMessage) => self.postMessage(message);
+// Messages of one burst (the replies to a batch of calls, their log lines) go to the runner
+// together; a message that changes the instance's state goes at once, after the others.
+const outgoing = new MessageBatch<RunnerMessage>((messages) =>
+  self.postMessage(messages.length === 1 ? messages[0] : messages)
+);
+const AT_ONCE = new Set<RunnerMessage["t"]>(["ready", "fatal", "crashed", "stopped"]);
+const post = (message: RunnerMessage) => {
+  outgoing.push(message);
+  if (AT_ONCE.has(message.t)) outgoing.flush();
+};
 const calls = new Map<number, AbortController>();
 const METHODS: PluginMethod[] = [
   "submitJob",
@@ -63,8 +73,13 @@ function crashed(reason: unknown): void {
   post({ t: "crashed", ...crashReport(reason, { name: pluginName, dir: pluginDir, ...explain }) });
 }
 
-self.onmessage = (event: MessageEvent<HostMessage>) => {
-  const message = event.data;
+self.onmessage = (event: MessageEvent<HostMessage | HostMessage[]>) => {
+  const data = event.data;
+  if (Array.isArray(data)) data.forEach(receive);
+  else receive(data);
+};
+
+function receive(message: HostMessage): void {
   switch (message.t) {
     case "init":
       return void start(message.init);
@@ -81,7 +96,7 @@ self.onmessage = (event: MessageEvent<HostMessage>) => {
     case "stop":
       return void stop();
   }
-};
+}
 
 async function start(init: RunnerInit): Promise<void> {
   pluginName = init.pluginName;

@@ -1,5 +1,4 @@
 import { DEFAULT_MAX_FRAME_BYTES } from "../framing/mod.ts";
-import { encodeRpc } from "./codec.ts";
 import type { RunnerMessage } from "./rpc.ts";
 import { runnerMessageProblem } from "./runner_message_check.ts";
 import { cutText } from "./stderr_lines.ts";
@@ -21,7 +20,8 @@ export interface WorkerRelay {
  * a frame. A message of the wrong shape, one that JSON cannot carry, one larger than a
  * frame, or one out of turn (`ready` or `fatal` once loaded, `stopped` unasked) is not
  * sent; the host gets a log line naming the plugin and why instead. An answer too large to
- * send fails its call.
+ * send fails its call. The messages of one `postMessage` (the Worker batches a burst) go
+ * on as few frames as fit.
  */
 export function relayWorker(
   worker: Worker,
@@ -32,32 +32,38 @@ export function relayWorker(
   let stopping = false;
   let finish: (code: number) => void = () => {};
   const done = new Promise<number>((resolve) => finish = resolve);
+  const out = new FrameBatch(send, DEFAULT_MAX_FRAME_BYTES);
   const refuse = (why: string) =>
-    send(encodeRpc({
+    out.add({
       t: "log",
       level: "warn",
       msg: `Refused a message from plugin "${pluginName}": ${why}`,
-    }));
-  worker.onmessage = (event: MessageEvent<unknown>) => {
-    const message = event.data;
+    });
+  const relay = (message: unknown) => {
     const problem = runnerMessageProblem(message) ?? outOfTurn(message as RunnerMessage);
     if (problem) return refuse(problem);
     // A log message is cut to the line limit here, before it costs a frame.
     const relayed = cutLog(message as RunnerMessage);
-    const frame = encodeOrWhy(relayed);
-    if (typeof frame === "string") return tooLarge(relayed, frame);
-    send(frame);
+    const why = out.add(relayed);
+    if (why !== undefined) return tooLarge(relayed, why);
     const t = (message as RunnerMessage).t;
     if (t === "ready") loaded = true;
     if (t === "fatal" || t === "crashed") finish(1);
     if (t === "stopped") finish(0);
+  };
+  worker.onmessage = (event: MessageEvent<unknown>) => {
+    const data = event.data;
+    if (Array.isArray(data)) data.forEach(relay);
+    else relay(data);
+    out.flush();
   };
   worker.onerror = (event) => {
     event.preventDefault();
     // Once loaded, an error that ended the Worker is a crash (the bootstrap's own report
     // may be ahead of it; the host keeps the first).
     const error = { name: "Error", message: `Plugin worker failed: ${event.message}` };
-    send(encodeRpc(loaded ? { t: "crashed", error } : { t: "fatal", error }));
+    out.add(loaded ? { t: "crashed", error } : { t: "fatal", error });
+    out.flush();
     finish(1);
   };
   const outOfTurn = (message: RunnerMessage): string | undefined => {
@@ -74,11 +80,11 @@ export function relayWorker(
       const error = { name: "RangeError", message: `Cannot send the plugin's "jobs": ${why}` };
       worker.postMessage({ t: "jobsReply", id: message.id, error });
     } else if (message.t === "result" || message.t === "item") {
-      send(encodeRpc({
+      out.add({
         t: "error",
         id: message.id,
         error: { name: "RangeError", message: `Plugin "${pluginName}" answered with ${why}` },
-      }));
+      });
     }
   };
   return { done, stopping: () => void (stopping = true) };
@@ -92,16 +98,49 @@ function cutLog(message: RunnerMessage): RunnerMessage {
   return cut === 0 ? rest : { ...rest, msg: text, cut };
 }
 
-/** The frame of a message, or why it cannot be one. */
-function encodeOrWhy(message: RunnerMessage): Uint8Array | string {
-  let frame: Uint8Array;
-  try {
-    frame = encodeRpc(message);
-  } catch (error) {
-    return `"${message.t}" cannot be sent as JSON (${(error as Error).message})`;
+/**
+ * Messages on their way to the host as JSON texts, joined into frames of at most `limit`
+ * bytes: one message as itself, several as an array (see `encodeRpcBatch`).
+ */
+class FrameBatch {
+  readonly #send: (frame: Uint8Array) => void;
+  readonly #limit: number;
+  #texts: string[] = [];
+  #bytes = 2;
+
+  constructor(send: (frame: Uint8Array) => void, limit: number) {
+    this.#send = send;
+    this.#limit = limit;
   }
-  if (frame.length > DEFAULT_MAX_FRAME_BYTES) {
-    return `"${message.t}" of ${frame.length} bytes, more than the ${DEFAULT_MAX_FRAME_BYTES} a frame may hold`;
+
+  /** Queues a message; returns why it cannot be sent (then nothing is queued). */
+  add(message: RunnerMessage): string | undefined {
+    let text: string;
+    try {
+      text = JSON.stringify(message);
+    } catch (error) {
+      return `"${message.t}" cannot be sent as JSON (${(error as Error).message})`;
+    }
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; the exact count only when that is too many.
+    const bound = text.length * 3;
+    const bytes = bound <= this.#limit ? bound : encoder.encode(text).length;
+    if (bytes > this.#limit) {
+      return `"${message.t}" of ${bytes} bytes, more than the ${this.#limit} a frame may hold`;
+    }
+    if (this.#bytes + bytes + 1 > this.#limit) this.flush();
+    this.#texts.push(text);
+    this.#bytes += bytes + 1;
+    return undefined;
   }
-  return frame;
+
+  /** Sends what is queued as one frame. */
+  flush(): void {
+    const texts = this.#texts;
+    if (texts.length === 0) return;
+    this.#texts = [];
+    this.#bytes = 2;
+    this.#send(encoder.encode(texts.length === 1 ? texts[0]! : `[${texts.join(",")}]`));
+  }
 }
+
+const encoder = new TextEncoder();

@@ -128,3 +128,18 @@ Deno.test("RemotePlugin hands recover more jobs than fit in one frame, and serve
   assert.equal(recovered.fields.lastListed, many.at(-1)!.name);
   assert.ok(!runner.logs.some((line) => line.msg === "Cannot write to the runner"));
 });
+
+Deno.test("RemotePlugin answers a burst of calls sent in one turn, each with its own reply", async () => {
+  // Below the 64 ctx.jobs requests a runner may have in flight (each call makes two).
+  const many = Array.from({ length: 30 }, (_, i) => job(`b${i}`, `burst ${i}`));
+  const jobs = memoryJobs(many);
+  await using runner = await startFixture("answers_every_call", { jobs });
+  const replies = await Promise.all(
+    many.map((each) => runner.remote.call("submitJob", [each], signal())),
+  );
+  assert.deepEqual(replies, many.map(() => ({ status: "Running", host: "shared" })));
+  const seen = new Map(jobs.updates.map(([id, change]) => [id, change.statusMessage]));
+  for (const each of many) assert.equal(seen.get(each.id), `seen ${each.name}`);
+  const printed = runner.logs.filter((line) => line.msg.startsWith("submitting b"));
+  assert.equal(printed.length, many.length, "every log line of the burst arrived");
+});

@@ -13,8 +13,9 @@ type Waiter = { resolve(): void; reject(error: unknown): void };
  * One transaction per event-loop turn: the first write of a turn opens it, a zero-delay
  * timer commits it once the turn's other work (every request already read) has run. Work
  * that must not happen before the commit, acknowledging a job or telling subscribers,
- * waits for {@linkcode committed} or goes in {@linkcode afterCommit}. A failed commit rolls
- * the whole batch back and rejects everyone waiting on it.
+ * waits for {@linkcode committed} or goes in {@linkcode afterCommit}; a read that must see
+ * only committed versions goes in {@linkcode whenSettled}. A failed commit rolls the whole
+ * batch back and rejects everyone waiting on it.
  */
 export class GroupCommit {
   readonly #s: GroupCommitStatements;
@@ -24,6 +25,7 @@ export class GroupCommit {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #waiters: Waiter[] = [];
   #after: (() => void)[] = [];
+  #settled: (() => void)[] = [];
 
   /** `onRollback` is told when a batch was rolled back (to drop what it cached). */
   constructor(statements: GroupCommitStatements, onRollback: () => void) {
@@ -50,6 +52,15 @@ export class GroupCommit {
     else work();
   }
 
+  /**
+   * Runs `read` now when no batch is open, else right after the open batch commits or rolls
+   * back, before anything else can write: it sees exactly what is on disk.
+   */
+  whenSettled(read: () => void): void {
+    if (this.#open) this.#settled.push(read);
+    else read();
+  }
+
   /** Why the last commit failed, until one succeeds again. */
   get failure(): string | undefined {
     return this.#failure;
@@ -67,14 +78,17 @@ export class GroupCommit {
     clearTimeout(this.#timer);
     const waiters = this.#waiters;
     const after = this.#after;
+    const settled = this.#settled;
     this.#waiters = [];
     this.#after = [];
+    this.#settled = [];
     this.#open = false;
     try {
       this.#s.commit.run();
     } catch (error) {
       this.#failure = (error as Error).message;
       this.#rollBack();
+      for (const read of settled) read();
       const failed = new Error(`Cannot commit job store writes: ${(error as Error).message}`, {
         cause: error,
       });
@@ -83,6 +97,7 @@ export class GroupCommit {
     }
     this.#failure = undefined;
     for (const work of after) work();
+    for (const read of settled) read();
     for (const waiter of waiters) waiter.resolve();
   }
 

@@ -42,3 +42,33 @@ Deno.test("GroupCommit keeps why its last commit failed until one succeeds", asy
   assert.equal(group.failure, undefined);
   assert.deepEqual(ran, ["begin", "commit", "rollback", "begin", "commit"]);
 });
+
+Deno.test("GroupCommit runs a settled read after the commit, or after the rollback", async () => {
+  const failCommit = { on: false };
+  const { ran, statements } = fakeStatements(failCommit);
+  const group = new GroupCommit(statements, () => ran.push("dropped cache"));
+  group.whenSettled(() => ran.push("read, nothing open"));
+  group.join();
+  group.whenSettled(() => ran.push("read after commit"));
+  group.afterCommit(() => ran.push("told subscribers"));
+  assert.deepEqual(ran, ["read, nothing open", "begin"]);
+  group.flush();
+  failCommit.on = true;
+  group.join();
+  group.whenSettled(() => ran.push("read after rollback"));
+  const failed = group.committed();
+  group.flush();
+  await assert.rejects(failed);
+  assert.deepEqual(ran, [
+    "read, nothing open",
+    "begin",
+    "commit",
+    "told subscribers",
+    "read after commit",
+    "begin",
+    "commit",
+    "rollback",
+    "dropped cache",
+    "read after rollback",
+  ]);
+});

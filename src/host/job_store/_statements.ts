@@ -13,6 +13,8 @@ const SQL = {
   selectBySeq: `${ROW} WHERE seq = ?`,
   selectByIdempotencyKey: `${ROW} WHERE user = ? AND idempotency_key = ?`,
   updateJob: "UPDATE jobs SET status = ?, update_ms = ?, body = ? WHERE seq = ?",
+  // The same status: SQLite then leaves the status index alone.
+  updateJobBody: "UPDATE jobs SET update_ms = ?, body = ? WHERE seq = ?",
   deleteJob: "DELETE FROM jobs WHERE seq = ?",
   selectExpired: `${ROW} WHERE status IN (?, ?, ?, ?) AND update_ms < ? ORDER BY seq`,
   countByStatus: "SELECT status, count(*) AS n FROM jobs GROUP BY status",

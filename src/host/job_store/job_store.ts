@@ -13,6 +13,7 @@ import { deepFreeze, Listeners } from "./_listeners.ts";
 import { JobQueries } from "./_query.ts";
 import {
   checkMeta,
+  copyData,
   formatTime,
   jobOf,
   type JobRecord,
@@ -135,7 +136,8 @@ export class JobStore implements Disposable {
   /**
    * Stores a new job and returns it with its assigned ID. `user` and `status` are required;
    * `submissionTime` defaults to now and `lastUpdateTime` to `submissionTime`; fields the
-   * store does not know are kept. Throws when the idempotency key is already used.
+   * store does not know are kept. Throws when the idempotency key is already used. The job
+   * returned is the stored version, frozen (the draft is copied, not frozen).
    */
   insert(draft: Omit<Job, "id">, meta: JobMeta): Job {
     this.#assertOpen();
@@ -149,8 +151,11 @@ export class JobStore implements Disposable {
           `already belongs to job "${existing.id}"`,
       );
     }
-    const job = this.#transaction(() => this.#write(record, meta));
-    this.#emitChange(job);
+    const job = this.#transaction(() => this.#write(record, meta), record.tags.length > 0);
+    // Kept frozen: readers, subscribers and the caller share this one version.
+    const { instanceKey, plugin } = meta;
+    this.#cache.set(job.id, { job, instanceKey, plugin });
+    this.#afterCommit(() => this.#changes.emit(job));
     return job;
   }
 
@@ -161,6 +166,20 @@ export class JobStore implements Disposable {
    */
   committed(): Promise<void> {
     return this.#group?.committed() ?? Promise.resolve();
+  }
+
+  /**
+   * Runs `read` against committed versions only: at once when no write is waiting for its
+   * commit (always without `groupCommit`), else right after that commit (or its rollback),
+   * before any later write. What it answers is on disk, so a host killed next cannot
+   * take back a version a reader was shown.
+   */
+  readCommitted<T>(read: () => T): Promise<T> {
+    const group = this.#group;
+    if (!group?.open) return settle(read);
+    return new Promise<T>((resolve, reject) =>
+      group.whenSettled(() => settle(read).then(resolve, reject))
+    );
   }
 
   #write(record: JobRecord, meta: JobMeta): Job {
@@ -240,7 +259,8 @@ export class JobStore implements Disposable {
   /**
    * Merges the fields a plugin may change (`JobUpdate`; other keys are ignored) into a job,
    * stamps `lastUpdateTime` when something changed, and notifies subscribers when `status`
-   * or `statusMessage` changed. `undefined` when the job does not exist.
+   * or `statusMessage` changed. `undefined` when the job does not exist. The job in the
+   * result is the stored version, frozen.
    */
   update(id: string, change: JobUpdate): JobUpdateResult | undefined {
     const stored = this.get(id);
@@ -250,16 +270,22 @@ export class JobStore implements Disposable {
       return { job: stored.job, changed: false, rejected: merge.reason };
     }
     if (merge.changed.length === 0) return { job: stored.job, changed: false };
-    const job = merge.job;
+    const job = merge.job as unknown as Record<string, unknown>;
+    // The rest of the job is the frozen version before; what changed is copied, not frozen
+    // in the caller's hands.
+    for (const name of merge.changed) job[name] = copyData(job[name]);
     const now = this.#clock.now().getTime();
     job.lastUpdateTime = formatTime(now);
     this.#group?.join();
-    this.#statements.updateJob.run(job.status!, now, JSON.stringify(job), seqOf(id)!);
-    this.#cache.delete(id);
+    const body = JSON.stringify(job);
+    if (merge.changed.includes("status")) {
+      this.#statements.updateJob.run(job.status as string, now, body, seqOf(id)!);
+    } else this.#statements.updateJobBody.run(now, body, seqOf(id)!);
+    const next = this.#cache.set(id, { ...stored, job: job as unknown as Job }).job;
     if (merge.changed.includes("status") || merge.changed.includes("statusMessage")) {
-      this.#emitChange(job);
+      this.#afterCommit(() => this.#changes.emit(next));
     }
-    return { job, changed: true };
+    return { job: next, changed: true };
   }
 
   /** Deletes a job; whether it existed. */
@@ -299,7 +325,8 @@ export class JobStore implements Disposable {
 
   /**
    * Calls `listener` after each commit that adds a job or changes a job's `status` or
-   * `statusMessage`, with a frozen copy of the job. Returns the unsubscribe function.
+   * `statusMessage`, with the stored version of the job (frozen). Returns the unsubscribe
+   * function.
    */
   subscribe(listener: (job: Job) => void): () => void {
     return this.#changes.add(listener);
@@ -345,17 +372,20 @@ export class JobStore implements Disposable {
     return row === undefined ? undefined : storedOf(row);
   }
 
-  #emitChange(job: Job): void {
-    const frozen = deepFreeze(structuredClone(job));
-    this.#afterCommit(() => this.#changes.emit(frozen));
-  }
-
   #afterCommit(work: () => void): void {
     if (this.#group) this.#group.afterCommit(work);
     else work();
   }
 
-  #transaction<T>(work: () => T): T {
+  /**
+   * `work` as one transaction, or one unit of this turn's batch. `several` says whether it
+   * runs more than one write: a lone INSERT is atomic by itself and needs no savepoint.
+   */
+  #transaction<T>(work: () => T, several = true): T {
+    if (this.#group && !several) {
+      this.#group.join();
+      return work();
+    }
     if (this.#group) return this.#savepoint(work);
     this.#statements.begin.run();
     let result: T;
@@ -393,6 +423,15 @@ export class JobStore implements Disposable {
 
   #assertOpen(): void {
     if (this.#closed) throw new Error(`Cannot use job store "${this.#path}": it is closed`);
+  }
+}
+
+/** `work`'s result or error as a promise. */
+function settle<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 

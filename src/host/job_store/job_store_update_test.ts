@@ -97,16 +97,29 @@ Deno.test("JobStore.update returns undefined for a job that does not exist", () 
   assert.equal(t.store.update("nope", { status: "Running" }), undefined);
 });
 
-Deno.test("JobStore.subscribe tells listeners about new jobs with frozen copies", () => {
+Deno.test("JobStore.subscribe tells listeners about new jobs with the frozen stored version", () => {
   using t = setup();
-  const job = t.store.insert(draft({ tags: ["a"] }), META);
+  const submitted = draft({ tags: ["a"] });
+  const job = t.store.insert(submitted, META);
   assert.equal(t.seen.length, 1);
   const seen = t.seen[0]!;
-  assert.equal(seen.id, job.id);
+  assert.equal(seen, job, "the caller and the listeners share one version");
   assert.ok(Object.isFrozen(seen) && Object.isFrozen(seen.tags));
-  assert.notEqual(seen, job);
-  job.name = "changed by caller";
-  assert.equal(seen.name, undefined);
+  assert.throws(() => (job as { name?: string }).name = "changed by caller", TypeError);
+  submitted.tags!.push("changed in the draft");
+  assert.deepEqual(seen.tags, ["a"], "the store copied the draft");
+  assert.ok(!Object.isFrozen(submitted.tags), "and left the caller's objects alone");
+});
+
+Deno.test("JobStore.update copies the change it keeps and leaves it unfrozen", () => {
+  using t = setup();
+  const job = t.store.insert(draft(), META);
+  const queues = ["fast"];
+  const updated = t.store.update(job.id, { queues })!.job;
+  queues.push("changed by caller");
+  assert.deepEqual(updated.queues, ["fast"]);
+  assert.ok(Object.isFrozen(updated.queues) && !Object.isFrozen(queues));
+  assert.equal(t.store.get(job.id)?.job, updated, "reads get the version written");
 });
 
 Deno.test("JobStore.subscribe keeps notifying when one listener throws", () => {
@@ -165,4 +178,16 @@ Deno.test("JobStore.expire falls back to submissionTime when lastUpdateTime is a
   );
   assert.equal(job.lastUpdateTime, "2024-05-01T10:00:00.000Z");
   assert.deepEqual(t.store.expire(), [job.id]);
+});
+
+Deno.test("JobStore.update of fields alone keeps the job found by its status", () => {
+  using t = setup();
+  const job = t.store.insert(draft(), META);
+  t.store.update(job.id, { statusMessage: "Queued", queues: ["default"] });
+  assert.deepEqual(t.store.list("*", { statuses: ["Pending"] }).map((each) => each.statusMessage), [
+    "Queued",
+  ]);
+  t.store.update(job.id, { status: "Running" });
+  assert.deepEqual(t.store.list("*", { statuses: ["Pending"] }), []);
+  assert.equal(t.store.list("*", { statuses: ["Running"] })[0]?.queues?.[0], "default");
 });

@@ -4,7 +4,8 @@ import type { JobMeta, JobUpdateResult, StoredJob } from "./job_store.ts";
 /**
  * The job store as the host uses it, whether it lives in this process (SQLite) or another
  * (PostgreSQL): {@linkcode JobStore}'s operations, each read and write a promise. The
- * semantics are JobStore's: IDs are decimal sequence numbers never reused; `"*"` sees every
+ * semantics are JobStore's: IDs are decimal sequence numbers never reused; reads answer
+ * only committed versions (a host killed after answering cannot take one back); `"*"` sees every
  * user's jobs and any other user only their own; listings are in ID order; `update` merges
  * only `JobUpdate` fields and never lets a terminal status change; `expire` deletes terminal
  * jobs older than the expiry. A write's promise resolves once the write is committed and
@@ -74,14 +75,17 @@ export interface SyncJobStore extends Disposable {
   countByStatus(): Record<JobStatus, number>;
   /** Settles once every write made so far is committed (group commit); rejects if rolled back. */
   committed(): Promise<void>;
+  /** `read` run against committed versions only (after the open group commit, if any). */
+  readCommitted<T>(read: () => T): Promise<T>;
   close(): void;
 }
 
 /**
  * Wraps a synchronous store (the SQLite `JobStore`) as an {@linkcode AsyncJobStore}: each
- * call runs at once and its result or error becomes a promise. A write's promise waits for
- * `committed()`, so writes made in one event-loop turn still share one group commit and
- * none is acknowledged before it is on disk.
+ * write runs at once and its promise waits for `committed()`, so writes made in one
+ * event-loop turn still share one group commit and none is acknowledged before it is on
+ * disk. Reads run once the writes before them are committed (`readCommitted`): a GetJob
+ * never shows a version that a SIGKILL of the host could still take back.
  */
 export function asyncJobStore(store: SyncJobStore): AsyncJobStore {
   const run = <T>(work: () => T): Promise<T> => {
@@ -93,21 +97,22 @@ export function asyncJobStore(store: SyncJobStore): AsyncJobStore {
   };
   const write = <T>(work: () => T): Promise<T> =>
     run(work).then((result) => store.committed().then(() => result));
+  const read = <T>(work: () => T): Promise<T> => store.readCommitted(work);
   return {
     insert: (draft, meta) => write(() => store.insert(draft, meta)),
-    findByIdempotencyKey: (user, key) => run(() => store.findByIdempotencyKey(user, key)),
-    get: (id) => run(() => store.get(id)),
-    getVisible: (user, id, fields) => run(() => store.getVisible(user, id, fields)),
-    list: (user, filter, fields) => run(() => store.list(user, filter, fields)),
-    listByInstance: (key, filter) => run(() => store.listByInstance(key, filter)),
-    liveJobs: (key) => run(() => store.liveJobs(key)),
-    liveJobsByInstance: () => run(() => store.liveJobsByInstance()),
+    findByIdempotencyKey: (user, key) => read(() => store.findByIdempotencyKey(user, key)),
+    get: (id) => read(() => store.get(id)),
+    getVisible: (user, id, fields) => read(() => store.getVisible(user, id, fields)),
+    list: (user, filter, fields) => read(() => store.list(user, filter, fields)),
+    listByInstance: (key, filter) => read(() => store.listByInstance(key, filter)),
+    liveJobs: (key) => read(() => store.liveJobs(key)),
+    liveJobsByInstance: () => read(() => store.liveJobsByInstance()),
     update: (id, change) => write(() => store.update(id, change)),
     remove: (id) => write(() => store.remove(id)),
     expire: () => write(() => store.expire()),
     subscribe: (listener) => store.subscribe(listener),
     subscribeRemovals: (listener) => store.subscribeRemovals(listener),
-    countByStatus: () => run(() => store.countByStatus()),
+    countByStatus: () => read(() => store.countByStatus()),
     close: () => run(() => store.close()),
     [Symbol.asyncDispose]: () => run(() => store.close()),
   };
