@@ -21,6 +21,8 @@ export interface HostOptions {
 
 /** Fast lifecycle for the inmemory plugin: Pending 50 ms, Running 600 ms, a line per 100 ms. */
 export const FAST_INMEMORY = ["pending-ms=50", "run-ms=600", "tick-ms=100"];
+/** inmemory jobs that stay Pending for 1.5 s: for tests that look at a job before it runs. */
+export const HELD_PENDING = ["pending-ms=1500", "run-ms=300", "tick-ms=100"];
 
 /**
  * A Launchbox host started as the Launcher starts a plugin: piped stdio, a Launcher-side

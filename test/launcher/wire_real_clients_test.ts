@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { withHost } from "../_support/host_process.ts";
+import { HELD_PENDING, withHost } from "../_support/host_process.ts";
 import { jobRequest, userRequest, waitForStatus } from "../_support/requests.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -35,7 +35,8 @@ function cppSmokeTestJob(user: string): Record<string, unknown> {
 }
 
 Deno.test('SubmitJob accepts the C++ smoke test\'s job with status ""', opts, async () => {
-  await withHost({}, async ({ client }) => {
+  // Pending long enough that the listing filtered on Pending still finds it on a busy machine.
+  await withHost({ config: HELD_PENDING }, async ({ client }) => {
     await client.bootstrap();
     const reply = await client.request(
       userRequest(client, 2, "alice", { job: cppSmokeTestJob("alice") }),
