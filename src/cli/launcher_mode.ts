@@ -92,7 +92,11 @@ export async function runLauncherMode(args: string[]): Promise<number> {
   });
   let sweep: ReturnType<typeof setInterval> | undefined;
   const session = late.session = new LauncherSession({
-    reader: new FrameReader(Deno.stdin, { maxFrameBytes: options.maxMessageSize }),
+    // Each frame is decoded before the next is read (LauncherSession), so it may be lent.
+    reader: new FrameReader(Deno.stdin, {
+      maxFrameBytes: options.maxMessageSize,
+      lendPayloads: true,
+    }),
     writer: new FrameWriter(Deno.stdout, {
       maxFrameBytes: options.maxMessageSize,
       syncWriteBytes: SYNC_WRITE_BYTES,

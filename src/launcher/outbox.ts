@@ -1,7 +1,7 @@
 import { type FrameWriter, WRITE_HIGH_WATER_BYTES } from "../framing/mod.ts";
 import type { JsonLogger } from "../log/mod.ts";
 import { ErrorCode } from "../sdk/mod.ts";
-import { encodeMessage } from "./codec.ts";
+import { encodeMessageText } from "./codec.ts";
 import { ResponseType } from "./messages.ts";
 import { errorResponse, type Response } from "./responses.ts";
 
@@ -53,9 +53,19 @@ export class Outbox {
       response.messageType !== ResponseType.Error &&
       response.messageType !== ResponseType.Metrics;
     const stamped = { ...response, responseId: counted ? this.#nextResponseId++ : 0 };
-    const payload = encodeMessage(reorder(stamped));
-    if (payload.length > this.#writer.maxFrameBytes) return this.#sendOversize(response, payload);
-    this.#writer.write(payload);
+    const text = encodeMessageText(reorder(stamped));
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: a short text cannot exceed the limit and
+    // is encoded straight into the writer's buffer.
+    const worst = text.length * 3;
+    if (worst <= IN_PLACE_BYTES && worst <= this.#writer.maxFrameBytes) {
+      this.#writer.writeWith(worst, (target) => encoder.encodeInto(text, target).written);
+    } else {
+      const payload = encoder.encode(text);
+      if (payload.length > this.#writer.maxFrameBytes) {
+        return this.#sendOversize(response, payload);
+      }
+      this.#writer.write(payload);
+    }
     this.#sent += 1;
     if (response.messageType === ResponseType.Error) {
       this.#onErrorSent?.(Number(response.errorCode));
@@ -81,6 +91,11 @@ export class Outbox {
     this.send(errorResponse(response.requestId, ErrorCode.Unknown, message));
   }
 }
+
+/** Responses whose UTF-8 may be up to this long are encoded in place (no array each). */
+const IN_PLACE_BYTES = 16 * 1024;
+
+const encoder = new TextEncoder();
 
 /** Puts the envelope first, as the SDKs write it, so logs and captures read naturally. */
 function reorder(message: Response & { responseId: number }): Record<string, unknown> {

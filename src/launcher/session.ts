@@ -127,10 +127,10 @@ export class LauncherSession {
       const requestId = (error as { requestId?: number }).requestId ?? 0;
       return sendError(this.#ctx, requestId, error);
     }
-    this.#options.log.debug("Request received", {
-      type: request.type,
-      requestId: request.requestId,
-    });
+    const { log } = this.#options;
+    if (log.debugEnabled) {
+      log.debug("Request received", { type: request.type, requestId: request.requestId });
+    }
     if (request.type === "heartbeat") return this.#ctx.outbox.send(heartbeatResponse());
     const task = dispatch(request, this.#ctx).finally(() => this.#inFlight.delete(task));
     this.#inFlight.add(task);
