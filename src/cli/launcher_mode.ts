@@ -1,4 +1,4 @@
-import { FrameReader, FrameWriter, SYNC_WRITE_BYTES } from "../framing/mod.ts";
+import { FrameReader, FrameWriter, StdinSource, SYNC_WRITE_BYTES } from "../framing/mod.ts";
 import {
   EXPIRY_SWEEP_MS,
   LOG_FILE_MAX_BYTES,
@@ -93,7 +93,7 @@ export async function runLauncherMode(args: string[]): Promise<number> {
   let sweep: ReturnType<typeof setInterval> | undefined;
   const session = late.session = new LauncherSession({
     // Each frame is decoded before the next is read (LauncherSession), so it may be lent.
-    reader: new FrameReader(Deno.stdin, {
+    reader: new FrameReader(stdinSource(log), {
       maxFrameBytes: options.maxMessageSize,
       lendPayloads: true,
     }),
@@ -148,6 +148,18 @@ export async function runLauncherMode(args: string[]): Promise<number> {
 }
 
 /** Logs to stderr and the logging dir; a default dir that cannot be made only warns. */
+/** The Launcher's stdin, moved to a socket once busy (see StdinSource), saying so in the log. */
+function stdinSource(log: JsonLogger): StdinSource {
+  return new StdinSource({
+    onSwitch: (outcome) =>
+      outcome.ok
+        ? log.info("Reading the Launcher's requests from the event loop (node:net socket)")
+        : log.debug("Reading the Launcher's requests through Deno.stdin", {
+          reason: outcome.reason,
+        }),
+  });
+}
+
 function openLog(options: LauncherOptions): JsonLogger {
   const sinks: LogSink[] = [stderrSink()];
   let problem: unknown;
