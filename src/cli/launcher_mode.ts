@@ -107,6 +107,7 @@ export async function runLauncherMode(args: string[]): Promise<number> {
     drainTimeoutMs: SHUTDOWN_GRACE_MS,
     observe: requestObserver(metrics),
     onErrorSent: errorCounter(metrics),
+    limitSettings: limitSettings(options),
     // Its timer and the instances' recovery wait for the Bootstrap response to be written
     // (see LauncherSessionOptions.onBootstrapped).
     onBootstrapped: () => {
@@ -148,6 +149,12 @@ export async function runLauncherMode(args: string[]): Promise<number> {
 }
 
 /** Logs to stderr and the logging dir; a default dir that cannot be made only warns. */
+/** Both places the frame limit is set: the Launcher's and this plugin's. */
+function limitSettings(options: LauncherOptions): string {
+  const file = options.configFile ?? `launcher.${options.pluginName || "launchbox"}.conf`;
+  return `max-message-size in launcher.conf [server] and in ${file} (or --max-message-size)`;
+}
+
 /** The Launcher's stdin, moved to a socket once busy (see StdinSource), saying so in the log. */
 function stdinSource(log: JsonLogger): StdinSource {
   return new StdinSource({

@@ -8,12 +8,15 @@ import { errorResponse, type Response } from "./responses.ts";
 /**
  * Stamps response IDs and hands responses to the one frame writer. Response IDs count
  * from 0 for every response but Heartbeat, Error and Metrics, which carry 0. A response too large
- * for one frame is replaced by an Error for its request instead of ending the channel.
+ * for one frame is replaced by an Error for its request, naming the settings to raise
+ * (`limitSettings`), instead of ending the channel.
  */
 export class Outbox {
   readonly #writer: FrameWriter;
   readonly #log: JsonLogger;
   readonly #onErrorSent: ((code: number) => void) | undefined;
+  /** Where the frame limit is set, named in the refusal of an oversize response. */
+  readonly #limitSettings: string;
   #nextResponseId = 0;
   #sent = 0;
 
@@ -21,11 +24,12 @@ export class Outbox {
   constructor(
     writer: FrameWriter,
     log: JsonLogger,
-    options: { onErrorSent?: (code: number) => void } = {},
+    options: { onErrorSent?: (code: number) => void; limitSettings?: string } = {},
   ) {
     this.#writer = writer;
     this.#log = log;
     this.#onErrorSent = options.onErrorSent;
+    this.#limitSettings = options.limitSettings ?? "max-message-size";
   }
 
   /** How many responses were sent so far. */
@@ -80,9 +84,12 @@ export class Outbox {
       });
       return;
     }
+    // One response per request and no continuation marker in JobState: the Launcher takes
+    // the first answer as the whole one, so splitting is no way out (docs/architecture.md).
     const message =
       `Cannot send response: ${payload.length} bytes exceed the ${this.#writer.maxFrameBytes}` +
-      ` byte message limit; narrow the request with filters or fields`;
+      ` byte message limit; raise ${this.#limitSettings} to at least ${payload.length},` +
+      ` or narrow the request with filters or fields`;
     this.#log.warn("Response too large for one frame", {
       requestId: response.requestId,
       messageType: response.messageType,

@@ -90,7 +90,7 @@ Deno.test("Outbox replaces a response too large for a frame with an Error for it
   assert.equal(error?.errorCode, 0);
   assert.match(
     String(error?.errorMessage),
-    /^Cannot send response: \d+ bytes exceed the 400 byte message limit; narrow the request/,
+    /^Cannot send response: \d+ bytes exceed the 400 byte message limit; raise max-message-size to at least \d+, or narrow the request/,
   );
   assert.equal(next?.requestId, 10);
   assert.equal(next?.responseId, 1, "the refused response still used up its responseId");

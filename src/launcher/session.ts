@@ -27,6 +27,11 @@ export interface LauncherSessionOptions {
    * answer need not wait for, timers above all.
    */
   onBootstrapped?: () => void;
+  /**
+   * Where the frame limit is configured, for the Error that replaces a response too large
+   * for one frame (default `max-message-size`).
+   */
+  limitSettings?: string;
   /** Plugin API 3.7 Metrics messages, sent when the Launcher announced 3.7 or later. */
   metrics?: MetricsReporting;
 }
@@ -53,11 +58,10 @@ export class LauncherSession {
 
   constructor(options: LauncherSessionOptions) {
     this.#options = options;
-    const outbox = new Outbox(
-      options.writer,
-      options.log,
-      options.onErrorSent ? { onErrorSent: options.onErrorSent } : {},
-    );
+    const outbox = new Outbox(options.writer, options.log, {
+      ...(options.onErrorSent ? { onErrorSent: options.onErrorSent } : {}),
+      ...(options.limitSettings ? { limitSettings: options.limitSettings } : {}),
+    });
     this.#metrics = options.metrics && new MetricsReporter(options.metrics, outbox, options.log);
     this.#ctx = {
       backend: options.backend,
