@@ -2,7 +2,13 @@ import { FrameError, type FrameReader, type FrameWriter } from "../framing/mod.t
 import type { JsonLogger } from "../log/mod.ts";
 import type { LauncherBackend } from "./backend.ts";
 import { decodeRequest } from "./codec.ts";
-import { dispatch, type DispatchContext, type RequestObserver, sendError } from "./dispatcher.ts";
+import {
+  answerNow,
+  dispatch,
+  type DispatchContext,
+  type RequestObserver,
+  sendError,
+} from "./dispatcher.ts";
 import { MetricsReporter, type MetricsReporting } from "./metrics_reporter.ts";
 import { Outbox } from "./outbox.ts";
 import { heartbeatResponse } from "./responses.ts";
@@ -136,6 +142,7 @@ export class LauncherSession {
       log.debug("Request received", { type: request.type, requestId: request.requestId });
     }
     if (request.type === "heartbeat") return this.#ctx.outbox.send(heartbeatResponse());
+    if (answerNow(request, this.#ctx)) return;
     const task = dispatch(request, this.#ctx).finally(() => this.#inFlight.delete(task));
     this.#inFlight.add(task);
   }

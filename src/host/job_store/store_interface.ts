@@ -24,6 +24,8 @@ export interface AsyncJobStore extends AsyncDisposable {
   get(id: string): Promise<StoredJob | undefined>;
   /** The job if `user` may see it, reduced to `fields` (plus `id`) when given. */
   getVisible(user: string, id: string, fields?: readonly string[]): Promise<Job | undefined>;
+  /** `getVisible` answered at once, by a store that can (in this process). */
+  peekVisible?(user: string, id: string, fields?: readonly string[]): Job | undefined;
   /** The jobs `user` may see that match `filter`, in ID order, reduced to `fields`. */
   list(user: string, filter?: JobFilter, fields?: readonly string[]): Promise<Job[]>;
   /** The jobs of one plugin instance (on this node) that match `filter`, in ID order. */
@@ -98,6 +100,7 @@ export function asyncJobStore(store: SyncJobStore): AsyncJobStore {
     findByIdempotencyKey: (user, key) => run(() => store.findByIdempotencyKey(user, key)),
     get: (id) => run(() => store.get(id)),
     getVisible: (user, id, fields) => run(() => store.getVisible(user, id, fields)),
+    peekVisible: (user, id, fields) => store.getVisible(user, id, fields),
     list: (user, filter, fields) => run(() => store.list(user, filter, fields)),
     listByInstance: (key, filter) => run(() => store.listByInstance(key, filter)),
     liveJobs: (key) => run(() => store.liveJobs(key)),
