@@ -17,7 +17,8 @@ export interface FrameReaderOptions {
   /** Largest payload accepted; a longer declared length ends the channel. */
   maxFrameBytes?: number;
   /**
-   * Hand out small payloads as views of the reader's buffer instead of copies: no
+   * Hand out payloads that sit whole in the reader's buffer as views of it instead of
+   * copies (large frames read straight into their own arrays stay the caller's): no
    * allocation per frame, for a caller that is done with each payload before it reads the
    * next (the view's bytes change on the next `read` or `takeBuffered`). Default false.
    */

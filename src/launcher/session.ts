@@ -16,6 +16,7 @@ import { StatusStreams } from "./status_streams.ts";
 
 /** Options for {@linkcode LauncherSession}. */
 export interface LauncherSessionOptions {
+  /** Each frame is decoded before the next is read, so the reader may lend its payloads. */
   reader: FrameReader;
   writer: FrameWriter;
   backend: LauncherBackend;
