@@ -36,7 +36,7 @@ export class StdinSource implements ByteSource {
   readonly #onSwitch: StdinSourceOptions["onSwitch"];
   #reads = 0;
   #windowStart = 0;
-  /** `undefined` until busy; then loading, then the socket's reader. */
+  /** Loaded once the source is busy and stdin may become a socket. */
   #net: typeof import("node:net") | undefined;
   #loading = false;
   #socket: SocketReader | undefined;
@@ -82,20 +82,20 @@ export class StdinSource implements ByteSource {
     }
     if (++this.#reads < this.#switchAfter) return;
     this.#loading = true;
-    Promise.all([import("node:net"), import("node:fs")]).then(
-      ([net, fs]) => {
-        const unfit = whyNotSocket(fs);
-        if (unfit) this.#onSwitch?.({ ok: false, reason: unfit });
-        else this.#net = net;
-      },
-      (error) => this.#onSwitch?.({ ok: false, reason: `cannot load node:net: ${error}` }),
-    );
+    // node:fs first (the host has it loaded already): a stdin that must stay blocking
+    // should not cost the load of node:net.
+    import("node:fs").then(async (fs) => {
+      const unfit = whyNotSocket(fs);
+      if (unfit) return this.#onSwitch?.({ ok: false, reason: unfit });
+      this.#net = await import("node:net");
+    }).catch((error) => this.#onSwitch?.({ ok: false, reason: `cannot load node:net: ${error}` }));
   }
 }
 
 /**
  * Why descriptor 0 must stay blocking, or `undefined` when it may become a socket. (Deno
- * asks for every permission to stat `/proc/self/fd/0`; `fstat` needs none.)
+ * refuses to stat `/proc/self/fd/0` without every permission; `fstat` of the descriptor
+ * works with read permission.)
  */
 function whyNotSocket(fs: typeof import("node:fs")): string | undefined {
   try {
