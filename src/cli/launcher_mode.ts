@@ -1,4 +1,4 @@
-import { FrameReader, FrameWriter, SYNC_WRITE_BYTES } from "../framing/mod.ts";
+import { FrameReader, FrameWriter, StdinSource, SYNC_WRITE_BYTES } from "../framing/mod.ts";
 import {
   EXPIRY_SWEEP_MS,
   LOG_FILE_MAX_BYTES,
@@ -97,7 +97,11 @@ export async function runLauncherMode(args: string[]): Promise<number> {
   });
   let sweep: ReturnType<typeof setInterval> | undefined;
   const session = late.session = new LauncherSession({
-    reader: new FrameReader(Deno.stdin, { maxFrameBytes: options.maxMessageSize }),
+    // Each frame is decoded before the next is read (LauncherSession), so it may be lent.
+    reader: new FrameReader(stdinSource(log), {
+      maxFrameBytes: options.maxMessageSize,
+      lendPayloads: true,
+    }),
     writer: new FrameWriter(Deno.stdout, {
       maxFrameBytes: options.maxMessageSize,
       syncWriteBytes: SYNC_WRITE_BYTES,
@@ -108,6 +112,7 @@ export async function runLauncherMode(args: string[]): Promise<number> {
     drainTimeoutMs: SHUTDOWN_GRACE_MS,
     observe: requestObserver(metrics),
     onErrorSent: errorCounter(metrics),
+    limitSettings: limitSettings(options),
     // Its timer and the instances' recovery wait for the Bootstrap response to be written
     // (see LauncherSessionOptions.onBootstrapped).
     onBootstrapped: () => {
@@ -152,6 +157,24 @@ export async function runLauncherMode(args: string[]): Promise<number> {
 }
 
 /** Logs to stderr and the logging dir; a default dir that cannot be made only warns. */
+/** Both places the frame limit is set: the Launcher's and this plugin's. */
+function limitSettings(options: LauncherOptions): string {
+  const file = options.configFile ?? `launcher.${options.pluginName || "launchbox"}.conf`;
+  return `max-message-size in launcher.conf [server] and in ${file} (or --max-message-size)`;
+}
+
+/** The Launcher's stdin, moved to a socket once busy (see StdinSource), saying so in the log. */
+function stdinSource(log: JsonLogger): StdinSource {
+  return new StdinSource({
+    onSwitch: (outcome) =>
+      outcome.ok
+        ? log.info("Reading the Launcher's requests from the event loop (node:net socket)")
+        : log.debug("Reading the Launcher's requests through Deno.stdin", {
+          reason: outcome.reason,
+        }),
+  });
+}
+
 function openLog(options: LauncherOptions): JsonLogger {
   const sinks: LogSink[] = [stderrSink()];
   let problem: unknown;

@@ -33,3 +33,19 @@ export const WRITE_HIGH_WATER_BYTES = 8 * 1024 * 1024;
  * asynchronous.
  */
 export const SYNC_WRITE_BYTES = 64 * 1024;
+
+/**
+ * The Launcher's stdin moves from `Deno.stdin` to a `node:net` socket (`StdinSource`) once
+ * this many reads happened within STDIN_SOCKET_WINDOW_MS: a host that busy saves about
+ * 3 µs of CPU a request; a quieter one is not worth the module's 40–150 ms and 10 MiB.
+ */
+export const STDIN_SOCKET_READS = 64;
+
+/** The window STDIN_SOCKET_READS are counted in. */
+export const STDIN_SOCKET_WINDOW_MS = 1_000;
+
+/**
+ * The socket stops reading while more than this is buffered and not yet taken, so a
+ * Launcher that outruns the host fills the pipe instead of the host's memory.
+ */
+export const STDIN_SOCKET_PAUSE_BYTES = 4 * 1024 * 1024;

@@ -16,6 +16,13 @@ export interface ByteSource {
 export interface FrameReaderOptions {
   /** Largest payload accepted; a longer declared length ends the channel. */
   maxFrameBytes?: number;
+  /**
+   * Hand out payloads that sit whole in the reader's buffer as views of it instead of
+   * copies (large frames read straight into their own arrays stay the caller's): no
+   * allocation per frame, for a caller that is done with each payload before it reads the
+   * next (the view's bytes change on the next `read` or `takeBuffered`). Default false.
+   */
+  lendPayloads?: boolean;
 }
 
 /**
@@ -28,6 +35,7 @@ export interface FrameReaderOptions {
  */
 export class FrameReader implements AsyncIterable<Uint8Array> {
   readonly maxFrameBytes: number;
+  readonly #lend: boolean;
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   #byob: ReadableStreamBYOBReader | undefined;
   #source: ByteSource | undefined;
@@ -42,6 +50,7 @@ export class FrameReader implements AsyncIterable<Uint8Array> {
    */
   constructor(input: ReadableStream<Uint8Array> | ByteSource, options: FrameReaderOptions = {}) {
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.#lend = options.lendPayloads ?? false;
     if (!(input instanceof ReadableStream)) this.#source = input;
     else {
       try {
@@ -52,7 +61,10 @@ export class FrameReader implements AsyncIterable<Uint8Array> {
     }
   }
 
-  /** The next frame's payload (a copy the caller owns), or `null` at a clean end of stream. */
+  /**
+   * The next frame's payload (a copy the caller owns, unless `lendPayloads`), or `null` at
+   * a clean end of stream.
+   */
   async read(): Promise<Uint8Array | null> {
     while (true) {
       const frame = this.#takeFrame();
@@ -135,7 +147,9 @@ export class FrameReader implements AsyncIterable<Uint8Array> {
       return undefined;
     }
     const from = this.#start + HEADER_BYTES;
-    const payload = this.#buffer.slice(from, from + length);
+    const payload = this.#lend
+      ? this.#buffer.subarray(from, from + length)
+      : this.#buffer.slice(from, from + length);
     this.#start = from + length;
     if (this.#start === this.#end) this.#start = this.#end = 0;
     return payload;

@@ -201,3 +201,19 @@ Deno.test("FrameReader.takeBuffered hands out only frames already read, never re
   assert.equal(decoder.decode((await reader.read())!), "c");
   assert.equal(await reader.read(), null);
 });
+
+Deno.test("FrameReader with lendPayloads hands out views of its buffer, valid until the next read", async () => {
+  const frames = ["one", "two", "three"].map((word) => frame(text.encode(word)));
+  const bytes = concat([...frames, frame(new Uint8Array(40_000).fill(7))]);
+  // Split mid-header and mid-payload, as a pipe may.
+  const reader = new FrameReader(sourceOf(bytes, 5), { lendPayloads: true });
+  const first = (await reader.read())!;
+  assert.equal(decoder.decode(first), "one");
+  assert.notEqual(first.byteLength, first.buffer.byteLength, "a view, not a copy");
+  assert.equal(decoder.decode((await reader.read())!), "two");
+  assert.equal(decoder.decode((await reader.read())!), "three");
+  const large = (await reader.read())!;
+  assert.equal(large.length, 40_000);
+  assert.equal(large.byteLength, large.buffer.byteLength, "a large frame is its own array");
+  assert.equal(await reader.read(), null);
+});

@@ -42,9 +42,18 @@ export class FrameWriter implements AsyncDisposable {
   readonly #syncWriteBytes: number;
   #writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
   #sink: ByteSink | undefined;
+  /** Byte runs ready to write, in order: stage runs and large payloads. */
   #queue: Uint8Array[] = [];
   /** Reused for every batch to a ByteSink: a fresh megabyte per write costs page faults. */
   #batch = new Uint8Array(0);
+  /**
+   * Small frames to a ByteSink are framed straight into this buffer, header included, so
+   * writing one costs no allocation; `#stageFrom` to `#stageEnd` is not yet in the queue.
+   * Queued runs may still point into it, so it is rewound only once the queue is empty.
+   */
+  #stage = new Uint8Array(0);
+  #stageFrom = 0;
+  #stageEnd = 0;
   #pumping: Promise<void> | undefined;
   #failure: FrameError | undefined;
   #closed = false;
@@ -79,21 +88,44 @@ export class FrameWriter implements AsyncDisposable {
     }
   }
 
-  /** Queues one frame. Throws `FrameError` when the payload is too long or the writer is closed. */
+  /**
+   * Queues one frame. A payload under {@linkcode DIRECT_WRITE_BYTES} is copied at once (the
+   * caller may reuse its array); a larger one is kept until written. Throws `FrameError`
+   * when the payload is too long or the writer is closed.
+   */
   write(payload: Uint8Array): void {
-    if (this.#failure) throw this.#failure;
-    if (this.#closed) throw new FrameError("closed", "Cannot write frame: writer is closed");
-    if (payload.length > this.maxFrameBytes) {
-      throw new FrameError(
-        "oversize",
-        `Cannot write frame: length ${payload.length} exceeds limit ${this.maxFrameBytes}`,
-      );
+    this.#assertWritable(payload.length);
+    if (this.#sink && payload.length < DIRECT_WRITE_BYTES) {
+      const at = this.#reserveStage(payload.length);
+      this.#stage.set(payload, at + HEADER_BYTES);
+      return this.#commitStage(at, payload.length);
     }
     const header = new Uint8Array(HEADER_BYTES);
     new DataView(header.buffer).setUint32(0, payload.length, false);
+    this.#sealStage();
     this.#queue.push(header, payload);
-    this.#queuedBytes += HEADER_BYTES + payload.length;
-    this.#pumping ??= this.#pump();
+    this.#queued(HEADER_BYTES + payload.length);
+  }
+
+  /**
+   * Queues one frame whose payload `fill` writes into `target` (at most `maxBytes` long),
+   * returning its length: text encoded with `TextEncoder.encodeInto` goes straight into the
+   * write buffer, with no array of its own. Throws like `write`; when `fill` throws or
+   * returns a length above `maxFrameBytes`, nothing is queued.
+   */
+  writeWith(maxBytes: number, fill: (target: Uint8Array) => number): void {
+    this.#assertWritable(0);
+    if (!this.#sink || maxBytes >= DIRECT_WRITE_BYTES) {
+      const scratch = new Uint8Array(maxBytes);
+      return this.write(scratch.subarray(0, checkedLength(fill(scratch), maxBytes)));
+    }
+    const at = this.#reserveStage(maxBytes);
+    const length = checkedLength(
+      fill(this.#stage.subarray(at + HEADER_BYTES, at + HEADER_BYTES + maxBytes)),
+      maxBytes,
+    );
+    this.#assertWritable(length);
+    this.#commitStage(at, length);
   }
 
   /** Resolves once every queued frame is written; rejects with the write failure. */
@@ -121,10 +153,57 @@ export class FrameWriter implements AsyncDisposable {
     await this.close().catch(() => {});
   }
 
+  #assertWritable(length: number): void {
+    if (this.#failure) throw this.#failure;
+    if (this.#closed) throw new FrameError("closed", "Cannot write frame: writer is closed");
+    if (length > this.maxFrameBytes) {
+      throw new FrameError(
+        "oversize",
+        `Cannot write frame: length ${length} exceeds limit ${this.maxFrameBytes}`,
+      );
+    }
+  }
+
+  /** Room for a header and `bytes` at the stage's end; returns where the header goes. */
+  #reserveStage(bytes: number): number {
+    const needed = this.#stageEnd + HEADER_BYTES + bytes;
+    if (needed > this.#stage.length) {
+      // Runs already queued keep the old array alive; only the unqueued tail moves.
+      const tail = this.#stage.subarray(this.#stageFrom, this.#stageEnd);
+      const grown = new Uint8Array(
+        Math.max(STAGE_BYTES, 2 * (tail.length + HEADER_BYTES + bytes)),
+      );
+      grown.set(tail, 0);
+      this.#stage = grown;
+      this.#stageEnd = tail.length;
+      this.#stageFrom = 0;
+    }
+    return this.#stageEnd;
+  }
+
+  #commitStage(at: number, length: number): void {
+    new DataView(this.#stage.buffer, this.#stage.byteOffset + at, HEADER_BYTES)
+      .setUint32(0, length, false);
+    this.#stageEnd = at + HEADER_BYTES + length;
+    this.#queued(HEADER_BYTES + length);
+  }
+
+  /** Moves the staged frames into the queue, as one run, keeping their order with the rest. */
+  #sealStage(): void {
+    if (this.#stageEnd === this.#stageFrom) return;
+    this.#queue.push(this.#stage.subarray(this.#stageFrom, this.#stageEnd));
+    this.#stageFrom = this.#stageEnd;
+  }
+
+  #queued(bytes: number): void {
+    this.#queuedBytes += bytes;
+    this.#pumping ??= this.#pump();
+  }
+
   async #pump(): Promise<void> {
     await Promise.resolve();
     try {
-      while (this.#queue.length > 0) {
+      while (this.#sealStage(), this.#queue.length > 0) {
         if (this.#queue.length === 2 && this.#queue[1]!.length >= DIRECT_WRITE_BYTES) {
           // A lone large frame goes out as header then payload: two writes beat a copy.
           const [header, payload] = this.#queue.splice(0, 2);
@@ -142,10 +221,19 @@ export class FrameWriter implements AsyncDisposable {
         cause: error,
       });
       this.#queue = [];
+      this.#stageFrom = this.#stageEnd;
       this.#sent(this.#queuedBytes);
     } finally {
       this.#pumping = undefined;
+      this.#rewindStage();
     }
+  }
+
+  /** With nothing queued, the stage starts over (a large one is dropped after a burst). */
+  #rewindStage(): void {
+    if (this.#queue.length > 0 || this.#stageEnd !== this.#stageFrom) return;
+    this.#stageFrom = this.#stageEnd = 0;
+    if (this.#stage.length > 2 * WRITE_BATCH_BYTES) this.#stage = new Uint8Array(0);
   }
 
   #sent(bytes: number): void {
@@ -172,11 +260,13 @@ export class FrameWriter implements AsyncDisposable {
   #takeBatch(): Uint8Array {
     let count = 0;
     let bytes = 0;
-    while (count < this.#queue.length && (bytes < WRITE_BATCH_BYTES || count % 2 === 1)) {
+    while (count < this.#queue.length && bytes < WRITE_BATCH_BYTES) {
       bytes += this.#queue[count]!.length;
       count += 1;
     }
     const parts = this.#queue.splice(0, count);
+    // One run (the staged frames of a turn) is written as it is: no copy.
+    if (parts.length === 1 && this.#sink) return parts[0]!;
     let batch: Uint8Array;
     // A batch with a frame far above the batch size is not worth keeping around.
     if (this.#writer || bytes > 2 * WRITE_BATCH_BYTES) batch = new Uint8Array(bytes);
@@ -191,6 +281,16 @@ export class FrameWriter implements AsyncDisposable {
     }
     return batch;
   }
+}
+
+/** A stage holds at least this much, so a turn's small answers fit without regrowing it. */
+const STAGE_BYTES = 64 * 1024;
+
+function checkedLength(length: number, maxBytes: number): number {
+  if (!Number.isInteger(length) || length < 0 || length > maxBytes) {
+    throw new RangeError(`Cannot write frame: fill returned ${length}, not 0 to ${maxBytes}`);
+  }
+  return length;
 }
 
 function errorText(error: unknown): string {

@@ -154,6 +154,15 @@ export class LauncherService implements LauncherBackend {
     return fields ? project(job, fields) : job;
   }
 
+  getJobNow(user: string, id: string, fields?: string[]): Job | undefined {
+    const store = this.#o.store;
+    if (!store.peekVisible) return undefined;
+    const job = store.peekVisible(user, id);
+    if (job === null) return undefined;
+    if (!job) throw notFound(id, user);
+    return fields ? project(job, fields) : job;
+  }
+
   getJobs(user: string, filter: JobFilter, fields?: string[]): Promise<Job[]> {
     return this.#o.store.list(user, filter, fields);
   }

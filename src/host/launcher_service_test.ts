@@ -215,3 +215,19 @@ Deno.test("LauncherService fails a crashed instance's jobs naming the crash once
   await pool[Symbol.asyncDispose]();
   store.close();
 });
+
+Deno.test("LauncherService.getJobNow answers from a SQLite store at once, as getJob would", async () => {
+  const { store, pool, service } = serviceWith(() => ({
+    ...basics,
+    submitJob: () => Promise.resolve({ status: "Running" }),
+  }));
+  const job = await service.submitJob("alice", { command: "true" }, new AbortController().signal);
+  const now = service.getJobNow("alice", job.id, ["status"]);
+  assert.deepEqual(now, await service.getJob("alice", job.id, ["status"]));
+  assert.deepEqual(now, { id: job.id, status: "Running" });
+  assert.equal(service.getJobNow("*", job.id)?.user, "alice");
+  assert.throws(() => service.getJobNow("bob", job.id), /could not be found for user bob/);
+  assert.throws(() => service.getJobNow("alice", "999"), /Job 999 could not be found/);
+  await pool[Symbol.asyncDispose]();
+  store.close();
+});

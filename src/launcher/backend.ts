@@ -30,6 +30,8 @@ export interface LauncherBackend {
   bootstrap(signal: AbortSignal): Promise<void>;
   submitJob(user: string, draft: JobDraft, signal: AbortSignal): Promise<Job>;
   getJob(user: string, id: string, fields?: string[]): Promise<Job>;
+  /** `getJob` answered at once when the backend can (`undefined` when it cannot); throws like it. */
+  getJobNow?(user: string, id: string, fields?: string[]): Job | undefined;
   getJobs(user: string, filter: JobFilter, fields?: string[]): Promise<Job[]>;
   /** Calls `listener` with a job after every change of its status or status message. */
   subscribeStatus(listener: (job: Job) => void): () => void;

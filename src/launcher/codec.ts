@@ -52,14 +52,19 @@ export function decodeRequest(payload: Uint8Array): LauncherRequest {
  * JobState's `jobs` go last, each frozen job as the text it was first encoded to.
  */
 export function encodeMessage(message: Record<string, unknown>): Uint8Array {
+  return encoder.encode(encodeMessageText(message));
+}
+
+/** The JSON text {@linkcode encodeMessage} encodes, for a writer that encodes it in place. */
+export function encodeMessageText(message: Record<string, unknown>): string {
   const jobs = message.jobs;
   if (message.messageType !== ResponseType.JobState || !Array.isArray(jobs)) {
-    return encoder.encode(JSON.stringify(message));
+    return JSON.stringify(message);
   }
   const { jobs: _, ...envelope } = message;
   let text = JSON.stringify(envelope).slice(0, -1) + ',"jobs":[';
   for (let i = 0; i < jobs.length; i++) text += (i === 0 ? "" : ",") + jobText(jobs[i]);
-  return encoder.encode(text + "]}");
+  return text + "]}";
 }
 
 /**

@@ -1,19 +1,22 @@
 import { type FrameWriter, WRITE_HIGH_WATER_BYTES } from "../framing/mod.ts";
 import type { JsonLogger } from "../log/mod.ts";
 import { ErrorCode } from "../sdk/mod.ts";
-import { encodeMessage } from "./codec.ts";
+import { encodeMessageText } from "./codec.ts";
 import { ResponseType } from "./messages.ts";
 import { errorResponse, type Response } from "./responses.ts";
 
 /**
  * Stamps response IDs and hands responses to the one frame writer. Response IDs count
  * from 0 for every response but Heartbeat, Error and Metrics, which carry 0. A response too large
- * for one frame is replaced by an Error for its request instead of ending the channel.
+ * for one frame is replaced by an Error for its request, naming the settings to raise
+ * (`limitSettings`), instead of ending the channel.
  */
 export class Outbox {
   readonly #writer: FrameWriter;
   readonly #log: JsonLogger;
   readonly #onErrorSent: ((code: number) => void) | undefined;
+  /** Where the frame limit is set, named in the refusal of an oversize response. */
+  readonly #limitSettings: string;
   #nextResponseId = 0;
   #sent = 0;
 
@@ -21,11 +24,12 @@ export class Outbox {
   constructor(
     writer: FrameWriter,
     log: JsonLogger,
-    options: { onErrorSent?: (code: number) => void } = {},
+    options: { onErrorSent?: (code: number) => void; limitSettings?: string } = {},
   ) {
     this.#writer = writer;
     this.#log = log;
     this.#onErrorSent = options.onErrorSent;
+    this.#limitSettings = options.limitSettings ?? "max-message-size";
   }
 
   /** How many responses were sent so far. */
@@ -53,9 +57,19 @@ export class Outbox {
       response.messageType !== ResponseType.Error &&
       response.messageType !== ResponseType.Metrics;
     const stamped = { ...response, responseId: counted ? this.#nextResponseId++ : 0 };
-    const payload = encodeMessage(reorder(stamped));
-    if (payload.length > this.#writer.maxFrameBytes) return this.#sendOversize(response, payload);
-    this.#writer.write(payload);
+    const text = encodeMessageText(reorder(stamped));
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: a short text cannot exceed the limit and
+    // is encoded straight into the writer's buffer.
+    const worst = text.length * 3;
+    if (worst <= IN_PLACE_BYTES && worst <= this.#writer.maxFrameBytes) {
+      this.#writer.writeWith(worst, (target) => encoder.encodeInto(text, target).written);
+    } else {
+      const payload = encoder.encode(text);
+      if (payload.length > this.#writer.maxFrameBytes) {
+        return this.#sendOversize(response, payload);
+      }
+      this.#writer.write(payload);
+    }
     this.#sent += 1;
     if (response.messageType === ResponseType.Error) {
       this.#onErrorSent?.(Number(response.errorCode));
@@ -70,9 +84,12 @@ export class Outbox {
       });
       return;
     }
+    // One response per request and no continuation marker in JobState: the Launcher takes
+    // the first answer as the whole one, so splitting is no way out (docs/architecture.md).
     const message =
       `Cannot send response: ${payload.length} bytes exceed the ${this.#writer.maxFrameBytes}` +
-      ` byte message limit; narrow the request with filters or fields`;
+      ` byte message limit; raise ${this.#limitSettings} to at least ${payload.length},` +
+      ` or narrow the request with filters or fields`;
     this.#log.warn("Response too large for one frame", {
       requestId: response.requestId,
       messageType: response.messageType,
@@ -81,6 +98,11 @@ export class Outbox {
     this.send(errorResponse(response.requestId, ErrorCode.Unknown, message));
   }
 }
+
+/** Responses whose UTF-8 may be up to this long are encoded in place (no array each). */
+const IN_PLACE_BYTES = 16 * 1024;
+
+const encoder = new TextEncoder();
 
 /** Puts the envelope first, as the SDKs write it, so logs and captures read naturally. */
 function reorder(message: Response & { responseId: number }): Record<string, unknown> {

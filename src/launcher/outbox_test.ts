@@ -90,7 +90,7 @@ Deno.test("Outbox replaces a response too large for a frame with an Error for it
   assert.equal(error?.errorCode, 0);
   assert.match(
     String(error?.errorMessage),
-    /^Cannot send response: \d+ bytes exceed the 400 byte message limit; narrow the request/,
+    /^Cannot send response: \d+ bytes exceed the 400 byte message limit; raise max-message-size to at least \d+, or narrow the request/,
   );
   assert.equal(next?.requestId, 10);
   assert.equal(next?.responseId, 1, "the refused response still used up its responseId");
@@ -118,4 +118,28 @@ Deno.test("Outbox sends nothing after the writer failed", async () => {
   outbox.send(jobStateResponse(2, []));
   outbox.send(heartbeatResponse());
   assert.equal(outbox.sent, 1, "only the frame handed over before the failure is counted");
+});
+
+Deno.test("Outbox encodes short responses in place and long ones whole, the same JSON either way", async () => {
+  const writes: Uint8Array[] = [];
+  const sink = {
+    write: (bytes: Uint8Array) => (writes.push(bytes.slice()), Promise.resolve(bytes.length)),
+  };
+  const writer = new FrameWriter(sink, { maxFrameBytes: 64 * 1024 });
+  const outbox = new Outbox(writer, new JsonLogger({ sinks: [] }));
+  const name = "Jöb ✓ 名前";
+  outbox.send(jobStateResponse(1, [{ id: "1", name }]));
+  // 30 000 characters: over the in-place size and, at 3 bytes each, over the limit; as
+  // ASCII it fits, so it is sent, not refused.
+  outbox.send(jobStateResponse(2, [{ id: "2", name: "n".repeat(30_000) }]));
+  await writer.flush();
+  const messages: Record<string, unknown>[] = [];
+  for await (const payload of new FrameReader(ReadableStream.from(writes))) {
+    messages.push(decodeMessage(payload));
+  }
+  assert.deepEqual(messages.map((m) => (m.jobs as { name: string }[])[0]?.name.length), [
+    name.length,
+    30_000,
+  ]);
+  assert.equal((messages[0]?.jobs as { name: string }[])[0]?.name, name);
 });

@@ -2,7 +2,13 @@ import { FrameError, type FrameReader, type FrameWriter } from "../framing/mod.t
 import type { JsonLogger } from "../log/mod.ts";
 import type { LauncherBackend } from "./backend.ts";
 import { decodeRequest } from "./codec.ts";
-import { dispatch, type DispatchContext, type RequestObserver, sendError } from "./dispatcher.ts";
+import {
+  answerNow,
+  dispatch,
+  type DispatchContext,
+  type RequestObserver,
+  sendError,
+} from "./dispatcher.ts";
 import { MetricsReporter, type MetricsReporting } from "./metrics_reporter.ts";
 import { Outbox } from "./outbox.ts";
 import { heartbeatResponse } from "./responses.ts";
@@ -10,6 +16,7 @@ import { StatusStreams } from "./status_streams.ts";
 
 /** Options for {@linkcode LauncherSession}. */
 export interface LauncherSessionOptions {
+  /** Each frame is decoded before the next is read, so the reader may lend its payloads. */
   reader: FrameReader;
   writer: FrameWriter;
   backend: LauncherBackend;
@@ -27,6 +34,11 @@ export interface LauncherSessionOptions {
    * answer need not wait for, timers above all.
    */
   onBootstrapped?: () => void;
+  /**
+   * Where the frame limit is configured, for the Error that replaces a response too large
+   * for one frame (default `max-message-size`).
+   */
+  limitSettings?: string;
   /** Plugin API 3.7 Metrics messages, sent when the Launcher announced 3.7 or later. */
   metrics?: MetricsReporting;
 }
@@ -53,11 +65,10 @@ export class LauncherSession {
 
   constructor(options: LauncherSessionOptions) {
     this.#options = options;
-    const outbox = new Outbox(
-      options.writer,
-      options.log,
-      options.onErrorSent ? { onErrorSent: options.onErrorSent } : {},
-    );
+    const outbox = new Outbox(options.writer, options.log, {
+      ...(options.onErrorSent ? { onErrorSent: options.onErrorSent } : {}),
+      ...(options.limitSettings ? { limitSettings: options.limitSettings } : {}),
+    });
     this.#metrics = options.metrics && new MetricsReporter(options.metrics, outbox, options.log);
     this.#ctx = {
       backend: options.backend,
@@ -127,11 +138,12 @@ export class LauncherSession {
       const requestId = (error as { requestId?: number }).requestId ?? 0;
       return sendError(this.#ctx, requestId, error);
     }
-    this.#options.log.debug("Request received", {
-      type: request.type,
-      requestId: request.requestId,
-    });
+    const { log } = this.#options;
+    if (log.debugEnabled) {
+      log.debug("Request received", { type: request.type, requestId: request.requestId });
+    }
     if (request.type === "heartbeat") return this.#ctx.outbox.send(heartbeatResponse());
+    if (answerNow(request, this.#ctx)) return;
     const task = dispatch(request, this.#ctx).finally(() => this.#inFlight.delete(task));
     this.#inFlight.add(task);
   }

@@ -168,6 +168,11 @@ export class JobStore implements Disposable {
     return this.#group?.committed() ?? Promise.resolve();
   }
 
+  /** Whether a write made so far still waits for its commit (a read now would see it). */
+  get hasUncommitted(): boolean {
+    return this.#group?.open ?? false;
+  }
+
   /**
    * Runs `read` against committed versions only: at once when no write is waiting for its
    * commit (always without `groupCommit`), else right after that commit (or its rollback),

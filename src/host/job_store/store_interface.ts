@@ -25,6 +25,11 @@ export interface AsyncJobStore extends AsyncDisposable {
   get(id: string): Promise<StoredJob | undefined>;
   /** The job if `user` may see it, reduced to `fields` (plus `id`) when given. */
   getVisible(user: string, id: string, fields?: readonly string[]): Promise<Job | undefined>;
+  /**
+   * `getVisible` answered at once, by a store that can (in this process): `null` when it
+   * cannot now (a write waits for its commit, so only `getVisible` may answer, after it).
+   */
+  peekVisible?(user: string, id: string, fields?: readonly string[]): Job | undefined | null;
   /** The jobs `user` may see that match `filter`, in ID order, reduced to `fields`. */
   list(user: string, filter?: JobFilter, fields?: readonly string[]): Promise<Job[]>;
   /** The jobs of one plugin instance (on this node) that match `filter`, in ID order. */
@@ -77,6 +82,8 @@ export interface SyncJobStore extends Disposable {
   committed(): Promise<void>;
   /** `read` run against committed versions only (after the open group commit, if any). */
   readCommitted<T>(read: () => T): Promise<T>;
+  /** Whether a write made so far still waits for its commit (reads must wait for it too). */
+  readonly hasUncommitted: boolean;
   close(): void;
 }
 
@@ -103,6 +110,8 @@ export function asyncJobStore(store: SyncJobStore): AsyncJobStore {
     findByIdempotencyKey: (user, key) => read(() => store.findByIdempotencyKey(user, key)),
     get: (id) => read(() => store.get(id)),
     getVisible: (user, id, fields) => read(() => store.getVisible(user, id, fields)),
+    peekVisible: (user, id, fields) =>
+      store.hasUncommitted ? null : store.getVisible(user, id, fields),
     list: (user, filter, fields) => read(() => store.list(user, filter, fields)),
     listByInstance: (key, filter) => read(() => store.listByInstance(key, filter)),
     liveJobs: (key) => read(() => store.liveJobs(key)),

@@ -71,3 +71,17 @@ Deno.test("asyncJobStore reads at once when no write waits for its commit", asyn
     await reading;
   });
 });
+
+Deno.test("asyncJobStore peeks a job at once only when no write waits for its commit", async () => {
+  await withFileStore(async (path, sync) => {
+    const store = asyncJobStore(sync);
+    const { id } = await store.insert({ user: "a", status: "Pending" }, META);
+    assert.equal(store.peekVisible!("a", id)?.status, "Pending", "nothing uncommitted: answered");
+    assert.equal(store.peekVisible!("b", id), undefined, "another user's job is not shown");
+    const writing = store.update(id, { status: "Running" });
+    assert.equal(store.peekVisible!("a", id), null, "a write waits: GetJob takes the slow path");
+    await writing;
+    const shown = store.peekVisible!("a", id);
+    assert.deepEqual([shown?.status, statusOnDisk(path, id)], ["Running", "Running"]);
+  });
+});
