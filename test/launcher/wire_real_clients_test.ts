@@ -64,7 +64,7 @@ Deno.test('SubmitJob accepts the C++ smoke test\'s job with status ""', opts, as
 });
 
 Deno.test("SubmitJob accepts a Go SDK job and nulls from other clients", opts, async () => {
-  await withHost({}, async ({ client }) => {
+  await withHost({ config: HELD_PENDING }, async ({ client }) => {
     await client.bootstrap();
     const goJob = {
       id: "",
