@@ -49,10 +49,11 @@ export async function startLauncherHost(o: LauncherHostOptions): Promise<Launche
   try {
     const opened = await openJobStore(options, plugin.keyFor, log);
     const store = stack.use(opened.store);
+    const factory = stack.use(instanceFactoryFor(plugin, options, { metrics, log }));
     const pool = stack.use(
       new InstancePool({
         pluginName: plugin.name,
-        factory: instanceFactoryFor(plugin, options, metrics),
+        factory,
         keyFor: plugin.keyFor,
         jobsFor: (key) => jobsHandleFor(store, key, log.with({ instance: key })),
         hasLiveJobs: async (key) => (await store.liveJobs(key)).length > 0,
@@ -131,6 +132,7 @@ export async function startLauncherHost(o: LauncherHostOptions): Promise<Launche
         sweep = setInterval(() => expire(service, log), EXPIRY_SWEEP_MS);
         void expire(service, log);
         void service.recoverInstances();
+        factory.warm();
       },
       [Symbol.asyncDispose]: () => moved.disposeAsync(),
     };

@@ -19,6 +19,8 @@ import { PayloadJoiner, splitPayload } from "./rpc_parts.ts";
 export interface RemotePluginOptions {
   init: RunnerInit;
   command: RunnerCommand;
+  /** A runner already started with `command` (from a `RunnerPool`), used instead of a new one. */
+  child?: Deno.ChildProcess;
   /** Serves the plugin's `ctx.jobs` calls. */
   jobs: JobsHandle;
   /** Receives the runner's log lines and stderr, tagged with `plugin` and `instance`. */
@@ -70,7 +72,7 @@ export class RemotePlugin implements AsyncDisposable {
     const counters = options.logCounters;
     this.#pluginLog = new PluginLog(this.#log, plugin, counters ? { counters } : {});
     const { command, args, env } = options.command;
-    this.#child = new Deno.Command(command, {
+    this.#child = options.child ?? new Deno.Command(command, {
       args,
       env,
       clearEnv: true,
