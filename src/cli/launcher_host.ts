@@ -15,7 +15,7 @@ import { instanceFactoryFor } from "./instance_factory.ts";
 import { openJobStore } from "./job_store_choice.ts";
 import type { LauncherOptions } from "./launcher_options.ts";
 import type { ChosenPlugin } from "./plugin_choice.ts";
-import { loadProfiles, profilesPath } from "./profiles_file.ts";
+import type { loadProfiles } from "./profiles_file.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** What {@linkcode startLauncherHost} needs from the start-up that answers Bootstrap. */
@@ -26,6 +26,8 @@ export interface LauncherHostOptions {
   metrics: Metrics;
   /** Plugin-call latency, when plugin metrics are reported. */
   latency?: LatencyHistogram;
+  /** The user profiles file, read (and checked) before Bootstrap. */
+  profiles: ReturnType<typeof loadProfiles>;
   /** Ends the Launcher session (this node lost its cluster lease). */
   stopSession: () => void;
 }
@@ -64,7 +66,7 @@ export async function startLauncherHost(o: LauncherHostOptions): Promise<Launche
         level: plugin.manifest.isolation,
       }),
     );
-    const profiles = loadProfiles(profilesPath(options, plugin.name), plugin.users);
+    const { profiles } = o;
     // The cluster node is joined before the service exists; it reaches it here.
     const late: { service?: LauncherService } = {};
     // Only a PostgreSQL store joins a cluster; its client library (npm:postgres, 40–60 ms

@@ -12,12 +12,14 @@ import { ensureDirectory } from "./directories.ts";
 import type { LauncherHost } from "./launcher_host.ts";
 import { type LauncherOptions, readLauncherOptions } from "./launcher_options.ts";
 import { choosePlugin } from "./plugin_choice.ts";
+import { loadProfiles, profilesPath } from "./profiles_file.ts";
 
 /**
  * Serves the Launcher Plugin API on stdin/stdout until stdin ends or a signal arrives.
  * Only what answering Bootstrap needs comes first (options, the log, the chosen plugin's
- * manifest, the session); the job store, the instance pool and their modules start beside
- * it (`startLauncherHost`), and requests other than Bootstrap wait for them.
+ * manifest, the session); the job store, the instance pool and their modules start once
+ * the answer is written (`startLauncherHost`), and requests other than Bootstrap wait for
+ * them.
  */
 export async function runLauncherMode(args: string[]): Promise<number> {
   const startedAt = performance.now();
@@ -26,35 +28,50 @@ export async function runLauncherMode(args: string[]): Promise<number> {
   const log = openLog(options);
   routeConsoleToLog(log);
   const plugin = await choosePlugin(options, log);
+  // Configuration is checked before Bootstrap: a broken profiles file stops the start.
+  const profiles = loadProfiles(profilesPath(options, plugin.name), plugin.users);
   const metrics = new Metrics();
   const metricsIntervalSeconds = options.pluginMetricsIntervalSeconds ?? 0;
   const latency = metricsIntervalSeconds > 0 ? new LatencyHistogram() : undefined;
   let host: LauncherHost | undefined;
-  const starting = import("./launcher_host.ts").then(({ startLauncherHost }) =>
-    startLauncherHost({
-      options,
-      plugin,
-      log,
-      metrics,
-      ...(latency ? { latency } : {}),
-      stopSession: () => session.stop(),
-    })
-  ).then((started) => host = started);
+  let starting: Promise<LauncherHost> | undefined;
+  // Once the Bootstrap answer is written, or when a request needs it first: loading its
+  // modules beside the Bootstrap request would hold the answer back.
+  const startHost = () => {
+    if (starting) return starting;
+    starting = import("./launcher_host.ts").then(({ startLauncherHost }) =>
+      startLauncherHost({
+        options,
+        plugin,
+        log,
+        metrics,
+        profiles,
+        ...(latency ? { latency } : {}),
+        stopSession: () => session.stop(),
+      })
+    ).then((started) => host = started);
+    // A host that cannot start (a job store that does not open) ends the session; its
+    // error then ends the process, as it did when the store opened before Bootstrap.
+    starting.catch(() => session.stop());
+    return starting;
+  };
+  const backend = new DeferredBackend(() => startHost().then((started) => started.service));
   const session: LauncherSession = new LauncherSession({
     reader: new FrameReader(Deno.stdin, { maxFrameBytes: options.maxMessageSize }),
     writer: new FrameWriter(Deno.stdout, {
       maxFrameBytes: options.maxMessageSize,
       syncWriteBytes: SYNC_WRITE_BYTES,
     }),
-    backend: new DeferredBackend(starting.then((started) => started.service)),
+    backend,
     log,
     heartbeatIntervalMs: options.heartbeatIntervalSeconds * 1000,
     drainTimeoutMs: SHUTDOWN_GRACE_MS,
     observe: requestObserver(metrics),
     onErrorSent: errorCounter(metrics),
-    // Timers, expiry and the instances' recovery wait for the Bootstrap response to be
-    // written (see LauncherSessionOptions.onBootstrapped).
-    onBootstrapped: () => void starting.then((started) => started.onBootstrapped(), () => {}),
+    // The host starts once the Bootstrap response is written (see
+    // LauncherSessionOptions.onBootstrapped); its timers, expiry and instance recovery once
+    // it has heard of the Bootstrap.
+    onBootstrapped: () => void backend.start().then(() => host?.onBootstrapped(), () => {}),
     ...(latency
       ? {
         metrics: {
@@ -68,13 +85,11 @@ export async function runLauncherMode(args: string[]): Promise<number> {
       }
       : {}),
   });
-  // A host that cannot start (a job store that does not open) ends the session; its error
-  // then ends the process, as it did when the store opened before Bootstrap.
-  starting.catch(() => session.stop());
   const stopOnSignal = () => session.stop();
   for (const signal of ["SIGTERM", "SIGINT"] as const) Deno.addSignalListener(signal, stopOnSignal);
   const end = await session.run();
-  await using _host = await starting;
+  // Nothing started it when the Launcher left without a request.
+  await using _host = starting ? await starting : undefined;
   log.info("Launcher session ended", { reason: end });
   return end === "frame-error" ? 1 : 0;
 }

@@ -46,9 +46,15 @@ const signal = new AbortController().signal;
 Deno.test("DeferredBackend answers Bootstrap at once and hands it on before later requests", async () => {
   const real = recordingBackend();
   const starting = Promise.withResolvers<LauncherBackend>();
-  const deferred = new DeferredBackend(starting.promise);
+  let started = 0;
+  const deferred = new DeferredBackend(() => {
+    started++;
+    return starting.promise;
+  });
   await deferred.bootstrap(signal);
+  assert.equal(started, 0, "Bootstrap starts nothing");
   const request = deferred.getJobs("alice", {});
+  assert.equal(started, 1, "a request that needs the backend starts it");
   let answered = false;
   void request.then(() => answered = true);
   await Promise.resolve();
@@ -56,6 +62,7 @@ Deno.test("DeferredBackend answers Bootstrap at once and hands it on before late
   assert.deepEqual(real.calls, []);
   starting.resolve(real.backend);
   assert.deepEqual(await request, []);
+  assert.equal(started, 1);
   // Once started, calls go straight through, Bootstrap included.
   await deferred.bootstrap(signal);
   await deferred.clusterInfo("alice", signal);
@@ -64,7 +71,7 @@ Deno.test("DeferredBackend answers Bootstrap at once and hands it on before late
 
 Deno.test("DeferredBackend fails every call but Bootstrap with the error of a backend that did not start", async () => {
   const starting = Promise.withResolvers<LauncherBackend>();
-  const deferred = new DeferredBackend(starting.promise);
+  const deferred = new DeferredBackend(() => starting.promise);
   const request = deferred.clusterInfo("alice", signal);
   starting.reject(new Error("Cannot open the job store"));
   await deferred.bootstrap(signal);
@@ -77,12 +84,13 @@ Deno.test("DeferredBackend fails every call but Bootstrap with the error of a ba
 Deno.test("DeferredBackend attaches status listeners once the backend exists, and detaches them", async () => {
   const real = recordingBackend();
   const starting = Promise.withResolvers<LauncherBackend>();
-  const deferred = new DeferredBackend(starting.promise);
+  const deferred = new DeferredBackend(() => starting.promise);
   const heard: string[] = [];
   const early = deferred.subscribeStatus((job) => heard.push(`early ${job.id}`));
   const gone = deferred.subscribeStatus((job) => heard.push(`gone ${job.id}`));
   gone();
   await deferred.bootstrap(signal);
+  void deferred.start();
   starting.resolve(real.backend);
   await deferred.getJobs("alice", {});
   const late = deferred.subscribeStatus((job) => heard.push(`late ${job.id}`));
