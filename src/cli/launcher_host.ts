@@ -42,8 +42,8 @@ export interface LauncherHost extends AsyncDisposable {
 
 /**
  * Opens the job store, the instance pool, the service and (for a PostgreSQL store) the
- * cluster node and the metrics server. Its modules load after Bootstrap is answerable, so
- * the Launcher's first answer waits for none of them (docs/architecture.md, start-up).
+ * cluster node and the metrics server. It starts once the Bootstrap answer is written, so
+ * the Launcher's first answer waits for none of its modules (docs/architecture.md).
  */
 export async function startLauncherHost(o: LauncherHostOptions): Promise<LauncherHost> {
   const { options, plugin, log, metrics } = o;

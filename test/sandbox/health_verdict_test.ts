@@ -7,7 +7,7 @@ const FIXTURES = new URL("../fixtures/plugins", import.meta.url).pathname;
 
 /**
  * Fetches `url`, retrying (bounded) while nothing listens yet: the metrics server starts
- * with the job store, beside the Bootstrap answer rather than before it.
+ * with the job store, once the Bootstrap answer is written rather than before it.
  */
 async function fetchWhenServing(url: string): Promise<Response> {
   const deadline = Date.now() + 5_000;
