@@ -47,7 +47,11 @@ export function instanceFactoryFor(
   const start: InstanceFactory = (spec) => limited(async () => await (await load())(spec));
   return Object.assign(start, {
     warm: () => {
-      if (options.runnerPoolSize > 0) void load().then((loaded) => loaded.warm(), () => {});
+      if (options.runnerPoolSize <= 0) return;
+      // A failed load fails the next instance start too, which reports it to the Launcher.
+      void load().then((loaded) => loaded.warm(), (error) => {
+        log?.warn("Cannot load the runner code for the runner pool", { error });
+      });
     },
     [Symbol.asyncDispose]: async () => {
       if (factory) await (await factory.catch(() => undefined))?.[Symbol.asyncDispose]();
