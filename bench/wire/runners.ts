@@ -14,6 +14,7 @@ export async function runnerInstances(): Promise<Figure[]> {
   const host = await startHost({
     plugin: "idle_session",
     pluginsDir: `${ROOT}bench/fixtures/plugins`,
+    config: poolConfig(),
   });
   const figures: Figure[] = [];
   let runnerPids: number[] = [];
@@ -66,22 +67,44 @@ export async function runnerInstances(): Promise<Figure[]> {
   return figures;
 }
 
-/** Total RSS (KiB) of the host's runner children, and their pids. */
+/**
+ * Total RSS (KiB) of the host's runner children that serve an instance, and their pids.
+ * The idle runners of the host's pool (`runner-pool-size`) are left out: they still work
+ * in the scratch path, an instance's runner in its instance directory.
+ */
 export async function runnerRss(
   hostPid: number,
-): Promise<{ total: number; count: number; pids: number[] }> {
+): Promise<{ total: number; count: number; pids: number[]; pooled: number }> {
   const out = await new Deno.Command("ps", {
     args: ["-o", "pid=,rss=,args=", "--ppid", String(hostPid)],
   }).output();
-  let total = 0;
-  const pids: number[] = [];
+  const runners: { pid: number; rss: number }[] = [];
   for (const line of new TextDecoder().decode(out.stdout).split("\n")) {
     const [pid, rss, ...args] = line.trim().split(/\s+/);
     if (!args.join(" ").includes("runner")) continue;
-    total += Number(rss);
-    pids.push(Number(pid));
+    runners.push({ pid: Number(pid), rss: Number(rss) });
   }
-  return { total, count: pids.length, pids };
+  const serving = await servingInstances(runners.map((runner) => runner.pid));
+  const kept = runners.filter((runner) => serving.has(runner.pid));
+  const total = kept.reduce((sum, runner) => sum + runner.rss, 0);
+  const pids = kept.map((runner) => runner.pid);
+  return { total, count: pids.length, pids, pooled: runners.length - kept.length };
+}
+
+/** The pids whose working directory is an instance directory, asking `readlink`. */
+async function servingInstances(pids: number[]): Promise<Set<number>> {
+  if (pids.length === 0) return new Set();
+  const out = await new Deno.Command("readlink", {
+    args: pids.map((pid) => `/proc/${pid}/cwd`),
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const cwds = new TextDecoder().decode(out.stdout).split("\n");
+  // readlink prints nothing for a pid gone meanwhile, so match by order only when complete.
+  if (cwds.filter(Boolean).length !== pids.length) {
+    throw new Error(`Cannot read the working directories of runners ${pids.join(", ")}`);
+  }
+  return new Set(pids.filter((_, i) => cwds[i]!.includes("/instances/")));
 }
 
 /**
@@ -107,4 +130,13 @@ export async function waitForExit(pids: number[], timeoutMs: number): Promise<vo
     if (new TextDecoder().decode(out.stdout).trim() === "") return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * `LAUNCHBOX_BENCH_POOL=<n>` sets the hosts' `runner-pool-size` (idle runners started ahead
+ * of need; 0 disables), to compare with and without; unset, the host's default.
+ */
+export function poolConfig(): string[] {
+  const size = Deno.env.get("LAUNCHBOX_BENCH_POOL");
+  return size === undefined ? [] : [`runner-pool-size=${size}`];
 }

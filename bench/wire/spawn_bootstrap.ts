@@ -24,7 +24,7 @@ export async function spawnBootstrap(): Promise<Figure[]> {
       name: "spawn → Bootstrap response (deno run)",
       value: median(hosts),
       unit: "ms",
-      budget: { op: "<=", value: 60 },
+      budget: { op: "<=", value: 25 },
     },
     {
       name: "bare `deno run` of an empty script, same flags, same run",

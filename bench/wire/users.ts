@@ -1,7 +1,7 @@
 import { treeCpuSeconds } from "./cpu.ts";
 import { type Figure, percentile, requireBuilt } from "./figure.ts";
 import { denoRun, request, ROOT, startHost } from "./host.ts";
-import { runnerRss, smapsTotals, waitForExit } from "./runners.ts";
+import { poolConfig, runnerRss, smapsTotals, waitForExit } from "./runners.ts";
 
 /** How many users arrive at once, per round; `LAUNCHBOX_BENCH_USERS=50` for one round. */
 const SIZES = (Deno.env.get("LAUNCHBOX_BENCH_USERS") ?? "50,200").split(",").map(Number);
@@ -25,7 +25,11 @@ export async function usersAtOnce(): Promise<Figure[]> {
 }
 
 async function burst(size: number): Promise<Figure[]> {
-  const host = await startHost({ plugin: "idle_session", pluginsDir: PLUGINS_DIR });
+  const host = await startHost({
+    plugin: "idle_session",
+    pluginsDir: PLUGINS_DIR,
+    config: poolConfig(),
+  });
   let pids: number[] = [];
   try {
     await host.client.bootstrap();

@@ -2,7 +2,8 @@ import type { Body } from "./codec.ts";
 import { CommChannel } from "./comm_channel.ts";
 import { findBundles } from "./bundles.ts";
 import { LogChannel, type Say } from "./log_channel.ts";
-import { runTask } from "./task_session.ts";
+import { runTask, taskLogSink } from "./task_session.ts";
+import { prestartWorker } from "./task_run.ts";
 
 /** Wait this long for the supervisor's reply to a parse result before closing. */
 export const PARSE_REPLY_MS = 2_000;
@@ -38,6 +39,11 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<numbe
   // Reading the plugin manifests needs no greeting: overlap it with dialing.
   const bundles = findBundles(options.pluginsDir);
   bundles.catch(() => {});
+  // So is starting the first bundle's Worker, when its permissions do not depend on the task.
+  const prestarted = bundles.then(({ bundles }) =>
+    prestartWorker(bundles, { scratch: options.scratch, onLog: taskLogSink(logs) })
+  );
+  prestarted.catch(() => {});
   const [logConn, commConn] = await options.sockets;
   logs.attach(logConn);
   await using comm = new CommChannel(commConn, (anomaly) => say("warning", anomaly));
@@ -50,6 +56,7 @@ export async function runCoordinator(options: CoordinatorOptions): Promise<numbe
         logs,
         say,
         bundles,
+        prestarted,
         pluginsDir: options.pluginsDir,
         scratch: options.scratch,
         env: options.env,

@@ -17,6 +17,33 @@ export interface BundleRun {
   debug: boolean;
   /** Aborts when the supervisor signals the process. */
   stop: AbortSignal;
+  /** A Worker started for the first bundle before the task was known. */
+  prestarted?: StartedWorker;
+}
+
+/** A bundle's task Worker, started ahead by {@linkcode prestartWorker}. */
+export interface StartedWorker {
+  bundle: Manifest;
+  worker: AirflowTaskWorker;
+}
+
+/**
+ * Starts the first bundle's task Worker while the supervisor's `StartupDetails` is still
+ * on its way, when its permissions do not depend on the task: isolation `none`, whose one
+ * instance every task shares. Its isolate and the runtime's Worker modules then load beside
+ * the greeting; a task from another bundle, or isolation by DAG or run, starts as before.
+ */
+export async function prestartWorker(
+  bundles: Manifest[],
+  options: { scratch: string; onLog: TaskLogSink },
+): Promise<StartedWorker | undefined> {
+  const bundle = bundles[0];
+  if (!bundle || bundle.isolation !== "none") return undefined;
+  const { permissions } = await bundlePermissions(bundle, options.scratch, {
+    dagId: "",
+    runId: "",
+  });
+  return { bundle, worker: new AirflowTaskWorker(permissions, bundle.name, options.onLog) };
 }
 
 /**
@@ -25,14 +52,11 @@ export interface BundleRun {
  */
 export async function runInBundles(run: BundleRun): Promise<TaskOutcome> {
   const available: Record<string, string[]> = {};
-  const { dagId, taskId, runId } = run.context.ti;
+  const { dagId, taskId } = run.context.ti;
   for (const bundle of run.bundles) {
-    const { permissions } = await bundlePermissions(bundle, run.scratch, { dagId, runId });
-    const worker = new AirflowTaskWorker(
-      permissions,
-      `${bundle.name}:${dagId}.${taskId}`,
-      run.onLog,
-    );
+    const worker = run.prestarted?.bundle === bundle
+      ? run.prestarted.worker
+      : await startWorker(bundle, run);
     const task = {
       bundle: bundle.name,
       entryPath: bundle.entryPath,
@@ -47,6 +71,12 @@ export async function runInBundles(run: BundleRun): Promise<TaskOutcome> {
     Object.assign(available, outcome.available);
   }
   return { kind: "missing", available };
+}
+
+async function startWorker(bundle: Manifest, run: BundleRun): Promise<AirflowTaskWorker> {
+  const { dagId, taskId, runId } = run.context.ti;
+  const { permissions } = await bundlePermissions(bundle, run.scratch, { dagId, runId });
+  return new AirflowTaskWorker(permissions, `${bundle.name}:${dagId}.${taskId}`, run.onLog);
 }
 
 /**

@@ -7,7 +7,7 @@ import type { LogChannel, Say } from "./log_channel.ts";
 import { resolveArgs } from "./arg_bindings.ts";
 import { readStartup, type Startup } from "./startup.ts";
 import { type SupervisorCalls, taskClient } from "./task_client.ts";
-import { runInBundles } from "./task_run.ts";
+import { runInBundles, type StartedWorker } from "./task_run.ts";
 import { terminalMessage } from "./terminal.ts";
 
 /** Wait this long for the supervisor's reply to the terminal message before closing. */
@@ -20,6 +20,8 @@ export interface TaskSession {
   say: Say;
   /** The plugins directory's task bundles, being read since start-up. */
   bundles: Promise<{ bundles: Manifest[]; problems: string[] }>;
+  /** The first bundle's Worker, being started since the bundles were read (`prestartWorker`). */
+  prestarted?: Promise<StartedWorker | undefined>;
   pluginsDir: string;
   scratch: string;
   env: (name: string) => string | undefined;
@@ -72,21 +74,19 @@ async function run(
 ): Promise<TaskOutcome> {
   const { bundles, problems } = await session.bundles;
   for (const problem of problems) session.say("warning", `Skipping an invalid bundle: ${problem}`);
-  const onLog: TaskLogSink = (record) =>
-    session.logs.emit({
-      ...record.fields,
-      event: record.event,
-      level: record.level,
-      logger: record.logger,
-    });
+  const prestarted = await session.prestarted?.catch((error: Error) => {
+    session.say("warning", `Cannot start the task Worker ahead: ${error.message}`);
+    return undefined;
+  });
   const outcome = await runInBundles({
     bundles,
     scratch: session.scratch,
     context: startup.context,
     client,
-    onLog,
+    onLog: taskLogSink(session.logs),
     debug: session.logs.wantsDebug(),
     stop: session.stop,
+    ...(prestarted ? { prestarted } : {}),
   });
   if (outcome.kind === "missing") {
     const { dagId, taskId } = startup.context.ti;
@@ -104,6 +104,17 @@ async function run(
     session.say("error", `Task failed: ${name}: ${message}${stack ? `\n${stack}` : ""}`);
   }
   return outcome;
+}
+
+/** Where a task Worker's log records go: the task log, fields first. */
+export function taskLogSink(logs: LogChannel): TaskLogSink {
+  return (record) =>
+    logs.emit({
+      ...record.fields,
+      event: record.event,
+      level: record.level,
+      logger: record.logger,
+    });
 }
 
 /** Airflow asks the worker to clear these XComs of the task before it runs again. */

@@ -37,6 +37,7 @@ Launcher options (the Launcher passes these; --name=value or --name value):
   --enable-debug-logging 0|1         debug log lines
   --metrics-address HOST:PORT        serve /metrics and /health
   --plugin-metrics-interval-seconds N  Metrics messages every N s to a 3.7+ Launcher (0 disables)
+  --runner-pool-size N               runners started ahead for run_as: host (default 2; 0 disables)
   --server-user, --thread-pool-size, --unprivileged, --launcher-config-file,
   --log-level, --max-message-size, --rsandbox-path
 `;

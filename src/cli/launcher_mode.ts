@@ -1,36 +1,26 @@
 import { FrameReader, FrameWriter, StdinSource, SYNC_WRITE_BYTES } from "../framing/mod.ts";
-import {
-  EXPIRY_SWEEP_MS,
-  LOG_FILE_MAX_BYTES,
-  LOG_FILES_KEPT,
-  SHUTDOWN_GRACE_MS,
-} from "../host/constants.ts";
-import { FileCrashNotes } from "../host/crash_notes.ts";
-import { type HealthVerdict, healthVerdict } from "../host/health.ts";
-import { InstancePool } from "../host/instance_pool.ts";
-import { ClusterNode } from "../host/cluster_node.ts";
-import { NODE_LEASE_MS } from "../host/job_store/postgres/constants.ts";
-import type { AsyncJobStore } from "../host/job_store/store_interface.ts";
-import { jobsHandleFor } from "../host/jobs_handle.ts";
+import { LOG_FILE_MAX_BYTES, LOG_FILES_KEPT, SHUTDOWN_GRACE_MS } from "../host/constants.ts";
 import { LatencyHistogram } from "../host/latency_histogram.ts";
-import { LauncherService } from "../host/launcher_service.ts";
 import { type Labels, Metrics } from "../host/metrics.ts";
-import { serveMetrics } from "../host/metrics_server.ts";
 import { pluginMetricsSampler } from "../host/plugin_metrics.ts";
-import { systemClock } from "../host/system_clock.ts";
+import { DeferredBackend } from "../launcher/deferred_backend.ts";
 import { errorCodeName } from "../launcher/error_code_name.ts";
 import { LauncherSession } from "../launcher/session.ts";
 import { createLogger, fileSink, type JsonLogger, type LogSink, stderrSink } from "../log/mod.ts";
 import { routeConsoleToLog } from "./console_guard.ts";
 import { ensureDirectory } from "./directories.ts";
+import type { LauncherHost } from "./launcher_host.ts";
 import { type LauncherOptions, readLauncherOptions } from "./launcher_options.ts";
-import { instanceFactoryFor } from "./instance_factory.ts";
-import { openJobStore } from "./job_store_choice.ts";
 import { choosePlugin } from "./plugin_choice.ts";
 import { loadProfiles, profilesPath } from "./profiles_file.ts";
-import { UsageError } from "./usage_error.ts";
 
-/** Serves the Launcher Plugin API on stdin/stdout until stdin ends or a signal arrives. */
+/**
+ * Serves the Launcher Plugin API on stdin/stdout until stdin ends or a signal arrives.
+ * Only what answering Bootstrap needs comes first (options, the log, the chosen plugin's
+ * manifest, the session); the job store, the instance pool and their modules start once
+ * the answer is written (`startLauncherHost`), and requests other than Bootstrap wait for
+ * them.
+ */
 export async function runLauncherMode(args: string[]): Promise<number> {
   const startedAt = performance.now();
   const options = readLauncherOptions(args);
@@ -38,65 +28,39 @@ export async function runLauncherMode(args: string[]): Promise<number> {
   const log = openLog(options);
   routeConsoleToLog(log);
   const plugin = await choosePlugin(options, log);
-  const metrics = new Metrics();
-  const opened = await openJobStore(options, plugin.keyFor, log);
-  await using store = opened.store;
-  await using pool = new InstancePool({
-    pluginName: plugin.name,
-    factory: instanceFactoryFor(plugin, options, metrics),
-    keyFor: plugin.keyFor,
-    jobsFor: (key) => jobsHandleFor(store, key, log.with({ instance: key })),
-    hasLiveJobs: async (key) => (await store.liveJobs(key)).length > 0,
-    log: log.with({ plugin: plugin.name }),
-    health: plugin.health,
-    metrics,
-    timeScale: timeScale(),
-    level: plugin.manifest.isolation,
-  });
+  // Configuration is checked before Bootstrap: a broken profiles file stops the start.
   const profiles = loadProfiles(profilesPath(options, plugin.name), plugin.users);
+  const metrics = new Metrics();
   const metricsIntervalSeconds = options.pluginMetricsIntervalSeconds ?? 0;
   const latency = metricsIntervalSeconds > 0 ? new LatencyHistogram() : undefined;
-  // The cluster node is joined before the service and session exist; it reaches them here.
-  const late: { service?: LauncherService; session?: LauncherSession; leaseLost?: boolean } = {};
-  await using cluster = opened.kind === "postgres"
-    ? await ClusterNode.join({
-      store: opened.store,
-      address: options.nodeAddress,
-      mode: plugin.manifest.cluster,
-      log,
-      leaseMs: nodeLeaseMs(),
-      onAdopted: (ids) => late.service?.adoptJobs(ids) ?? Promise.resolve(),
-      onLost: () => {
-        late.leaseLost = true;
-        late.session?.stop();
-      },
-      onControl: ({ job, op, user }) => {
-        if (!late.service) throw new Error("Cannot control a job before the host is serving");
-        return late.service.controlJob(user, job, op, AbortSignal.timeout(plugin.requestTimeoutMs));
-      },
-      callTimeoutMs: plugin.requestTimeoutMs + 1000,
-    })
-    : undefined;
-  const service = late.service = new LauncherService({
-    pluginName: plugin.name,
-    store,
-    pool,
-    log,
-    clock: systemClock,
-    requestTimeoutMs: plugin.requestTimeoutMs,
-    profileOf: profiles.profileOf,
-    reloadHostConfig: profiles.reload,
-    crashNotes: new FileCrashNotes(`${options.scratchPath}/crashes`, log),
-    ...(latency ? { onPluginCall: (seconds: number) => latency.observe(seconds) } : {}),
-    ...(cluster
-      ? {
-        routing: cluster.routing,
-        onLoadBalancerNodes: (nodes) => cluster.compareLoadBalancerNodes(nodes),
-      }
-      : {}),
-  });
-  let sweep: ReturnType<typeof setInterval> | undefined;
-  const session = late.session = new LauncherSession({
+  let host: LauncherHost | undefined;
+  let leaseLost = false;
+  let starting: Promise<LauncherHost> | undefined;
+  // Once the Bootstrap answer is written, or when a request needs it first: loading its
+  // modules beside the Bootstrap request would hold the answer back.
+  const startHost = () => {
+    if (starting) return starting;
+    starting = import("./launcher_host.ts").then(({ startLauncherHost }) =>
+      startLauncherHost({
+        options,
+        plugin,
+        log,
+        metrics,
+        profiles,
+        ...(latency ? { latency } : {}),
+        onLeaseLost: () => {
+          leaseLost = true;
+          session.stop();
+        },
+      })
+    ).then((started) => host = started);
+    // A host that cannot start (a job store that does not open) ends the session; its
+    // error then ends the process, as it did when the store opened before Bootstrap.
+    starting.catch(() => session.stop());
+    return starting;
+  };
+  const backend = new DeferredBackend(() => startHost().then((started) => started.service));
+  const session: LauncherSession = new LauncherSession({
     // Each frame is decoded before the next is read (LauncherSession), so it may be lent.
     reader: new FrameReader(stdinSource(log), {
       maxFrameBytes: options.maxMessageSize,
@@ -106,57 +70,41 @@ export async function runLauncherMode(args: string[]): Promise<number> {
       maxFrameBytes: options.maxMessageSize,
       syncWriteBytes: SYNC_WRITE_BYTES,
     }),
-    backend: service,
+    backend,
     log,
     heartbeatIntervalMs: options.heartbeatIntervalSeconds * 1000,
     drainTimeoutMs: SHUTDOWN_GRACE_MS,
     observe: requestObserver(metrics),
     onErrorSent: errorCounter(metrics),
     limitSettings: limitSettings(options),
-    // Its timer and the instances' recovery wait for the Bootstrap response to be written
-    // (see LauncherSessionOptions.onBootstrapped).
-    onBootstrapped: () => {
-      sweep ??= setInterval(() => expire(service, log), EXPIRY_SWEEP_MS);
-      void service.recoverInstances();
-    },
+    // The host starts once the Bootstrap response is written (see
+    // LauncherSessionOptions.onBootstrapped); its timers, expiry and instance recovery once
+    // it has heard of the Bootstrap.
+    onBootstrapped: () => void backend.start().then(() => host?.onBootstrapped(), () => {}),
     ...(latency
       ? {
         metrics: {
           intervalMs: metricsIntervalSeconds * 1000,
-          sample: pluginMetricsSampler({ startedAt, latency, runnerPids: () => pool.pids() }),
+          sample: pluginMetricsSampler({
+            startedAt,
+            latency,
+            runnerPids: () => host?.pool.pids() ?? Promise.resolve([]),
+          }),
         },
       }
       : {}),
   });
-  metrics.onRefresh(() => collectJobs(metrics, store));
-  await using _server = options.metricsAddress
-    ? serveMetricsFor(options.metricsAddress, metrics, log, () => {
-      const instances = pool.health();
-      // SQLite remembers a failed commit; PostgreSQL does not report one here yet.
-      const storeFailure = (store as AsyncJobStore).commitFailure;
-      const verdict = healthVerdict({ plugin: plugin.name, instances, storeFailure });
-      return { ...verdict, plugin: plugin.name, instances };
-    })
-    : undefined;
-  void expire(service, log);
-  if (late.leaseLost) session.stop();
   const stopOnSignal = () => session.stop();
   for (const signal of ["SIGTERM", "SIGINT"] as const) Deno.addSignalListener(signal, stopOnSignal);
-  log.info("Launchbox is serving the Launcher", {
-    plugin: plugin.name,
-    scratch: options.scratchPath,
-    jobStore: opened.kind,
-    ...(cluster ? { node: options.nodeId } : {}),
-  });
   const end = await session.run();
-  clearInterval(sweep);
+  // Nothing started it when the Launcher left without a request.
+  await using _host = starting ? await starting : undefined;
   log.info("Launcher session ended", { reason: end });
   // A lost cluster lease ends the process with an error: the Launcher restarts plugins
   // that end unexpectedly, and the new host joins as a new incarnation.
-  return end === "frame-error" || late.leaseLost ? 1 : 0;
+  return end === "frame-error" || leaseLost ? 1 : 0;
 }
 
-/** Logs to stderr and the logging dir; a default dir that cannot be made only warns. */
 /** Both places the frame limit is set: the Launcher's and this plugin's. */
 function limitSettings(options: LauncherOptions): string {
   const file = options.configFile ?? `launcher.${options.pluginName || "launchbox"}.conf`;
@@ -175,6 +123,7 @@ function stdinSource(log: JsonLogger): StdinSource {
   });
 }
 
+/** Logs to stderr and the logging dir; a default dir that cannot be made only warns. */
 function openLog(options: LauncherOptions): JsonLogger {
   const sinks: LogSink[] = [stderrSink()];
   let problem: unknown;
@@ -197,12 +146,6 @@ function openLog(options: LauncherOptions): JsonLogger {
 function logMaxBytes(): number {
   const bytes = Number(Deno.env.get("LAUNCHBOX_LOG_MAX_BYTES") ?? LOG_FILE_MAX_BYTES);
   return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : LOG_FILE_MAX_BYTES;
-}
-
-/** LAUNCHBOX_TIME_SCALE shortens backoff and breaker cool-down, for tests (default 1). */
-function timeScale(): number {
-  const scale = Number(Deno.env.get("LAUNCHBOX_TIME_SCALE") ?? 1);
-  return Number.isFinite(scale) && scale > 0 ? scale : 1;
 }
 
 /** Counts and times requests, reusing one label object per method and outcome. */
@@ -236,50 +179,4 @@ function errorCounter(metrics: Metrics): (code: number) => void {
     }
     metrics.inc("launchbox_error_responses_total", "Error responses sent, by error code", entry);
   };
-}
-
-/** LAUNCHBOX_NODE_LEASE_MS shortens the cluster lease, for tests (default 15 s). */
-function nodeLeaseMs(): number {
-  const ms = Number(Deno.env.get("LAUNCHBOX_NODE_LEASE_MS") ?? NODE_LEASE_MS);
-  return Number.isSafeInteger(ms) && ms >= 300 ? ms : NODE_LEASE_MS;
-}
-
-async function collectJobs(metrics: Metrics, store: AsyncJobStore): Promise<void> {
-  const counts = await store.countByStatus();
-  metrics.reset("launchbox_jobs");
-  for (const [status, count] of Object.entries(counts)) {
-    metrics.set("launchbox_jobs", "Jobs in the store by status", { status }, count);
-  }
-}
-
-function serveMetricsFor(
-  address: string,
-  metrics: Metrics,
-  log: JsonLogger,
-  verdict: () => HealthVerdict & Record<string, unknown>,
-) {
-  const started = Date.now();
-  const health = () => ({
-    ...verdict(),
-    uptimeSeconds: Math.round((Date.now() - started) / 1000),
-  });
-  let server;
-  try {
-    server = serveMetrics(address, metrics, { log, health });
-  } catch (error) {
-    throw new UsageError(
-      `Cannot serve metrics on ${address} (--metrics-address): ${(error as Error).message}`,
-    );
-  }
-  log.info("Serving metrics", { address: `${server.addr.hostname}:${server.addr.port}` });
-  return { [Symbol.asyncDispose]: () => server.shutdown() };
-}
-
-async function expire(service: LauncherService, log: JsonLogger): Promise<void> {
-  try {
-    const removed = await service.expireJobs();
-    if (removed > 0) log.info("Expired finished jobs", { removed });
-  } catch (error) {
-    log.error("Cannot expire jobs", { error });
-  }
 }

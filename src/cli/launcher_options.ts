@@ -31,6 +31,11 @@ export interface LauncherOptions {
   nodeId: string;
   /** `node-address`: where peers reach this node, recorded with its lease (default: node id). */
   nodeAddress: string;
+  /**
+   * `runner-pool-size`: runners with the host's uid started ahead of need (`RunnerPool`);
+   * 0 disables. They serve `run_as: host` instances only: a started process keeps its uid.
+   */
+  runnerPoolSize: number;
   /** `plugin=` from the config file: which plugin serves this cluster. */
   configuredPlugin: string | undefined;
   /** The config file read, if any. */
@@ -89,6 +94,7 @@ function build(
     nodeId: nodeIdOf(raw.get("node-id") ?? "", optionOrigin("node-id")),
     nodeAddress: (raw.get("node-address") ?? "").trim() ||
       nodeIdOf(raw.get("node-id") ?? "", optionOrigin("node-id")),
+    runnerPoolSize: int(raw, "runner-pool-size"),
     configuredPlugin: file?.get("plugin") || undefined,
     configFile: file ? configPath : undefined,
     pluginConfig,

@@ -4,7 +4,7 @@ import {
   DEFAULT_REQUEST_TIMEOUT_MS,
 } from "../host/constants.ts";
 import type { JsonLogger } from "../log/mod.ts";
-import { defaultPluginsDir, discoverPlugins, selectPlugin } from "../sandbox/discovery.ts";
+import { defaultPluginsDir, findPlugin } from "../sandbox/discovery.ts";
 import { instanceDirFor, instanceKeyFor, tenantOf } from "../sandbox/isolation.ts";
 import type { Manifest } from "../sandbox/manifest.ts";
 import { PluginLoadError } from "../sandbox/plugin_load_error.ts";
@@ -29,7 +29,10 @@ export interface ChosenPlugin {
 /** Prefix of config-file keys that map a user to a tenant: `tenant.alice=research`. */
 export const TENANT_KEY_PREFIX = "tenant.";
 
-/** Discovers the plugins directory and picks the plugin (`plugin=`, `--plugin-name`, or the only one). */
+/**
+ * Finds the plugin in the plugins directory (`plugin=`, `--plugin-name`, or the only one),
+ * reading only its manifest when it is named (see `findPlugin`).
+ */
 export async function choosePlugin(
   options: LauncherOptions,
   log: JsonLogger,
@@ -37,15 +40,15 @@ export async function choosePlugin(
   const dir = options.pluginsDir ?? defaultPluginsDir();
   let manifest: Manifest;
   try {
-    const found = await discoverPlugins(dir);
-    for (const error of found.errors) {
-      log.warn("Skipping a plugin with an invalid manifest", { error: error.message });
-    }
-    manifest = selectPlugin(found, {
+    const found = await findPlugin(dir, {
       kind: "launcher",
       ...(options.pluginName ? { pluginName: options.pluginName } : {}),
       ...(options.configuredPlugin ? { configured: options.configuredPlugin } : {}),
     });
+    for (const error of found.skipped) {
+      log.warn("Skipping a plugin with an invalid manifest", { error: error.message });
+    }
+    manifest = found.manifest;
   } catch (error) {
     if (error instanceof PluginLoadError) throw new UsageError(error.message);
     throw error;

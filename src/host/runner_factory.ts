@@ -9,6 +9,7 @@ import { prepareRunnerCache } from "../sandbox/runner_cache.ts";
 import type { NeededPath } from "../sandbox/reachability.ts";
 import { ReachabilityCache } from "../sandbox/reachability_cache.ts";
 import { runnerCommand, runnerNeeds, runnerPaths } from "../sandbox/runner_command.ts";
+import { RunnerPool } from "../sandbox/runner_pool.ts";
 import { assertNotWritable } from "../sandbox/runner_integrity.ts";
 import { checkedUserHome, usesUserHome } from "../sandbox/user_home.ts";
 import type { SystemUser, UserDirectory } from "../sandbox/users.ts";
@@ -36,7 +37,20 @@ export interface RunnerFactoryOptions {
   runnerCacheDir?: string;
   /** Start runners that only load the module (`launchbox check`), never calling `create`. */
   loadOnly?: boolean;
+  /**
+   * Runners with the host's uid kept started ahead of need (see `RunnerPool`), refilled
+   * through `limit`, the host's limiter of runner starts. Absent or size 0: none.
+   */
+  pool?: {
+    size: number;
+    limit: <T>(task: () => Promise<T>) => Promise<T>;
+    /** Told when a runner for the pool could not be started. */
+    onError?: (error: unknown) => void;
+  };
 }
+
+/** Starts runner instances; `warm()` fills the pool of idle runners, disposing ends them. */
+export type RunnerInstanceFactory = InstanceFactory & AsyncDisposable & { warm(): void };
 
 const SDK_DIR = new URL("../sdk", import.meta.url).pathname;
 
@@ -45,12 +59,13 @@ const SDK_DIR = new URL("../sdk", import.meta.url).pathname;
  * manifest's permissions expanded for it, and — for `run_as: session-user` — the job
  * user's uid, gid and groups.
  */
-export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
+export function runnerFactory(options: RunnerFactoryOptions): RunnerInstanceFactory {
   const { manifest } = options;
   const logCounters = options.metrics ? logCountersFor(options.metrics, manifest.name) : undefined;
   const runnerCode = runnerCodeGuard(options);
   const reachability = new ReachabilityCache();
-  return async (spec) => {
+  const pool = runnerPoolFor(options);
+  const start: InstanceFactory = async (spec) => {
     const user = userFor(options, spec.user);
     const userHome = grantableHome(homeFor(manifest, user), user, spec.log);
     const asUser = manifest.runAs === "session-user" && !isHostUser(user) ? user : undefined;
@@ -81,7 +96,10 @@ export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
       instanceDir,
       passEnv: manifest.permissions.env,
     });
+    // Only a runner with this very command (so never one for a job user's uid).
+    const child = asUser ? undefined : pool?.take(command);
     const remote = await RemotePlugin.start({
+      ...(child ? { child } : {}),
       init: {
         pluginName: manifest.name,
         entryPath: manifest.entryPath,
@@ -99,9 +117,42 @@ export function runnerFactory(options: RunnerFactoryOptions): InstanceFactory {
       log: spec.log,
       ...(logCounters ? { logCounters } : {}),
     });
-    spec.log.info("Runner started", { pid: remote.pid, user: user?.name ?? "host" });
+    spec.log.info("Runner started", {
+      pid: remote.pid,
+      user: user?.name ?? "host",
+      ...(child ? { pooled: true } : {}),
+    });
     return remoteInstance(remote);
   };
+  return Object.assign(start, {
+    warm: () => pool?.fill(),
+    [Symbol.asyncDispose]: async () => await pool?.[Symbol.asyncDispose](),
+  });
+}
+
+/**
+ * The pool of idle runners with the host's uid: their command is the one a host-uid
+ * instance of this plugin gets (no job user, the manifest's memory limit and env).
+ */
+function runnerPoolFor(options: RunnerFactoryOptions): RunnerPool | undefined {
+  const { manifest, pool } = options;
+  // A session-user plugin's runners take their job user's uid: pooled ones would idle.
+  if (!pool || pool.size <= 0 || options.loadOnly || manifest.runAs === "session-user") {
+    return undefined;
+  }
+  const scratch = parentOf(options.instancesRoot);
+  const command = runnerCommand({
+    ...(manifest.limits.memoryMb ? { memoryMb: manifest.limits.memoryMb } : {}),
+    instanceDir: scratch,
+    passEnv: manifest.permissions.env,
+  });
+  return new RunnerPool({
+    command,
+    cwd: scratch,
+    size: pool.size,
+    limit: pool.limit,
+    ...(pool.onError ? { onError: pool.onError } : {}),
+  });
 }
 
 /** The job user's checked, canonical home when the manifest grants `${user_home}`. */

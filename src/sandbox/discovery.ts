@@ -36,24 +36,76 @@ export async function discoverPlugins(dir: string): Promise<Discovered> {
     if (entry.isDirectory || entry.isSymlink) folders.push(entry.name);
   }
   for (const folder of folders.sort()) {
-    const real = canonicalPath(`${root}/${folder}`);
-    if (!isDirectory(real)) continue;
-    const file = `${real}/plugin.yaml`;
-    let text: string;
     try {
-      text = Deno.readTextFileSync(file);
-    } catch {
-      continue;
-    }
-    try {
-      checkPluginTree(real);
-      plugins.push(checked(await parseManifest(text, file), plugins));
+      const manifest = await readPluginFolder(root, folder, plugins);
+      if (manifest) plugins.push(manifest);
     } catch (error) {
       if (error instanceof PluginLoadError) errors.push(error, ...error.related);
       else throw error;
     }
   }
   return { dir: root, plugins, errors };
+}
+
+/** Which plugin {@linkcode selectPlugin} should pick. */
+export interface PluginChoice {
+  kind: Manifest["kind"];
+  /** `plugin=` of the config file; wins over `pluginName`. */
+  configured?: string;
+  /** `--plugin-name`, which the Launcher always passes. */
+  pluginName?: string;
+}
+
+/**
+ * The plugin to serve, reading as little as it can: when a plugin is named and the folder
+ * of that name holds a valid manifest of the kind that declares the name, only that folder
+ * is read and its tree checked, so start-up costs one manifest however many plugins are
+ * installed. Otherwise it is {@linkcode discoverPlugins} then {@linkcode selectPlugin}, with
+ * their errors, and the broken manifests it skipped. Other plugins' manifests stay unread:
+ * `launchbox check` reports those.
+ */
+export async function findPlugin(
+  dir: string,
+  choice: PluginChoice,
+): Promise<{ manifest: Manifest; skipped: PluginLoadError[] }> {
+  const name = choice.configured ?? choice.pluginName;
+  if (name && !name.includes("/") && name !== "." && name !== "..") {
+    const root = realDirectory(dir);
+    try {
+      const manifest = await readPluginFolder(root, name, []);
+      if (manifest?.name === name && manifest.kind === choice.kind) {
+        return { manifest, skipped: [] };
+      }
+    } catch (error) {
+      // Read again below among all plugins, which names the problem the same way as ever.
+      if (!(error instanceof PluginLoadError)) throw error;
+    }
+  }
+  const found = await discoverPlugins(dir);
+  return { manifest: selectPlugin(found, choice), skipped: found.errors };
+}
+
+/**
+ * The manifest of `<root>/<folder>/plugin.yaml` (undefined when there is none), its tree
+ * checked for links leading out and its entry module present; `seen` are the plugins read
+ * before it, whose names it may not reuse.
+ */
+async function readPluginFolder(
+  root: string,
+  folder: string,
+  seen: Manifest[],
+): Promise<Manifest | undefined> {
+  const real = canonicalPath(`${root}/${folder}`);
+  if (!isDirectory(real)) return undefined;
+  const file = `${real}/plugin.yaml`;
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(file);
+  } catch {
+    return undefined;
+  }
+  checkPluginTree(real);
+  return checked(await parseManifest(text, file), seen);
 }
 
 function checked(manifest: Manifest, seen: Manifest[]): Manifest {
@@ -107,10 +159,7 @@ function realDirectory(dir: string): string {
  * Picks the plugin of a kind: `plugin=` from the config file first, else the plugin
  * named like `--plugin-name`, else the only one. Otherwise the error lists what exists.
  */
-export function selectPlugin(
-  found: Discovered,
-  choice: { kind: Manifest["kind"]; configured?: string; pluginName?: string },
-): Manifest {
+export function selectPlugin(found: Discovered, choice: PluginChoice): Manifest {
   const candidates = found.plugins.filter((plugin) => plugin.kind === choice.kind);
   const names = candidates.map((plugin) => plugin.name);
   const available = names.length > 0 ? `available: ${names.join(", ")}` : "none is installed";

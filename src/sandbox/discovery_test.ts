@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { defaultPluginsDir, discoverPlugins, selectPlugin } from "./discovery.ts";
+import { defaultPluginsDir, discoverPlugins, findPlugin, selectPlugin } from "./discovery.ts";
 import { PluginLoadError } from "./plugin_load_error.ts";
 
 const manifest = (name: string, kind = "launcher") =>
@@ -210,6 +210,71 @@ Deno.test("selectPlugin names the manifest, line and reason when the --plugin-na
         );
         return true;
       },
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("findPlugin reads only the folder of the plugin named, leaving broken neighbours unread", async () => {
+  const dir = await pluginsDir();
+  try {
+    const found = await findPlugin(dir, { kind: "launcher", pluginName: "zeta" });
+    assert.equal(found.manifest.name, "zeta");
+    // discoverPlugins would have reported broken, no_entry and twin.
+    assert.deepEqual(found.skipped, []);
+    const configured = await findPlugin(dir, {
+      kind: "launcher",
+      configured: "zeta",
+      pluginName: "alpha",
+    });
+    assert.equal(configured.manifest.name, "zeta");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("findPlugin reads every plugin, with selectPlugin's errors, when the named folder does not hold it", async () => {
+  const dir = await pluginsDir();
+  try {
+    const real = Deno.realPathSync(dir);
+    // The folder holds a broken manifest: named by file and reason, as ever.
+    await assert.rejects(
+      findPlugin(dir, { kind: "launcher", pluginName: "broken" }),
+      (error) =>
+        error instanceof PluginLoadError && error.file === `${real}/broken/plugin.yaml` &&
+        /plugin "broken" \(--plugin-name\) was skipped: invalid YAML/.test(error.message),
+    );
+    // The folder declares another name (a duplicate of alpha).
+    await assert.rejects(
+      findPlugin(dir, { kind: "launcher", pluginName: "twin" }),
+      /plugin "twin" \(--plugin-name\) was skipped: plugin name "alpha" is already used/,
+    );
+    // The folder holds a plugin of the other kind.
+    await assert.rejects(
+      findPlugin(dir, { kind: "launcher", pluginName: "bundle" }),
+      /cannot choose a launcher plugin .*available: alpha, zeta.*none is named "bundle"/,
+    );
+    // No name: the only plugin of the kind, and the broken ones it skipped.
+    const only = await findPlugin(dir, { kind: "airflow" });
+    assert.equal(only.manifest.name, "bundle");
+    assert.deepEqual(only.skipped.map((error) => error.file.slice(real.length)), [
+      "/broken/plugin.yaml",
+      "/no_entry/plugin.yaml",
+      "/twin/plugin.yaml",
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("findPlugin checks the named plugin's tree for links leading out", async () => {
+  const dir = await pluginsDir();
+  try {
+    await Deno.symlink("/etc/shadow", `${dir}/zeta/secret`);
+    await assert.rejects(
+      findPlugin(dir, { kind: "launcher", pluginName: "zeta" }),
+      /plugin "zeta" \(--plugin-name\) was skipped: link ".*\/zeta\/secret" points outside/,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });

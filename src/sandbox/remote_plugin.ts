@@ -23,6 +23,8 @@ import { splitPayload } from "./rpc_parts.ts";
 export interface RemotePluginOptions {
   init: RunnerInit;
   command: RunnerCommand;
+  /** A runner already started with `command` (from a `RunnerPool`), used instead of a new one. */
+  child?: Deno.ChildProcess;
   /** Serves the plugin's `ctx.jobs` calls. */
   jobs: JobsHandle;
   /** Receives the runner's log lines and stderr, tagged with `plugin` and `instance`. */
@@ -76,7 +78,7 @@ export class RemotePlugin implements AsyncDisposable {
     const counters = options.logCounters;
     this.#pluginLog = new PluginLog(this.#log, plugin, counters ? { counters } : {});
     this.#jobsServer = new RunnerJobsServer(options.jobs, plugin);
-    this.#child = spawnRunner(options.command, options.init.instanceDir);
+    this.#child = options.child ?? spawnRunner(options.command, options.init.instanceDir);
     this.#writer = new FrameWriter(this.#child.stdin);
     const framesRead = this.#readFrames(new FrameReader(this.#child.stdout));
     void this.#pluginLog.readStderr(this.#child.stderr).catch(() => {});

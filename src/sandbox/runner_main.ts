@@ -27,6 +27,8 @@ export async function runRunner(_args: string[]): Promise<number> {
   }
   let worker: Worker;
   try {
+    // A pooled runner started elsewhere (RunnerPool); the plugin runs in its instance's.
+    Deno.chdir(init.init.instanceDir);
     worker = startWorker(init.init);
   } catch (error) {
     send({ t: "fatal", error: toWireError(error) });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { runLaunchbox } from "../_support/host_process.ts";
+import { runLaunchbox, withHost } from "../_support/host_process.ts";
+import { userRequest } from "../_support/requests.ts";
 
 /** A plugins directory whose only plugin, "myp", has an invalid isolation on line 5. */
 async function brokenPlugins(): Promise<string> {
@@ -52,6 +53,36 @@ Deno.test("Plugin mode with --plugin-name of a broken manifest exits 2 naming it
     assert.doesNotMatch(stderr, /pass --plugin-name/);
   } finally {
     await Deno.remove(dir, { recursive: true });
+    await Deno.remove(scratch, { recursive: true });
+  }
+});
+
+Deno.test("A host whose job store cannot open exits 1 naming it, answering only with Bootstrap or an Error naming it", async () => {
+  const scratch = await Deno.makeTempDir({ prefix: "launchbox-startup-" });
+  try {
+    // A directory where the SQLite file belongs.
+    await Deno.mkdir(`${scratch}/jobs.sqlite`);
+    await withHost({ scratch }, async (host) => {
+      // The store opens beside Bootstrap: whichever the host read before it failed is
+      // answered, the rest is not.
+      const replies = await Promise.allSettled([
+        host.client.bootstrap(),
+        host.client.request(userRequest(host.client, 9, "alice")),
+      ]);
+      const status = await host.status();
+      assert.equal(status.code, 1);
+      assert.match(
+        await host.stderr(),
+        /Cannot open job store .*jobs\.sqlite" is not a regular file/,
+      );
+      const [bootstrap, cluster] = replies.map((r) => r.status === "fulfilled" ? r.value : null);
+      if (bootstrap) assert.equal(bootstrap.messageType, 1, String(bootstrap.errorMessage));
+      if (cluster) {
+        assert.equal(cluster.messageType, -1);
+        assert.match(String(cluster.errorMessage), /jobs\.sqlite" is not a regular file/);
+      }
+    });
+  } finally {
     await Deno.remove(scratch, { recursive: true });
   }
 });

@@ -5,6 +5,22 @@ import { userRequest } from "../_support/requests.ts";
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const FIXTURES = new URL("../fixtures/plugins", import.meta.url).pathname;
 
+/**
+ * Fetches `url`, retrying (bounded) while nothing listens yet: the metrics server starts
+ * with the job store, once the Bootstrap answer is written rather than before it.
+ */
+async function fetchWhenServing(url: string): Promise<Response> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    try {
+      return await fetch(url);
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
 function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
@@ -26,7 +42,7 @@ Deno.test(
     }, async ({ client }) => {
       await client.bootstrap();
       const health = async () => {
-        const response = await fetch(`http://127.0.0.1:${port}/health`);
+        const response = await fetchWhenServing(`http://127.0.0.1:${port}/health`);
         return { code: response.status, body: await response.json() };
       };
       const before = await health();

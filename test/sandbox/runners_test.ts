@@ -68,37 +68,57 @@ Deno.test({
   },
 });
 
-Deno.test("No runner outlives a host killed with SIGKILL (parent-death signal)", opts, async () => {
-  const host = await spawnHost({});
-  try {
-    await host.client.bootstrap();
-    await submit(host.client, "alice");
-    const before = await runnersOf(host.pid);
-    assert.equal(before.size, 1, "one runner serves the inmemory plugin");
-    host.kill("SIGKILL");
-    await host.status();
-    let left = await alive(before.keys());
-    for (let i = 0; i < 50 && left.length > 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      left = await alive(before.keys());
-    }
-    assert.deepEqual(left, []);
-  } finally {
-    await host[Symbol.asyncDispose]();
+/**
+ * The host's runners once the inmemory plugin's instance has one and the pool (size 1) has
+ * started the replacement of the one the instance took.
+ */
+async function servingAndPooled(hostPid: number): Promise<Map<number, number>> {
+  let runners = await runnersOf(hostPid);
+  for (let i = 0; i < 100 && runners.size < 2; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    runners = await runnersOf(hostPid);
   }
-});
+  assert.equal(runners.size, 2, "one runner serves the inmemory plugin, one waits in the pool");
+  return runners;
+}
 
-Deno.test("Graceful shutdown stops every runner before the host exits 0", opts, async () => {
-  const host = await spawnHost({});
-  try {
-    await host.client.bootstrap();
-    await submit(host.client, "alice");
-    const runners = await runnersOf(host.pid);
-    assert.equal(runners.size, 1);
-    host.kill("SIGTERM");
-    assert.equal((await host.status()).code, 0);
-    assert.deepEqual(await alive(runners.keys()), []);
-  } finally {
-    await host[Symbol.asyncDispose]();
-  }
-});
+Deno.test(
+  "No runner, pooled or serving, outlives a host killed with SIGKILL (parent-death signal)",
+  opts,
+  async () => {
+    const host = await spawnHost({ args: ["--runner-pool-size=1"] });
+    try {
+      await host.client.bootstrap();
+      await submit(host.client, "alice");
+      const before = await servingAndPooled(host.pid);
+      host.kill("SIGKILL");
+      await host.status();
+      let left = await alive(before.keys());
+      for (let i = 0; i < 50 && left.length > 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        left = await alive(before.keys());
+      }
+      assert.deepEqual(left, []);
+    } finally {
+      await host[Symbol.asyncDispose]();
+    }
+  },
+);
+
+Deno.test(
+  "Graceful shutdown stops every runner, pooled or serving, before the host exits 0",
+  opts,
+  async () => {
+    const host = await spawnHost({ args: ["--runner-pool-size=1"] });
+    try {
+      await host.client.bootstrap();
+      await submit(host.client, "alice");
+      const runners = await servingAndPooled(host.pid);
+      host.kill("SIGTERM");
+      assert.equal((await host.status()).code, 0);
+      assert.deepEqual(await alive(runners.keys()), []);
+    } finally {
+      await host[Symbol.asyncDispose]();
+    }
+  },
+);
