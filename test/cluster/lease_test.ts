@@ -124,11 +124,12 @@ Deno.test({
       assert.match(await a.stderr(), /This node lost its cluster lease/);
       // The Launcher restarts it: a new incarnation that does not take the jobs back.
       const again = await cluster.spawnNode(0, SLOW);
+      // A host joins once Bootstrap is answered; its first submit waits for that.
+      const fresh = await submit(again.client, "alice", { name: "after the restart" });
       assert.deepEqual(await nodeRow(url, cluster.schema, "node-a"), {
         state: "alive",
         incarnation: 2,
       });
-      const fresh = await submit(again.client, "alice", { name: "after the restart" });
       await new Promise((resolve) => setTimeout(resolve, TEST_LEASE_MS * 2));
       const jobs = await getJobs(again, "alice", "*");
       for (const id of ids) {

@@ -182,6 +182,9 @@ async function startNode(
   try {
     boot = await client.bootstrap();
     if (boot.messageType !== 1) throw new Error(String(boot.errorMessage));
+    // The host opens its job store once Bootstrap is answered: a first request shows it serves.
+    const info = await node.ask(9, options.user, {});
+    if (info.messageType !== 8) throw new Error(String(info.errorMessage));
   } catch (error) {
     await node.stop();
     throw new Error(
