@@ -1,19 +1,22 @@
 import assert from "node:assert/strict";
 import { ErrorCode, type Job, type JobsHandle, LauncherError } from "../sdk/mod.ts";
-import { RUNNER_MAX_JOBS_REQUESTS } from "./constants.ts";
+import { RUNNER_MAX_JOBS_REQUESTS, RUNNER_MAX_WAITING_JOBS_REQUESTS } from "./constants.ts";
 import { RunnerJobsServer } from "./_runner_jobs_server.ts";
 
 const job = { id: "7", user: "alice", status: "Running" } as unknown as Job;
 
 /** A handle that answers `get`/`list`/`update` from one job and records what it was asked. */
-function handle(calls: unknown[][], update?: () => Promise<Job | undefined>): JobsHandle {
+function handle(
+  calls: unknown[][],
+  update?: (id: string) => Promise<Job | undefined>,
+): JobsHandle {
   return {
     get: async (id) => (calls.push(["get", id]), id === job.id ? job : undefined),
     list: async (filter) => (calls.push(["list", filter]), [job]),
     update: (
       id,
       change,
-    ) => (calls.push(["update", id, change]), update?.() ?? Promise.resolve(job)),
+    ) => (calls.push(["update", id, change]), update?.(id) ?? Promise.resolve(job)),
   };
 }
 
@@ -52,23 +55,58 @@ Deno.test("RunnerJobsServer turns a failed call into an error reply, keeping its
   });
 });
 
-Deno.test("RunnerJobsServer refuses a request beyond RUNNER_MAX_JOBS_REQUESTS in flight, naming the plugin", async () => {
+Deno.test("RunnerJobsServer queues requests beyond RUNNER_MAX_JOBS_REQUESTS in flight and serves them in order", async () => {
+  let release = () => {};
+  const held = new Promise<Job | undefined>((resolve) => release = () => resolve(job));
+  let running = 0;
+  let most = 0;
+  const order: number[] = [];
+  const server = new RunnerJobsServer(
+    handle([], async (id) => {
+      most = Math.max(most, ++running);
+      await held;
+      order.push(Number(id));
+      running--;
+      return job;
+    }),
+    "local",
+  );
+  const count = RUNNER_MAX_JOBS_REQUESTS + 100;
+  const replies = Array.from(
+    { length: count },
+    (_, i) => server.serve({ t: "jobs", id: i, op: "update", args: [String(i), {}] }),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(running, RUNNER_MAX_JOBS_REQUESTS, "only the limit runs at once");
+  release();
+  const answered = await Promise.all(replies);
+  assert.ok(answered.every((reply) => reply.value === job && !reply.error), "none is refused");
+  assert.equal(most, RUNNER_MAX_JOBS_REQUESTS);
+  assert.deepEqual(
+    order.slice(RUNNER_MAX_JOBS_REQUESTS),
+    [...Array(100).keys()].map((i) => i + RUNNER_MAX_JOBS_REQUESTS),
+    "the waiting ones in order",
+  );
+});
+
+Deno.test("RunnerJobsServer refuses a request beyond the waiting ones too, naming the plugin", async () => {
   let release = () => {};
   const held = new Promise<Job | undefined>((resolve) => release = () => resolve(job));
   const server = new RunnerJobsServer(handle([], () => held), "local");
-  const inFlight = Array.from(
-    { length: RUNNER_MAX_JOBS_REQUESTS },
+  const limit = RUNNER_MAX_JOBS_REQUESTS + RUNNER_MAX_WAITING_JOBS_REQUESTS;
+  const unanswered = Array.from(
+    { length: limit },
     (_, i) => server.serve({ t: "jobs", id: i, op: "update", args: ["7", {}] }),
   );
-  const over = await server.serve({ t: "jobs", id: 999, op: "list", args: [] });
+  const over = await server.serve({ t: "jobs", id: 99_999, op: "list", args: [] });
   assert.equal(over.error?.name, "RangeError");
   assert.equal(
     over.error?.message,
-    `Plugin "local" has more than ${RUNNER_MAX_JOBS_REQUESTS} ctx.jobs requests in flight; refused "list"`,
+    `Plugin "local" has more than ${limit} ctx.jobs requests unanswered; refused "list"`,
   );
   release();
-  assert.ok((await Promise.all(inFlight)).every((reply) => reply.value === job));
-  assert.deepEqual((await server.serve({ t: "jobs", id: 1000, op: "list", args: [] })).value, [
+  assert.ok((await Promise.all(unanswered)).every((reply) => reply.value === job));
+  assert.deepEqual((await server.serve({ t: "jobs", id: 100_000, op: "list", args: [] })).value, [
     job,
   ]);
 });

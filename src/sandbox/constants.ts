@@ -71,8 +71,15 @@ export const RUNNER_STREAM_WINDOW_ITEMS = 8;
  */
 export const RUNNER_STREAM_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 
-/** `ctx.jobs` requests of one instance the host serves at once; more are refused. */
+/** `ctx.jobs` requests of one instance the host serves at once; more wait their turn. */
 export const RUNNER_MAX_JOBS_REQUESTS = 64;
+
+/**
+ * `ctx.jobs` requests of one instance that may wait for one of those places (a plugin
+ * updating every job of a large queue at once); beyond them a request is refused, so a
+ * plugin that floods the host cannot grow its memory without bound.
+ */
+export const RUNNER_MAX_WAITING_JOBS_REQUESTS = 4096;
 
 /**
  * Characters of a plugin's crash report (error name, message, where) the host keeps: the

@@ -39,6 +39,7 @@ Deno.test("runner channel bounds: 8 items ahead, 64 MiB of unread items, 64 ctx.
   assert.ok(C.RUNNER_STREAM_WINDOW_ITEMS * 5 * 1024 * 1024 < C.RUNNER_STREAM_MAX_QUEUED_BYTES);
   assert.equal(C.RUNNER_STREAM_MAX_QUEUED_BYTES, 64 * 1024 * 1024);
   assert.equal(C.RUNNER_MAX_JOBS_REQUESTS, 64);
+  assert.equal(C.RUNNER_MAX_WAITING_JOBS_REQUESTS, 4096);
 });
 
 Deno.test("a crash report fits a status message: at most 1 000 characters", () => {
