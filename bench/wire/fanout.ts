@@ -144,7 +144,10 @@ async function collect(reader: FrameReader): Promise<Tally> {
     firstAt: 0,
     lastAt: 0,
   };
-  const deadline = Date.now() + 120_000;
+  // A host that stops sending (a crashed plugin) must not hang the driver: the deadline
+  // cancels the reader, which ends the loop with what arrived.
+  const deadline = AbortSignal.timeout(120_000);
+  deadline.addEventListener("abort", () => void reader.cancel(), { once: true });
   for await (const frame of reader) {
     const arrived = performance.timeOrigin + performance.now();
     if (!STATUS_PREFIX.every((byte, i) => frame[i] === byte)) continue;
@@ -161,7 +164,7 @@ async function collect(reader: FrameReader): Promise<Tally> {
       if (sent >= tally.firstStamp + WARM_UP_MS) tally.latencies.push(arrived - sent);
       tally.last = frame;
     }
-    if (tally.received >= EXPECTED || Date.now() > deadline) break;
+    if (tally.received >= EXPECTED || deadline.aborted) break;
   }
   tally.lastAt = performance.now();
   return tally;
