@@ -1,5 +1,6 @@
 import { FrameReader, FrameWriter } from "../../src/framing/mod.ts";
 import { decodeMessage, encodeMessage } from "../../src/launcher/codec.ts";
+import { treeCpuSeconds } from "./cpu.ts";
 import { type Figure, percentile } from "./figure.ts";
 import { hostCommand, ROOT, stopChild } from "./host.ts";
 
@@ -39,6 +40,11 @@ export async function statusFanout(): Promise<Figure[]> {
     },
     { name: "status fan-out, steady 1 000 updates/s, p50", value: steady.p50, unit: "ms" },
     {
+      name: "status fan-out, steady, host CPU per update (user + system, host and runner)",
+      value: steady.cpuPerUpdate,
+      unit: "µs",
+    },
+    {
       name: "status fan-out, bursts of 100 updates every 100 ms, p99",
       value: bursts.p99,
       unit: "ms",
@@ -63,6 +69,8 @@ interface Run {
   p99: number | undefined;
   p50: number | undefined;
   rate: number | undefined;
+  /** CPU of the host and its runner per update after the first arrived, in µs. */
+  cpuPerUpdate: number | undefined;
   note: string;
   /** Whether every update reached every stream, without the latency sample count. */
   delivery: string;
@@ -80,6 +88,9 @@ interface Tally {
   last: Uint8Array | undefined;
   firstAt: number;
   lastAt: number;
+  /** The host tree's CPU seconds when the first update arrived, and when the last did. */
+  cpuAtFirst: Promise<number> | undefined;
+  cpuAtLast: number;
 }
 
 /** One run; `spread` jobs share out the interval (1: all jobs update at the same instant). */
@@ -104,7 +115,7 @@ async function fanout(intervalMs: number, spread: number): Promise<Run> {
   let tally: Tally;
   try {
     openStreamsAndSubmit(writer);
-    tally = await collect(reader);
+    tally = await collect(reader, child.pid);
   } finally {
     await stopChild(child, async () => {
       await writer.close();
@@ -112,7 +123,8 @@ async function fanout(intervalMs: number, spread: number): Promise<Run> {
     });
     await Deno.remove(scratch, { recursive: true }).catch(() => {});
   }
-  return summarise(tally);
+  const cpuSeconds = tally.cpuAtLast - (await tally.cpuAtFirst ?? tally.cpuAtLast);
+  return summarise(tally, cpuSeconds);
 }
 
 function openStreamsAndSubmit(writer: FrameWriter): void {
@@ -133,7 +145,7 @@ function openStreamsAndSubmit(writer: FrameWriter): void {
  * is taken first, the `statusMessage` is read from the message's tail, and the `sequences`
  * entries are counted, not parsed. The last message is parsed in full by `summarise`.
  */
-async function collect(reader: FrameReader): Promise<Tally> {
+async function collect(reader: FrameReader, pid: number): Promise<Tally> {
   const tally: Tally = {
     received: 0,
     latencies: [],
@@ -143,6 +155,8 @@ async function collect(reader: FrameReader): Promise<Tally> {
     last: undefined,
     firstAt: 0,
     lastAt: 0,
+    cpuAtFirst: undefined,
+    cpuAtLast: 0,
   };
   // A host that stops sending (a crashed plugin) must not hang the driver: the deadline
   // cancels the reader, which ends the loop with what arrived.
@@ -160,6 +174,7 @@ async function collect(reader: FrameReader): Promise<Tally> {
       if (tally.received++ === 0) {
         tally.firstAt = performance.now();
         tally.firstStamp = sent;
+        tally.cpuAtFirst = treeCpuSeconds(pid);
       }
       if (sent >= tally.firstStamp + WARM_UP_MS) tally.latencies.push(arrived - sent);
       tally.last = frame;
@@ -167,6 +182,7 @@ async function collect(reader: FrameReader): Promise<Tally> {
     if (tally.received >= EXPECTED || deadline.aborted) break;
   }
   tally.lastAt = performance.now();
+  tally.cpuAtLast = await treeCpuSeconds(pid);
   return tally;
 }
 
@@ -188,7 +204,7 @@ function countEntries(frame: Uint8Array, end: number): number {
  * last one, each of the 1 000 streams carries a `seqId` equal to the number of status
  * messages: the host numbers a stream's messages 1, 2, 3, … with no gaps.
  */
-function summarise(tally: Tally): Run {
+function summarise(tally: Tally, cpuSeconds: number): Run {
   const last = tally.last ? decodeMessage(tally.last) : { sequences: [] };
   const sequences = last.sequences as { requestId: number; seqId: number }[];
   const streams = new Set(sequences.map((s) => s.requestId));
@@ -207,6 +223,7 @@ function summarise(tally: Tally): Run {
     p99: value(99),
     p50: value(50),
     rate: complete ? Math.round(EXPECTED / seconds) : undefined,
+    cpuPerUpdate: complete ? Math.round((cpuSeconds * 1e6) / (EXPECTED - 1)) : undefined,
     note,
     delivery,
   };
