@@ -1,8 +1,7 @@
 const encoder = new TextEncoder();
 const COMMA = 0x2c;
 const CLOSE_BRACE = 0x7d;
-const ZERO = 0x30;
-/** The longest entry suffix: 16 digits of a safe integer and the closing brace. */
+/** The longest entry suffix: the 16 digits of a safe integer and the closing brace. */
 const SUFFIX_BYTES = 17;
 
 /** `{"requestId":<id>,"seqId":` for one stream, encoded once when the stream opens. */
@@ -22,6 +21,8 @@ export class SequenceList {
   #bytes = new Uint8Array(16 * 1024);
   #length = 0;
   #count = 0;
+  #lastSeqId = -1;
+  #lastDigits = "";
 
   /** Entries written since the last {@linkcode clear}. */
   get count(): number {
@@ -41,8 +42,15 @@ export class SequenceList {
     const bytes = this.#bytes;
     let at = this.#length;
     if (this.#count > 0) bytes[at++] = COMMA;
-    for (let i = 0; i < prefix.length; i++) bytes[at++] = prefix[i]!;
-    at = writeDigits(bytes, at, seqId);
+    bytes.set(prefix, at);
+    at += prefix.length;
+    // Streams opened together count in step: most entries of a list share their seqId.
+    if (seqId !== this.#lastSeqId) {
+      this.#lastSeqId = seqId;
+      this.#lastDigits = String(seqId);
+    }
+    const digits = this.#lastDigits;
+    for (let i = 0; i < digits.length; i++) bytes[at++] = digits.charCodeAt(i);
     bytes[at++] = CLOSE_BRACE;
     this.#length = at;
     this.#count++;
@@ -58,20 +66,4 @@ export class SequenceList {
     grown.set(this.#bytes.subarray(0, this.#length));
     this.#bytes = grown;
   }
-}
-
-/** Writes the decimal digits of the non-negative safe integer `value` at `at`; returns the end. */
-function writeDigits(bytes: Uint8Array, at: number, value: number): number {
-  if (value < 10) {
-    bytes[at] = ZERO + value;
-    return at + 1;
-  }
-  let digits = 1;
-  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
-  let rest = value;
-  for (let i = at + digits - 1; i >= at; i--) {
-    bytes[i] = ZERO + (rest % 10);
-    rest = Math.floor(rest / 10);
-  }
-  return at + digits;
 }
