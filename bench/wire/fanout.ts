@@ -1,3 +1,4 @@
+import process from "node:process";
 import { FrameReader, FrameWriter } from "../../src/framing/mod.ts";
 import { decodeMessage, encodeMessage } from "../../src/launcher/codec.ts";
 import { treeCpuSeconds } from "./cpu.ts";
@@ -50,6 +51,11 @@ export async function statusFanout(): Promise<Figure[]> {
       unit: "µs",
     },
     {
+      name: "status fan-out, steady, driver CPU per update (reading 1 000 streams' messages)",
+      value: steady.driverCpuPerUpdate,
+      unit: "µs",
+    },
+    {
       name: "status fan-out, bursts of 100 updates every 100 ms, p99",
       value: bursts.p99,
       unit: "ms",
@@ -76,6 +82,8 @@ interface Run {
   rate: number | undefined;
   /** CPU of the host and its runner per update after the first arrived, in µs. */
   cpuPerUpdate: number | undefined;
+  /** The same for this driver, which competes with the host for the two cores. */
+  driverCpuPerUpdate: number | undefined;
   note: string;
   /** Whether every update reached every stream, without the latency sample count. */
   delivery: string;
@@ -96,6 +104,8 @@ interface Tally {
   /** The host tree's CPU seconds when the first update arrived, and when the last did. */
   cpuAtFirst: Promise<number> | undefined;
   cpuAtLast: number;
+  /** This process's CPU microseconds (user + system) between the first and the last update. */
+  driverCpuMicros: number;
 }
 
 /** One run; `spread` jobs share out the interval (1: all jobs update at the same instant). */
@@ -162,9 +172,11 @@ async function collect(reader: FrameReader, pid: number): Promise<Tally> {
     lastAt: 0,
     cpuAtFirst: undefined,
     cpuAtLast: 0,
+    driverCpuMicros: 0,
   };
   // A host that stops sending (a crashed plugin) must not hang the driver: the deadline
   // cancels the reader, which ends the loop with what arrived.
+  let driverAtFirst: NodeJS.CpuUsage | undefined;
   const deadline = AbortSignal.timeout(120_000);
   deadline.addEventListener("abort", () => void reader.cancel(), { once: true });
   for await (const frame of reader) {
@@ -180,6 +192,7 @@ async function collect(reader: FrameReader, pid: number): Promise<Tally> {
         tally.firstAt = performance.now();
         tally.firstStamp = sent;
         tally.cpuAtFirst = treeCpuSeconds(pid);
+        driverAtFirst = process.cpuUsage();
       }
       if (sent >= tally.firstStamp + WARM_UP_MS) tally.latencies.push(arrived - sent);
       tally.last = frame;
@@ -187,6 +200,8 @@ async function collect(reader: FrameReader, pid: number): Promise<Tally> {
     if (tally.received >= EXPECTED || deadline.aborted) break;
   }
   tally.lastAt = performance.now();
+  const driver = process.cpuUsage(driverAtFirst);
+  tally.driverCpuMicros = driver.user + driver.system;
   tally.cpuAtLast = await treeCpuSeconds(pid);
   return tally;
 }
@@ -229,6 +244,7 @@ function summarise(tally: Tally, cpuSeconds: number): Run {
     p50: value(50),
     rate: complete ? Math.round(EXPECTED / seconds) : undefined,
     cpuPerUpdate: complete ? Math.round((cpuSeconds * 1e6) / (EXPECTED - 1)) : undefined,
+    driverCpuPerUpdate: complete ? Math.round(tally.driverCpuMicros / (EXPECTED - 1)) : undefined,
     note,
     delivery,
   };
