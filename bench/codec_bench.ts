@@ -1,7 +1,7 @@
 // Both protocol codecs: Launcher JSON requests in, responses out; Airflow msgpack frames.
 import { Encoder } from "@msgpack/msgpack";
 import { decodeResponse, encodeRequest } from "../src/airflow/codec.ts";
-import { decodeRequest, encodeMessage } from "../src/launcher/codec.ts";
+import { decodeRequest, encodeJobStatus, encodeMessage } from "../src/launcher/codec.ts";
 import { StatusStreams } from "../src/launcher/status_streams.ts";
 import type { Job } from "../src/sdk/mod.ts";
 
@@ -39,10 +39,10 @@ const streams = new StatusStreams();
 for (let id = 1; id <= 1_000; id++) streams.open(id, "alice", "*", []);
 
 Deno.bench(
-  "launcher StatusStreams.update + encodeMessage(JobStatus to 1 000 streams)",
+  "launcher StatusStreams.update + encodeJobStatus(JobStatus to 1 000 streams)",
   { group: "launcher" },
   () => {
-    encodeMessage(streams.update({ ...job, user: "alice", statusMessage: "t=1" })!);
+    encodeJobStatus(streams.update({ ...job, user: "alice", statusMessage: "t=1" })!, 9);
   },
 );
 

@@ -1,9 +1,16 @@
+import process from "node:process";
 import { FrameReader, FrameWriter } from "../../src/framing/mod.ts";
 import { decodeMessage, encodeMessage } from "../../src/launcher/codec.ts";
+import { treeCpuSeconds } from "./cpu.ts";
 import { type Figure, percentile } from "./figure.ts";
 import { hostCommand, ROOT, stopChild } from "./host.ts";
 
-const STREAMS = 1_000;
+/**
+ * `LAUNCHBOX_BENCH_FANOUT_STREAMS=1` measures the same chain (runner → host → Launcher) with
+ * one stream: the floor the machine's load leaves, without the fan-out. The figures' names
+ * keep saying 1 000; the notes say how many streams were open.
+ */
+const STREAMS = Number(Deno.env.get("LAUNCHBOX_BENCH_FANOUT_STREAMS") ?? 1_000);
 const JOBS = 100;
 const UPDATES_PER_JOB = 110;
 const EXPECTED = JOBS * UPDATES_PER_JOB;
@@ -39,6 +46,16 @@ export async function statusFanout(): Promise<Figure[]> {
     },
     { name: "status fan-out, steady 1 000 updates/s, p50", value: steady.p50, unit: "ms" },
     {
+      name: "status fan-out, steady, host CPU per update (user + system, host and runner)",
+      value: steady.cpuPerUpdate,
+      unit: "µs",
+    },
+    {
+      name: "status fan-out, steady, driver CPU per update (reading 1 000 streams' messages)",
+      value: steady.driverCpuPerUpdate,
+      unit: "µs",
+    },
+    {
       name: "status fan-out, bursts of 100 updates every 100 ms, p99",
       value: bursts.p99,
       unit: "ms",
@@ -63,6 +80,10 @@ interface Run {
   p99: number | undefined;
   p50: number | undefined;
   rate: number | undefined;
+  /** CPU of the host and its runner per update after the first arrived, in µs. */
+  cpuPerUpdate: number | undefined;
+  /** The same for this driver, which competes with the host for the two cores. */
+  driverCpuPerUpdate: number | undefined;
   note: string;
   /** Whether every update reached every stream, without the latency sample count. */
   delivery: string;
@@ -80,6 +101,11 @@ interface Tally {
   last: Uint8Array | undefined;
   firstAt: number;
   lastAt: number;
+  /** The host tree's CPU seconds when the first update arrived, and when the last did. */
+  cpuAtFirst: Promise<number> | undefined;
+  cpuAtLast: number;
+  /** This process's CPU microseconds (user + system) between the first and the last update. */
+  driverCpuMicros: number;
 }
 
 /** One run; `spread` jobs share out the interval (1: all jobs update at the same instant). */
@@ -104,7 +130,7 @@ async function fanout(intervalMs: number, spread: number): Promise<Run> {
   let tally: Tally;
   try {
     openStreamsAndSubmit(writer);
-    tally = await collect(reader);
+    tally = await collect(reader, child.pid);
   } finally {
     await stopChild(child, async () => {
       await writer.close();
@@ -112,7 +138,8 @@ async function fanout(intervalMs: number, spread: number): Promise<Run> {
     });
     await Deno.remove(scratch, { recursive: true }).catch(() => {});
   }
-  return summarise(tally);
+  const cpuSeconds = tally.cpuAtLast - (await tally.cpuAtFirst ?? tally.cpuAtLast);
+  return summarise(tally, cpuSeconds);
 }
 
 function openStreamsAndSubmit(writer: FrameWriter): void {
@@ -133,7 +160,7 @@ function openStreamsAndSubmit(writer: FrameWriter): void {
  * is taken first, the `statusMessage` is read from the message's tail, and the `sequences`
  * entries are counted, not parsed. The last message is parsed in full by `summarise`.
  */
-async function collect(reader: FrameReader): Promise<Tally> {
+async function collect(reader: FrameReader, pid: number): Promise<Tally> {
   const tally: Tally = {
     received: 0,
     latencies: [],
@@ -143,8 +170,15 @@ async function collect(reader: FrameReader): Promise<Tally> {
     last: undefined,
     firstAt: 0,
     lastAt: 0,
+    cpuAtFirst: undefined,
+    cpuAtLast: 0,
+    driverCpuMicros: 0,
   };
-  const deadline = Date.now() + 120_000;
+  // A host that stops sending (a crashed plugin) must not hang the driver: the deadline
+  // cancels the reader, which ends the loop with what arrived.
+  let driverAtFirst: NodeJS.CpuUsage | undefined;
+  const deadline = AbortSignal.timeout(120_000);
+  deadline.addEventListener("abort", () => void reader.cancel(), { once: true });
   for await (const frame of reader) {
     const arrived = performance.timeOrigin + performance.now();
     if (!STATUS_PREFIX.every((byte, i) => frame[i] === byte)) continue;
@@ -157,13 +191,18 @@ async function collect(reader: FrameReader): Promise<Tally> {
       if (tally.received++ === 0) {
         tally.firstAt = performance.now();
         tally.firstStamp = sent;
+        tally.cpuAtFirst = treeCpuSeconds(pid);
+        driverAtFirst = process.cpuUsage();
       }
       if (sent >= tally.firstStamp + WARM_UP_MS) tally.latencies.push(arrived - sent);
       tally.last = frame;
     }
-    if (tally.received >= EXPECTED || Date.now() > deadline) break;
+    if (tally.received >= EXPECTED || deadline.aborted) break;
   }
   tally.lastAt = performance.now();
+  const driver = process.cpuUsage(driverAtFirst);
+  tally.driverCpuMicros = driver.user + driver.system;
+  tally.cpuAtLast = await treeCpuSeconds(pid);
   return tally;
 }
 
@@ -185,7 +224,7 @@ function countEntries(frame: Uint8Array, end: number): number {
  * last one, each of the 1 000 streams carries a `seqId` equal to the number of status
  * messages: the host numbers a stream's messages 1, 2, 3, … with no gaps.
  */
-function summarise(tally: Tally): Run {
+function summarise(tally: Tally, cpuSeconds: number): Run {
   const last = tally.last ? decodeMessage(tally.last) : { sequences: [] };
   const sequences = last.sequences as { requestId: number; seqId: number }[];
   const streams = new Set(sequences.map((s) => s.requestId));
@@ -204,6 +243,8 @@ function summarise(tally: Tally): Run {
     p99: value(99),
     p50: value(50),
     rate: complete ? Math.round(EXPECTED / seconds) : undefined,
+    cpuPerUpdate: complete ? Math.round((cpuSeconds * 1e6) / (EXPECTED - 1)) : undefined,
+    driverCpuPerUpdate: complete ? Math.round(tally.driverCpuMicros / (EXPECTED - 1)) : undefined,
     note,
     delivery,
   };

@@ -1,8 +1,15 @@
 import { ErrorCode, isJobStatus, type JobFilter, type OutputRequest } from "../sdk/mod.ts";
 import { Fields, isObject } from "./_fields.ts";
 import { readJobDraft } from "./_job_fields.ts";
-import { type LauncherRequest, OPERATIONS, RequestType, ResponseType } from "./messages.ts";
+import {
+  type JobStatusFanOut,
+  type LauncherRequest,
+  OPERATIONS,
+  RequestType,
+  ResponseType,
+} from "./messages.ts";
 import { ProtocolError } from "./protocol_error.ts";
+import { jobStatusFields } from "./responses.ts";
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 const encoder = new TextEncoder();
@@ -65,6 +72,25 @@ export function encodeMessageText(message: Record<string, unknown>): string {
   let text = JSON.stringify(envelope).slice(0, -1) + ',"jobs":[';
   for (let i = 0; i < jobs.length; i++) text += (i === 0 ? "" : ",") + jobText(jobs[i]);
   return text + "]}";
+}
+
+/**
+ * Encodes the JobStatus message of one job change, as {@linkcode encodeMessage} would encode
+ * `jobStatusResponse` stamped with `responseId`, around `fanOut.sequences`, which are
+ * already bytes: only the envelope and the job's few fields are encoded here.
+ */
+export function encodeJobStatus(fanOut: JobStatusFanOut, responseId: number): Uint8Array {
+  const head = encoder.encode(
+    `{"messageType":${ResponseType.JobStatus},"requestId":0,"responseId":${responseId},` +
+      `"sequences":[`,
+  );
+  const tail = encoder.encode("]," + JSON.stringify(jobStatusFields(fanOut.job)).slice(1));
+  const { sequences } = fanOut;
+  const payload = new Uint8Array(head.length + sequences.length + tail.length);
+  payload.set(head);
+  payload.set(sequences, head.length);
+  payload.set(tail, head.length + sequences.length);
+  return payload;
 }
 
 /**

@@ -79,6 +79,16 @@ export interface StreamSequence {
   seqId: number;
 }
 
+/**
+ * One job change for the status streams that see it: `sequences` is the JSON text of the
+ * message's `sequences` entries, without brackets (see `SequenceList`), `count` their number.
+ */
+export interface JobStatusFanOut {
+  readonly job: Job;
+  readonly sequences: Uint8Array;
+  readonly count: number;
+}
+
 /** The integer operations of ControlJob requests, in wire order. */
 export const OPERATIONS: readonly JobOperation[] = ["suspend", "resume", "stop", "kill", "cancel"];
 

@@ -1,8 +1,8 @@
 import { type FrameWriter, WRITE_HIGH_WATER_BYTES } from "../framing/mod.ts";
 import type { JsonLogger } from "../log/mod.ts";
 import { ErrorCode } from "../sdk/mod.ts";
-import { encodeMessageText } from "./codec.ts";
-import { ResponseType } from "./messages.ts";
+import { encodeJobStatus, encodeMessageText } from "./codec.ts";
+import { type JobStatusFanOut, ResponseType } from "./messages.ts";
 import { errorResponse, type Response } from "./responses.ts";
 
 /**
@@ -74,6 +74,17 @@ export class Outbox {
     if (response.messageType === ResponseType.Error) {
       this.#onErrorSent?.(Number(response.errorCode));
     }
+  }
+
+  /** Sends the JobStatus message of one job change (see `StatusStreams.update`). */
+  sendJobStatus(fanOut: JobStatusFanOut): void {
+    if (!this.open) return;
+    const payload = encodeJobStatus(fanOut, this.#nextResponseId++);
+    if (payload.length > this.#writer.maxFrameBytes) {
+      return this.#sendOversize({ messageType: ResponseType.JobStatus, requestId: 0 }, payload);
+    }
+    this.#writer.write(payload);
+    this.#sent += 1;
   }
 
   #sendOversize(response: Response, payload: Uint8Array): void {

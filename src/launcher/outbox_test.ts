@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { FrameReader, FrameWriter } from "../framing/mod.ts";
 import { JsonLogger } from "../log/mod.ts";
 import { decodeMessage } from "./codec.ts";
+import { SequenceList, sequencePrefix } from "./_sequence_list.ts";
 import { Outbox } from "./outbox.ts";
 import { errorResponse, heartbeatResponse, jobStateResponse } from "./responses.ts";
 
@@ -142,4 +143,34 @@ Deno.test("Outbox encodes short responses in place and long ones whole, the same
     30_000,
   ]);
   assert.equal((messages[0]?.jobs as { name: string }[])[0]?.name, name);
+});
+
+Deno.test("Outbox.sendJobStatus numbers a status message among the other responses", async () => {
+  const { outbox, sent } = recordingOutbox();
+  const list = new SequenceList();
+  list.add(sequencePrefix(3), 2);
+  outbox.send(jobStateResponse(5, []));
+  outbox.sendJobStatus({ job: { id: "9", status: "Running" }, sequences: list.view(), count: 1 });
+  outbox.send(heartbeatResponse());
+  outbox.send(jobStateResponse(6, []));
+  const messages = await sent();
+  assert.deepEqual(messages.map((m) => [m.messageType, m.responseId]), [[2, 0], [3, 1], [0, 0], [
+    2,
+    2,
+  ]]);
+  assert.deepEqual(messages[1]!.sequences, [{ requestId: 3, seqId: 2 }]);
+  assert.equal(outbox.sent, 4);
+});
+
+Deno.test("Outbox.sendJobStatus replaces a status message too large for a frame with an Error", async () => {
+  const { outbox, sent, errorCodes } = recordingOutbox({ maxFrameBytes: 400 });
+  const list = new SequenceList();
+  for (let id = 1; id <= 40; id++) list.add(sequencePrefix(id), 1);
+  outbox.sendJobStatus({ job: { id: "9" }, sequences: list.view(), count: 40 });
+  const [message, ...rest] = await sent();
+  assert.equal(rest.length, 0);
+  assert.equal(message?.messageType, -1);
+  assert.equal(message?.requestId, 0);
+  assert.match(String(message?.errorMessage), /exceed the 400 byte message limit/);
+  assert.deepEqual(errorCodes, [0]);
 });

@@ -58,17 +58,19 @@ export function jobStateResponse(requestId: number, jobs: Job[]): Response {
 
 /** One status message serving every stream in `sequences`. */
 export function jobStatusResponse(sequences: StreamSequence[], job: Job): Response {
-  const message: Response = {
-    messageType: ResponseType.JobStatus,
-    requestId: 0,
-    sequences,
+  return { messageType: ResponseType.JobStatus, requestId: 0, sequences, ...jobStatusFields(job) };
+}
+
+/** The fields a JobStatus message tells of `job`, after its `sequences`. */
+export function jobStatusFields(job: Job): Record<string, string> {
+  const fields: Record<string, string> = {
     id: job.id,
     name: job.name ?? "",
     status: job.status ?? "Pending",
   };
-  if (job.statusMessage) message.statusMessage = job.statusMessage;
-  if (job.statusCode) message.statusCode = job.statusCode;
-  return message;
+  if (job.statusMessage) fields.statusMessage = job.statusMessage;
+  if (job.statusCode) fields.statusCode = job.statusCode;
+  return fields;
 }
 
 export function controlJobResponse(requestId: number, result: ControlResult): Response {

@@ -94,8 +94,8 @@ export class LauncherSession {
   /** Reads and answers requests until the input ends, `stop()` is called, or a frame breaks. */
   async run(): Promise<SessionEnd> {
     const unsubscribe = this.#options.backend.subscribeStatus((job) => {
-      const message = this.#ctx.statusStreams.update(job);
-      if (message) this.#ctx.outbox.send(message);
+      const fanOut = this.#ctx.statusStreams.update(job);
+      if (fanOut) this.#ctx.outbox.sendJobStatus(fanOut);
     });
     try {
       return await this.#readLoop();

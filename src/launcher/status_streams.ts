@@ -1,11 +1,14 @@
 import type { Job } from "../sdk/mod.ts";
-import type { StreamSequence } from "./messages.ts";
+import { SequenceList, sequencePrefix } from "./_sequence_list.ts";
+import type { JobStatusFanOut } from "./messages.ts";
 import { jobStatusResponse, type Response } from "./responses.ts";
 
 interface StatusStream {
   readonly requestId: number;
   readonly user: string;
   readonly jobId: string;
+  /** Its `sequences` entry up to the seqId, encoded once (see `SequenceList`). */
+  readonly prefix: Uint8Array;
   seqId: number;
   /** Changes heard while the stream's snapshot is read (see `reserve`). */
   held?: Job[];
@@ -21,12 +24,14 @@ function stateOf(job: Job): string {
 /**
  * The open job status streams of one session. A job change becomes one message whose
  * `sequences` list every stream that should see it: streams for that job and all-jobs
- * streams of its owner or of `"*"`. Streams are indexed so a change touches only them.
+ * streams of its owner or of `"*"`. Streams are indexed so a change touches only them, and
+ * its `sequences` are written straight to bytes: with 1 000 streams they are the message.
  */
 export class StatusStreams {
   readonly #byRequest = new Map<number, StatusStream>();
   readonly #byJob = new Map<string, Set<StatusStream>>();
   readonly #allByUser = new Map<string, Set<StatusStream>>();
+  readonly #sequences = new SequenceList();
 
   get size(): number {
     return this.#byRequest.size;
@@ -41,13 +46,14 @@ export class StatusStreams {
    * and sent by {@linkcode open} after the snapshot, minus those the snapshot already shows.
    */
   reserve(requestId: number, user: string, jobId: string): void {
-    this.#add({ requestId, user, jobId, seqId: 0, held: [] });
+    this.#add({ requestId, user, jobId, prefix: sequencePrefix(requestId), seqId: 0, held: [] });
   }
 
   /** Opens a stream and returns the snapshot messages for `jobs` (the initial statuses). */
   open(requestId: number, user: string, jobId: string, jobs: Job[]): Response[] {
     const reserved = this.#byRequest.get(requestId);
-    const stream = reserved ?? this.#add({ requestId, user, jobId, seqId: 0 });
+    const stream = reserved ??
+      this.#add({ requestId, user, jobId, prefix: sequencePrefix(requestId), seqId: 0 });
     const held = stream.held ?? [];
     delete stream.held;
     const shown = new Map(jobs.map((job) => [job.id, stateOf(job)]));
@@ -94,27 +100,36 @@ export class StatusStreams {
     this.#allByUser.clear();
   }
 
-  /** The one message announcing `job`'s change to every interested stream, if any. */
-  update(job: Job): Response | undefined {
-    const sequences: StreamSequence[] = [];
-    const add = (streams: Set<StatusStream> | undefined, check: boolean) => {
-      for (const stream of streams ?? []) {
-        if (check && stream.user !== "*" && stream.user !== job.user) continue;
-        if (stream.held) {
-          stream.held.push(job);
-          continue;
-        }
-        if (stream.jobId !== "*" && job.lastUpdateTime !== undefined) {
-          const state = stateOf(job);
-          if (state === stream.last) continue;
-          stream.last = state;
-        }
-        sequences.push({ requestId: stream.requestId, seqId: ++stream.seqId });
+  /**
+   * The one message announcing `job`'s change to every interested stream, if any. Its
+   * `sequences` are a view valid until the next call: encode it before.
+   */
+  update(job: Job): JobStatusFanOut | undefined {
+    this.#sequences.clear();
+    this.#list(this.#byJob.get(job.id), job, true);
+    if (job.user !== undefined && job.user !== "*") {
+      this.#list(this.#allByUser.get(job.user), job, false);
+    }
+    this.#list(this.#allByUser.get("*"), job, false);
+    const count = this.#sequences.count;
+    return count > 0 ? { job, sequences: this.#sequences.view(), count } : undefined;
+  }
+
+  /** Lists the `streams` that should see `job` (`check`: whether they may) in `#sequences`. */
+  #list(streams: Set<StatusStream> | undefined, job: Job, check: boolean): void {
+    if (!streams) return;
+    for (const stream of streams) {
+      if (check && stream.user !== "*" && stream.user !== job.user) continue;
+      if (stream.held) {
+        stream.held.push(job);
+        continue;
       }
-    };
-    add(this.#byJob.get(job.id), true);
-    if (job.user !== undefined && job.user !== "*") add(this.#allByUser.get(job.user), false);
-    add(this.#allByUser.get("*"), false);
-    return sequences.length > 0 ? jobStatusResponse(sequences, job) : undefined;
+      if (stream.jobId !== "*" && job.lastUpdateTime !== undefined) {
+        const state = stateOf(job);
+        if (state === stream.last) continue;
+        stream.last = state;
+      }
+      this.#sequences.add(stream.prefix, ++stream.seqId);
+    }
   }
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { Job } from "../sdk/mod.ts";
+import { decodeMessage, encodeJobStatus } from "./codec.ts";
 import { StatusStreams } from "./status_streams.ts";
 
 const job = (id: string, user: string, extra: Partial<Job> = {}): Job => ({
@@ -9,6 +10,15 @@ const job = (id: string, user: string, extra: Partial<Job> = {}): Job => ({
   status: "Running",
   ...extra,
 });
+
+/** The message `update` has the session send, decoded, without its responseId. */
+const update = (streams: StatusStreams, changed: Job) => {
+  const fanOut = streams.update(changed);
+  if (!fanOut) return undefined;
+  const { responseId: _, ...message } = decodeMessage(encodeJobStatus(fanOut, 0));
+  assert.equal((message.sequences as unknown[]).length, fanOut.count);
+  return message;
+};
 
 const sequencesOf = (message: Record<string, unknown> | undefined) => message?.sequences;
 
@@ -40,7 +50,7 @@ Deno.test("StatusStreams.open returns one snapshot message per job with seqIds f
   assert.equal(streams.size, 1);
   assert.ok(streams.has(7));
   assert.deepEqual(
-    sequencesOf(streams.update(job("1", "alice"))),
+    sequencesOf(update(streams, job("1", "alice"))),
     [{ requestId: 7, seqId: 3 }],
     "later changes continue the stream's sequence",
   );
@@ -52,7 +62,7 @@ Deno.test("StatusStreams sends one message listing every stream that watches the
   streams.open(2, "alice", "5", [job("5", "alice")]);
   streams.open(3, "*", "*", []);
   streams.open(4, "*", "5", [job("5", "alice")]);
-  const message = streams.update(job("5", "alice", { status: "Finished" }));
+  const message = update(streams, job("5", "alice", { status: "Finished" }));
   assert.equal(message?.status, "Finished");
   assert.equal(message?.id, "5");
   const sequences = sequencesOf(message) as { requestId: number; seqId: number }[];
@@ -71,8 +81,8 @@ Deno.test("StatusStreams counts seqIds per stream", () => {
   const streams = new StatusStreams();
   streams.open(1, "alice", "*", [job("1", "alice"), job("2", "alice")]);
   streams.open(2, "alice", "2", [job("2", "alice")]);
-  assert.deepEqual(sequencesOf(streams.update(job("1", "alice"))), [{ requestId: 1, seqId: 3 }]);
-  const both = sequencesOf(streams.update(job("2", "alice"))) as { requestId: number }[];
+  assert.deepEqual(sequencesOf(update(streams, job("1", "alice"))), [{ requestId: 1, seqId: 3 }]);
+  const both = sequencesOf(update(streams, job("2", "alice"))) as { requestId: number }[];
   assert.deepEqual(
     [...both].sort((a, b) => a.requestId - b.requestId),
     [{ requestId: 1, seqId: 4 }, { requestId: 2, seqId: 2 }],
@@ -82,32 +92,32 @@ Deno.test("StatusStreams counts seqIds per stream", () => {
 Deno.test("StatusStreams never shows a user's all-jobs stream another user's job", () => {
   const streams = new StatusStreams();
   streams.open(1, "alice", "*", []);
-  assert.equal(streams.update(job("9", "bob")), undefined);
-  assert.equal(streams.update(job("9", "*")), undefined, 'a job owned by "*" is nobody\'s');
-  assert.equal(streams.update({ id: "9", status: "Running" }), undefined, "a job without user");
-  assert.deepEqual(sequencesOf(streams.update(job("8", "alice"))), [{ requestId: 1, seqId: 1 }]);
+  assert.equal(update(streams, job("9", "bob")), undefined);
+  assert.equal(update(streams, job("9", "*")), undefined, 'a job owned by "*" is nobody\'s');
+  assert.equal(update(streams, { id: "9", status: "Running" }), undefined, "a job without user");
+  assert.deepEqual(sequencesOf(update(streams, job("8", "alice"))), [{ requestId: 1, seqId: 1 }]);
 });
 
 Deno.test('StatusStreams shows the all-jobs stream of user "*" every job', () => {
   const streams = new StatusStreams();
   streams.open(1, "*", "*", []);
-  assert.deepEqual(sequencesOf(streams.update(job("9", "bob"))), [{ requestId: 1, seqId: 1 }]);
-  assert.deepEqual(sequencesOf(streams.update(job("8", "alice"))), [{ requestId: 1, seqId: 2 }]);
-  assert.deepEqual(sequencesOf(streams.update({ id: "7" })), [{ requestId: 1, seqId: 3 }]);
+  assert.deepEqual(sequencesOf(update(streams, job("9", "bob"))), [{ requestId: 1, seqId: 1 }]);
+  assert.deepEqual(sequencesOf(update(streams, job("8", "alice"))), [{ requestId: 1, seqId: 2 }]);
+  assert.deepEqual(sequencesOf(update(streams, { id: "7" })), [{ requestId: 1, seqId: 3 }]);
 });
 
 Deno.test("StatusStreams gives a job stream only that job, and only if its user may see it", () => {
   const streams = new StatusStreams();
   streams.open(1, "alice", "5", []);
-  assert.equal(streams.update(job("6", "alice")), undefined, "another job");
-  assert.equal(streams.update(job("5", "bob")), undefined, "the job now belongs to someone else");
-  assert.deepEqual(sequencesOf(streams.update(job("5", "alice"))), [{ requestId: 1, seqId: 1 }]);
+  assert.equal(update(streams, job("6", "alice")), undefined, "another job");
+  assert.equal(update(streams, job("5", "bob")), undefined, "the job now belongs to someone else");
+  assert.deepEqual(sequencesOf(update(streams, job("5", "alice"))), [{ requestId: 1, seqId: 1 }]);
 });
 
 Deno.test("StatusStreams fills name and status and omits an empty statusMessage/statusCode", () => {
   const streams = new StatusStreams();
   streams.open(1, "*", "*", []);
-  const message = streams.update({ id: "3", statusMessage: "", statusCode: "" });
+  const message = update(streams, { id: "3", statusMessage: "", statusCode: "" });
   assert.deepEqual(message, {
     messageType: 3,
     requestId: 0,
@@ -116,7 +126,7 @@ Deno.test("StatusStreams fills name and status and omits an empty statusMessage/
     name: "",
     status: "Pending",
   });
-  const coded = streams.update(job("3", "a", { statusMessage: "m", statusCode: "OOMKilled" }));
+  const coded = update(streams, job("3", "a", { statusMessage: "m", statusCode: "OOMKilled" }));
   assert.equal(coded?.statusMessage, "m");
   assert.equal(coded?.statusCode, "OOMKilled");
 });
@@ -133,7 +143,7 @@ Deno.test("StatusStreams.close refuses a cancel naming another job", () => {
   assert.equal(streams.close(2, "*"), false, "closing twice");
   assert.equal(streams.close(99), false, "a stream that was never opened");
   assert.equal(streams.size, 0);
-  assert.equal(streams.update(job("5", "alice")), undefined);
+  assert.equal(update(streams, job("5", "alice")), undefined);
 });
 
 Deno.test("StatusStreams.close without a jobId closes only that stream", () => {
@@ -141,7 +151,7 @@ Deno.test("StatusStreams.close without a jobId closes only that stream", () => {
   streams.open(1, "alice", "*", []);
   streams.open(2, "alice", "*", []);
   assert.equal(streams.close(1), true);
-  assert.deepEqual(sequencesOf(streams.update(job("5", "alice"))), [{ requestId: 2, seqId: 1 }]);
+  assert.deepEqual(sequencesOf(update(streams, job("5", "alice"))), [{ requestId: 2, seqId: 1 }]);
 });
 
 Deno.test("StatusStreams.closeAll closes every stream", () => {
@@ -152,8 +162,8 @@ Deno.test("StatusStreams.closeAll closes every stream", () => {
   streams.closeAll();
   assert.equal(streams.size, 0);
   assert.equal(streams.has(2), false);
-  assert.equal(streams.update(job("5", "bob")), undefined);
-  assert.equal(streams.update(job("6", "alice")), undefined);
+  assert.equal(update(streams, job("5", "bob")), undefined);
+  assert.equal(update(streams, job("6", "alice")), undefined);
 });
 
 Deno.test("StatusStreams reopening a closed requestId starts its seqIds at 1 again", () => {
@@ -169,9 +179,9 @@ Deno.test("StatusStreams sends changes heard while a snapshot was read after it,
   const at = (status: string, time: string) =>
     job("1", "alice", { status: status as NonNullable<Job["status"]>, lastUpdateTime: time });
   streams.reserve(1, "alice", "1");
-  assert.equal(streams.update(at("Pending", "t1")), undefined, "held, not sent");
-  assert.equal(streams.update(at("Running", "t2")), undefined);
-  assert.equal(streams.update(at("Finished", "t3")), undefined);
+  assert.equal(update(streams, at("Pending", "t1")), undefined, "held, not sent");
+  assert.equal(update(streams, at("Running", "t2")), undefined);
+  assert.equal(update(streams, at("Finished", "t3")), undefined);
   const messages = streams.open(1, "alice", "1", [at("Running", "t2")]);
   assert.deepEqual(messages.map((m) => m.status), ["Running", "Finished"]);
   assert.deepEqual(messages.map((m) => sequencesOf(m)), [
@@ -179,7 +189,7 @@ Deno.test("StatusStreams sends changes heard while a snapshot was read after it,
     [{ requestId: 1, seqId: 2 }],
   ]);
   assert.equal(
-    streams.update(at("Finished", "t3")),
+    update(streams, at("Finished", "t3")),
     undefined,
     "a change already sent is not sent again",
   );
