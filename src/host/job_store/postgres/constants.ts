@@ -69,3 +69,20 @@ export const NODE_RENEW_MS = 5_000;
  * a few kB) while 16 submits in flight on each of several nodes still share flushes.
  */
 export const INSERT_BATCH_MAX = 64;
+
+/**
+ * A stream forwarded between nodes keeps at most this many messages sent but not yet
+ * consumed by the requesting node: enough to keep a fast output stream moving while the
+ * acknowledgements travel, few enough that a stalled consumer stops the owner's reads.
+ */
+export const STREAM_WINDOW = 32;
+
+/** The requesting node acknowledges at least every this many consumed messages. */
+export const STREAM_ACK_EVERY = 8;
+
+/**
+ * A forwarded stream's owner sends its unacknowledged messages again when no
+ * acknowledgement came for this long (a notification lost while a LISTEN connection was
+ * reconnecting); the requester opens again this often until the owner answers.
+ */
+export const STREAM_RETRANSMIT_MS = 1_000;

@@ -19,3 +19,9 @@ Deno.test("PostgreSQL store: an inline payload stays under NOTIFY's 8000-byte li
   assert.ok(C.INLINE_PAYLOAD_BYTES < 8_000);
   assert.ok(C.INLINE_PAYLOAD_BYTES >= 4_000, "typical jobs (a few kB) still travel inline");
 });
+
+Deno.test("PostgreSQL store: a forwarded stream acknowledges well inside its window", () => {
+  assert.ok(C.STREAM_ACK_EVERY * 2 <= C.STREAM_WINDOW, "the owner never waits on every ack");
+  assert.ok(C.STREAM_WINDOW <= 256, "a stalled consumer holds back little");
+  assert.ok(C.STREAM_RETRANSMIT_MS >= 200 && C.STREAM_RETRANSMIT_MS < C.NODE_LEASE_MS / 3);
+});

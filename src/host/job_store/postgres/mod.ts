@@ -14,4 +14,7 @@ export {
   NodeChannel,
   type NodeChannelOptions,
   type NodeReply,
+  type NodeStreamEnd,
+  type NodeStreamOpen,
+  type NodeStreamOptions,
 } from "./node_channel.ts";
