@@ -18,6 +18,7 @@ import { serveMetrics } from "../host/metrics_server.ts";
 import { pluginMetricsSampler } from "../host/plugin_metrics.ts";
 import { systemClock } from "../host/system_clock.ts";
 import { errorCodeName } from "../launcher/error_code_name.ts";
+import type { OutputRequest } from "../sdk/mod.ts";
 import { LauncherSession } from "../launcher/session.ts";
 import { createLogger, fileSink, type JsonLogger, type LogSink, stderrSink } from "../log/mod.ts";
 import { routeConsoleToLog } from "./console_guard.ts";
@@ -44,7 +45,11 @@ export async function runLauncherMode(args: string[]): Promise<number> {
     pluginName: plugin.name,
     factory: instanceFactoryFor(plugin, options, metrics),
     keyFor: plugin.keyFor,
-    jobsFor: (key) => jobsHandleFor(store, key, log.with({ instance: key })),
+    jobsFor: (key) =>
+      jobsHandleFor(store, key, {
+        log: log.with({ instance: key }),
+        seeOtherNodes: options.sharedOutputFiles,
+      }),
     hasLiveJobs: async (key) => (await store.liveJobs(key)).length > 0,
     log: log.with({ plugin: plugin.name }),
     health: plugin.health,
@@ -70,7 +75,15 @@ export async function runLauncherMode(args: string[]): Promise<number> {
         if (!late.service) throw new Error("Cannot control a job before the host is serving");
         return late.service.controlJob(user, job, op, AbortSignal.timeout(plugin.requestTimeoutMs));
       },
+      onStream: (request, signal) => {
+        if (!late.service) throw new Error("Cannot forward a stream before the host is serving");
+        const { job, user } = request;
+        return request.kind === "output"
+          ? late.service.jobOutput(user, job, request.wanted as OutputRequest, signal)
+          : late.service.jobResourceUtil(user, job, signal);
+      },
       callTimeoutMs: plugin.requestTimeoutMs + 1000,
+      sharedOutputFiles: options.sharedOutputFiles,
     })
     : undefined;
   const service = late.service = new LauncherService({

@@ -31,6 +31,11 @@ export interface LauncherOptions {
   nodeId: string;
   /** `node-address`: where peers reach this node, recorded with its lease (default: node id). */
   nodeAddress: string;
+  /**
+   * `shared-output-files`: the jobs' output files are on storage every node mounts at the
+   * same paths, so any node serves an output stream itself instead of asking the owner.
+   */
+  sharedOutputFiles: boolean;
   /** `plugin=` from the config file: which plugin serves this cluster. */
   configuredPlugin: string | undefined;
   /** The config file read, if any. */
@@ -89,6 +94,7 @@ function build(
     nodeId: nodeIdOf(raw.get("node-id") ?? "", optionOrigin("node-id")),
     nodeAddress: (raw.get("node-address") ?? "").trim() ||
       nodeIdOf(raw.get("node-id") ?? "", optionOrigin("node-id")),
+    sharedOutputFiles: bool(raw, "shared-output-files"),
     configuredPlugin: file?.get("plugin") || undefined,
     configFile: file ? configPath : undefined,
     pluginConfig,

@@ -52,6 +52,7 @@ Deno.test("readLauncherOptions gives the documented defaults", async () => {
       jobStoreUrl: undefined,
       nodeId: Deno.hostname(),
       nodeAddress: Deno.hostname(),
+      sharedOutputFiles: false,
       configuredPlugin: undefined,
       configFile: undefined,
       pluginConfig: {},

@@ -33,6 +33,7 @@ export const LAUNCHER_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   "job-store-url": { kind: "string", fallback: "" },
   "node-id": { kind: "string", fallback: "" },
   "node-address": { kind: "string", fallback: "" },
+  "shared-output-files": { kind: "bool", fallback: "0" },
 };
 
 /** Parses a boolean the way the SDKs do (`1`/`0`, `true`/`false`, `yes`/`no`). */

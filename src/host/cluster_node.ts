@@ -1,17 +1,19 @@
 import type { JsonLogger } from "../log/mod.ts";
 import {
   type ControlResult,
+  ErrorCode,
   type JobOperation,
   LauncherError,
   type LoadBalancerNode,
 } from "../sdk/mod.ts";
-import { type ClusterMode, JobRouting } from "./job_routing.ts";
+import { type ClusterMode, JobRouting, ownerError, type StreamRequest } from "./job_routing.ts";
 import {
   type NodeCall,
   NodeChannel,
   type NodeLease,
   NodeMembership,
   NodeRegistry,
+  type NodeStreamEnd,
   type PostgresJobStore,
 } from "./job_store/postgres/mod.ts";
 
@@ -31,8 +33,12 @@ export interface ClusterNodeOptions {
   onLost: () => void;
   /** Carries out a ControlJob a peer forwarded for one of this node's jobs. */
   onControl: (call: { job: string; op: JobOperation; user: string }) => Promise<ControlResult>;
-  /** How long a forwarded call may take before it fails with a timeout. */
+  /** Serves a stream of one of this node's jobs that a peer forwards. */
+  onStream: (request: StreamRequest, signal: AbortSignal) => AsyncIterable<unknown>;
+  /** How long a forwarded call may take (or a forwarded stream to open) before it times out. */
   callTimeoutMs: number;
+  /** Output files are on storage every node reads: output streams are served locally. */
+  sharedOutputFiles?: boolean;
 }
 
 /**
@@ -68,6 +74,37 @@ export class ClusterNode implements AsyncDisposable {
         if (reply.ok) return reply.result as ControlResult;
         throw new LauncherError(reply.code as never, `${reply.message} (on node "${owner}")`);
       },
+      forwardStream: (owner, request, signal) => this.#forwardStream(owner, request, signal),
+      ...(o.sharedOutputFiles ? { sharedOutputFiles: true } : {}),
+    });
+  }
+
+  /** A stream of `owner`'s job, forwarded while `owner` keeps the lease it holds now. */
+  async *#forwardStream(owner: string, request: StreamRequest, signal: AbortSignal) {
+    const lease = (await this.peers()).find((peer) => peer.id === owner);
+    const action = request.kind === "output" ? "read the output of" : "read the resource use of";
+    const self = this.#o.store.nodeId;
+    const timeoutMs = this.#o.callTimeoutMs;
+    const errorOf = (why: NodeStreamEnd["error"] | "gone" | "silent"): Error => {
+      if (why === "gone") {
+        return ownerError({ job: { id: request.job }, node: owner }, { self, action, gone: true });
+      }
+      if (why === "silent") {
+        return new LauncherError(
+          ErrorCode.Timeout,
+          `Node "${owner}" did not answer the ${request.kind} stream of job ${request.job} ` +
+            `within ${timeoutMs} ms`,
+        );
+      }
+      return new LauncherError(why!.code as never, `${why!.message} (on node "${owner}")`);
+    };
+    if (!lease) throw errorOf("gone");
+    yield* this.#channel.openStream(owner, { ...request }, {
+      signal,
+      openTimeoutMs: timeoutMs,
+      ownerAlive: async () =>
+        (await this.peers()).some((p) => p.id === owner && p.incarnation === lease.incarnation),
+      errorOf,
     });
   }
 
@@ -80,6 +117,9 @@ export class ClusterNode implements AsyncDisposable {
       nodeId: store.nodeId,
       channel: store.callChannel,
       handle: (call) => answer(call, options),
+      stream: (open, signal) => options.onStream(open as StreamRequest, signal),
+      peerAlive: async (node) => (await registry.peers()).some((peer) => peer.id === node),
+      peerCheckMs: Math.max(100, Math.floor(options.leaseMs / 3)),
       onError: (error) => log.warn("Dropped a message of the node channel", { error }),
     });
     const membership = await NodeMembership.join({
