@@ -8,7 +8,6 @@ import {
 import { type HealthVerdict, healthVerdict } from "../host/health.ts";
 import { InstancePool } from "../host/instance_pool.ts";
 import { ClusterNode } from "../host/cluster_node.ts";
-import { NODE_LEASE_MS } from "../host/job_store/postgres/constants.ts";
 import type { AsyncJobStore } from "../host/job_store/store_interface.ts";
 import { jobsHandleFor } from "../host/jobs_handle.ts";
 import { LatencyHistogram } from "../host/latency_histogram.ts";
@@ -68,7 +67,7 @@ export async function runLauncherMode(args: string[]): Promise<number> {
       address: options.nodeAddress,
       mode: plugin.manifest.cluster,
       log,
-      leaseMs: nodeLeaseMs(),
+      leaseMs: options.nodeLeaseMs,
       onAdopted: (ids) => late.service?.adoptJobs(ids) ?? Promise.resolve(),
       onLost: () => late.session?.stop(),
       onControl: ({ job, op, user }) => {
@@ -218,12 +217,6 @@ function errorCounter(metrics: Metrics): (code: number) => void {
     }
     metrics.inc("launchbox_error_responses_total", "Error responses sent, by error code", entry);
   };
-}
-
-/** LAUNCHBOX_NODE_LEASE_MS shortens the cluster lease, for tests (default 15 s). */
-function nodeLeaseMs(): number {
-  const ms = Number(Deno.env.get("LAUNCHBOX_NODE_LEASE_MS") ?? NODE_LEASE_MS);
-  return Number.isSafeInteger(ms) && ms >= 300 ? ms : NODE_LEASE_MS;
 }
 
 async function collectJobs(metrics: Metrics, store: AsyncJobStore): Promise<void> {

@@ -28,11 +28,13 @@ export class TestCluster implements AsyncDisposable {
         const node = `node-${String.fromCharCode(97 + i)}`;
         const host = await spawnHost({
           config,
-          args: [`--job-store-url=${url}`, `--node-id=${node}`, `--node-address=127.0.0.1:${i}`],
-          env: {
-            LAUNCHBOX_JOB_STORE_SCHEMA: schema,
-            LAUNCHBOX_NODE_LEASE_MS: String(TEST_LEASE_MS),
-          },
+          args: [
+            `--job-store-url=${url}`,
+            `--job-store-schema=${schema}`,
+            `--node-id=${node}`,
+            `--node-address=127.0.0.1:${i}`,
+            `--node-lease-seconds=${TEST_LEASE_MS / 1000}`,
+          ],
         });
         hosts.push(host);
         // One at a time: the first creates the schema, the others find it.
