@@ -9,6 +9,7 @@ import { type HealthVerdict, healthVerdict } from "../host/health.ts";
 import { InstancePool } from "../host/instance_pool.ts";
 import { ClusterNode } from "../host/cluster_node.ts";
 import type { AsyncJobStore } from "../host/job_store/store_interface.ts";
+import { STORE_FAILURE_KINDS, type StoreHealth } from "../host/job_store/postgres/store_health.ts";
 import { jobsHandleFor } from "../host/jobs_handle.ts";
 import { LatencyHistogram } from "../host/latency_histogram.ts";
 import { LauncherService } from "../host/launcher_service.ts";
@@ -131,12 +132,19 @@ export async function runLauncherMode(args: string[]): Promise<number> {
       : {}),
   });
   metrics.onRefresh(() => collectJobs(metrics, store));
+  if (opened.kind === "postgres") countStoreFailures(metrics, opened.store.health);
   await using _server = options.metricsAddress
     ? serveMetricsFor(options.metricsAddress, metrics, log, () => {
       const instances = pool.health();
-      // SQLite remembers a failed commit; PostgreSQL does not report one here yet.
+      // SQLite remembers a failed commit; PostgreSQL its failed queries, renewals and LISTEN.
       const storeFailure = (store as AsyncJobStore).commitFailure;
-      const verdict = healthVerdict({ plugin: plugin.name, instances, storeFailure });
+      const storeFailures = opened.kind === "postgres" ? opened.store.health.failures : [];
+      const verdict = healthVerdict({
+        plugin: plugin.name,
+        instances,
+        storeFailure,
+        storeFailures,
+      });
       return { ...verdict, plugin: plugin.name, instances };
     })
     : undefined;
@@ -217,6 +225,15 @@ function errorCounter(metrics: Metrics): (code: number) => void {
     }
     metrics.inc("launchbox_error_responses_total", "Error responses sent, by error code", entry);
   };
+}
+
+/** `launchbox_job_store_failures_total{kind}`: every kind present from the start, at 0. */
+function countStoreFailures(metrics: Metrics, health: StoreHealth): void {
+  const name = "launchbox_job_store_failures_total";
+  const help = "Failed job store queries and commits, lease renewals and LISTEN probes";
+  const labels = new Map(STORE_FAILURE_KINDS.map((kind) => [kind, { kind }]));
+  for (const kind of STORE_FAILURE_KINDS) metrics.inc(name, help, labels.get(kind), 0);
+  health.onFailure((kind) => metrics.inc(name, help, labels.get(kind)));
 }
 
 async function collectJobs(metrics: Metrics, store: AsyncJobStore): Promise<void> {

@@ -16,6 +16,7 @@ import {
   type NodeStreamEnd,
   type PostgresJobStore,
 } from "./job_store/postgres/mod.ts";
+import { LISTEN_PROBE_TIMEOUT_MS } from "./job_store/postgres/constants.ts";
 
 /** Options for {@linkcode ClusterNode.join}. */
 export interface ClusterNodeOptions {
@@ -52,6 +53,8 @@ export class ClusterNode implements AsyncDisposable {
   readonly #registry: NodeRegistry;
   readonly #membership: NodeMembership;
   readonly #channel: NodeChannel;
+  #probe: ReturnType<typeof setInterval> | undefined;
+  #probing = false;
   /** Where work on another node's job may run. */
   readonly routing: JobRouting;
 
@@ -147,6 +150,7 @@ export class ClusterNode implements AsyncDisposable {
     });
     await membership.tick().catch((error) => log.warn("First cluster sweep failed", { error }));
     membership.run();
+    node.#probe = setInterval(() => node.#probeListen(), Math.max(100, options.leaseMs / 3));
     return node;
   }
 
@@ -181,8 +185,28 @@ export class ClusterNode implements AsyncDisposable {
     );
   }
 
+  /** Checks that this node's LISTEN connection hears the channel (for `/health`). */
+  async #probeListen(): Promise<void> {
+    if (this.#probing) return;
+    this.#probing = true;
+    const { health, where } = this.#o.store;
+    try {
+      await this.#channel.ping(LISTEN_PROBE_TIMEOUT_MS);
+      health.heard();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      health.failed(
+        "listen",
+        `The change feed of job store ${where} does not hear this node's notifications: ${message}`,
+      );
+    } finally {
+      this.#probing = false;
+    }
+  }
+
   /** Stops renewing and leaves the cluster (the jobs stay this node's, for its restart). */
   async [Symbol.asyncDispose](): Promise<void> {
+    clearInterval(this.#probe);
     await this.#channel[Symbol.asyncDispose]();
     await this.#membership[Symbol.asyncDispose]().catch((error) =>
       this.#o.log.warn("Cannot leave the cluster cleanly", { error })

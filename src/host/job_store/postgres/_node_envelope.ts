@@ -30,10 +30,11 @@ export interface NodeStreamEnd {
 /**
  * One signed message of the node channel. `call`/`reply` carry single answers; a stream
  * is `open` (requester), numbered `data` (owner: an item, a piece of one, or the end),
- * `ack` (requester: the next number it wants) and `cancel` (either side).
+ * `ack` (requester: the next number it wants) and `cancel` (either side). A `ping` is a
+ * node's note to itself, proving its LISTEN connection hears the channel.
  */
 export interface Envelope {
-  k: "call" | "reply" | "open" | "data" | "ack" | "cancel";
+  k: "call" | "reply" | "open" | "data" | "ack" | "cancel" | "ping";
   id: string;
   from: string;
   to: string;

@@ -86,3 +86,10 @@ export const STREAM_ACK_EVERY = 8;
  * reconnecting); the requester opens again this often until the owner answers.
  */
 export const STREAM_RETRANSMIT_MS = 1_000;
+
+/**
+ * A node checks its LISTEN connection by sending itself a note once per renewal; the
+ * store is reported failing when the note does not come back within this long. Far above
+ * a loopback or LAN round trip (milliseconds), well below a lease.
+ */
+export const LISTEN_PROBE_TIMEOUT_MS = 2_000;

@@ -25,3 +25,8 @@ Deno.test("PostgreSQL store: a forwarded stream acknowledges well inside its win
   assert.ok(C.STREAM_WINDOW <= 256, "a stalled consumer holds back little");
   assert.ok(C.STREAM_RETRANSMIT_MS >= 200 && C.STREAM_RETRANSMIT_MS < C.NODE_LEASE_MS / 3);
 });
+
+Deno.test("PostgreSQL store: the LISTEN probe gives up within a lease", () => {
+  assert.ok(C.LISTEN_PROBE_TIMEOUT_MS >= 500, "a loaded server still answers in time");
+  assert.ok(C.LISTEN_PROBE_TIMEOUT_MS < C.NODE_RENEW_MS, "one probe ends before the next");
+});

@@ -18,3 +18,4 @@ export {
   type NodeStreamOpen,
   type NodeStreamOptions,
 } from "./node_channel.ts";
+export { isStoreFailure, type StoreFailureKind, StoreHealth } from "./store_health.ts";

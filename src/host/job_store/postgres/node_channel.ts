@@ -59,6 +59,7 @@ export class NodeChannel implements AsyncDisposable {
   readonly #sending = new Map<string, StreamSender>();
   /** Streams this node reads from their owners, by id. */
   readonly #receiving = new Map<string, StreamReceiver>();
+  readonly #pings = new Map<string, () => void>();
   #unlisten: (() => Promise<void>) | undefined;
 
   private constructor(sql: Sql, options: NodeChannelOptions, signer: PayloadSigner) {
@@ -94,6 +95,31 @@ export class NodeChannel implements AsyncDisposable {
       return await Promise.race([answered, timedOut]);
     } finally {
       this.#waiting.delete(id);
+    }
+  }
+
+  /**
+   * Sends this node a note through the database and resolves once LISTEN hears it back;
+   * rejects when sending fails or nothing comes back within `timeoutMs`.
+   */
+  async ping(timeoutMs: number): Promise<void> {
+    const id = crypto.randomUUID();
+    const heard = new Promise<void>((resolve) => this.#pings.set(id, resolve));
+    const self = this.#o.nodeId;
+    try {
+      await this.#send({ k: "ping", id, from: self, to: self });
+      const timeout = AbortSignal.timeout(timeoutMs);
+      await Promise.race([
+        heard,
+        new Promise<never>((_, reject) =>
+          timeout.addEventListener("abort", () =>
+            reject(
+              new DOMException(`No notification came back within ${timeoutMs} ms`, "TimeoutError"),
+            ), { once: true })
+        ),
+      ]);
+    } finally {
+      this.#pings.delete(id);
     }
   }
 
@@ -142,6 +168,8 @@ export class NodeChannel implements AsyncDisposable {
     switch (envelope.k) {
       case "reply":
         return this.#waiting.get(envelope.id)?.(envelope.reply!);
+      case "ping":
+        return this.#pings.get(envelope.id)?.();
       case "call":
         return await this.#answer(envelope);
       case "open":

@@ -61,7 +61,17 @@ export class NodeMembership implements AsyncDisposable {
   async tick(): Promise<void> {
     if (this.#lost) return;
     const { registry, store, policy } = this.#o;
-    if (!await registry.renew(this.#lease, this.#o.leaseMs ?? NODE_LEASE_MS)) {
+    const renewed = await registry.renew(this.#lease, this.#o.leaseMs ?? NODE_LEASE_MS)
+      .catch((error) => {
+        const message = error instanceof Error ? error.message : String(error);
+        store.health.failed(
+          "renew",
+          `Cannot renew the lease of node "${store.nodeId}" in job store ${store.where}: ${message}`,
+        );
+        throw error;
+      });
+    store.health.committed();
+    if (!renewed) {
       this.#lost = true;
       this.#o.onLost?.(this.#lease);
       return;

@@ -20,6 +20,7 @@ import { listingQuery } from "./_query.ts";
 import { migrate } from "./_schema.ts";
 import { PayloadSigner } from "./_signer.ts";
 import * as SQL from "./_statements.ts";
+import { isStoreFailure, StoreHealth } from "./store_health.ts";
 import { jobOf, type PgJobRow, type PgStoredJob, storedOf } from "./_statements.ts";
 
 export type { PgStoredJob } from "./_statements.ts";
@@ -62,6 +63,8 @@ export class PostgresJobStore implements AsyncJobStore {
   readonly #batcher: InsertBatcher;
   #signer: PayloadSigner | undefined;
   #closed = false;
+  /** Whether queries, commits and the change feed work (for `/health`). */
+  readonly health: StoreHealth = new StoreHealth();
 
   private constructor(sql: Sql, where: string, schema: string, options: PostgresJobStoreOptions) {
     this.#sql = sql;
@@ -115,6 +118,11 @@ export class PostgresJobStore implements AsyncJobStore {
     return `${this.#channel}_calls`;
   }
 
+  /** The store's URL without its password, to name it in messages. */
+  get where(): string {
+    return this.#where;
+  }
+
   /** The connection pool, for the node registry and tests. */
   get sql(): Sql {
     return this.#sql;
@@ -127,6 +135,7 @@ export class PostgresJobStore implements AsyncJobStore {
     // A used idempotency key is found by the unique index, not by a query first: one round
     // trip less, and submits reach the batch in the order they were made.
     const { seq } = await this.#batcher.insert(record, meta).catch(this.#failed("insert job"));
+    this.health.committed();
     const job = { id: String(seq), ...record.job } as Job;
     await this.#feed.deliverOwn(seq, 1, job, OWN_NOTIFICATION_WAIT_MS);
     return job;
@@ -263,6 +272,7 @@ export class PostgresJobStore implements AsyncJobStore {
         payloadOf: this.#payloadOf,
       })
     ).catch(this.#failed(`update job "${id}"`));
+    this.health.committed();
     if (outcome?.changeSeq !== undefined) {
       const job = outcome.result.job;
       await this.#feed.deliverOwn(seq, outcome.changeSeq, job, OWN_NOTIFICATION_WAIT_MS);
@@ -276,6 +286,7 @@ export class PostgresJobStore implements AsyncJobStore {
     if (seq === undefined) return false;
     const rows = await this.#sql.unsafe(SQL.REMOVE_JOB, [this.#channel, seq], SQL.PREPARED)
       .catch(this.#failed(`remove job "${id}"`));
+    this.health.committed();
     if (rows.length === 0) return false;
     await this.#feed.delivered(seq, "removed", OWN_NOTIFICATION_WAIT_MS);
     return true;
@@ -329,10 +340,15 @@ export class PostgresJobStore implements AsyncJobStore {
     return this.close();
   }
 
-  /** Turns a database error into one naming the action and the store (see `dbError`). */
+  /**
+   * Turns a database error into one naming the action and the store (see `dbError`), and
+   * records it in {@linkcode health} unless it only refused this request.
+   */
   #failed(action: string): (error: unknown) => never {
     return (error) => {
-      throw dbError(action, this.#where, error);
+      const failure = dbError(action, this.#where, error);
+      if (failure !== error && isStoreFailure(error)) this.health.failed("query", failure.message);
+      throw failure;
     };
   }
 
