@@ -1,50 +1,81 @@
 import type { Message } from "../../src/launcher/launcher_client.ts";
-import { type HostProcess, spawnHost } from "../_support/host_process.ts";
+import { type HostOptions, type HostProcess, spawnHost } from "../_support/host_process.ts";
 import { dropSchema, freshSchema } from "../_support/postgres.ts";
 import { jobRequest } from "../_support/requests.ts";
 
 /** The lease the test hosts hold: short, so a killed host is failed over within seconds. */
 export const TEST_LEASE_MS = 1500;
 
-/** Three (or `count`) hosts of the inmemory plugin on one PostgreSQL schema. */
+/** Which plugin the hosts serve (the inmemory plugin by default). */
+export type ClusterPlugin = Pick<HostOptions, "pluginsDir" | "pluginName">;
+
+/** Three (or `count`) hosts of one plugin on one PostgreSQL schema. */
 export class TestCluster implements AsyncDisposable {
   readonly hosts: HostProcess[];
+  /** The schema the hosts share (for tests that look at the tables). */
+  readonly schema: string;
   readonly #url: string;
-  readonly #schema: string;
+  readonly #config: string[];
+  readonly #plugin: ClusterPlugin;
+  /** Scratch directories of restarted hosts, removed at the end. */
+  readonly #kept: string[] = [];
 
-  private constructor(hosts: HostProcess[], url: string, schema: string) {
-    this.hosts = hosts;
+  private constructor(url: string, config: string[], plugin: ClusterPlugin) {
+    this.hosts = [];
+    this.schema = freshSchema();
     this.#url = url;
-    this.#schema = schema;
+    this.#config = config;
+    this.#plugin = plugin;
   }
 
   /** Starts the hosts (node ids `node-a`, `node-b`, …) and bootstraps each. */
-  static async start(url: string, config: string[], count = 3): Promise<TestCluster> {
-    const schema = freshSchema();
-    const hosts: HostProcess[] = [];
-    const cluster = new TestCluster(hosts, url, schema);
+  static async start(
+    url: string,
+    config: string[],
+    count = 3,
+    plugin: ClusterPlugin = {},
+  ): Promise<TestCluster> {
+    const cluster = new TestCluster(url, config, plugin);
     try {
-      for (let i = 0; i < count; i++) {
-        const node = `node-${String.fromCharCode(97 + i)}`;
-        const host = await spawnHost({
-          config,
-          args: [
-            `--job-store-url=${url}`,
-            `--job-store-schema=${schema}`,
-            `--node-id=${node}`,
-            `--node-address=127.0.0.1:${i}`,
-            `--node-lease-seconds=${TEST_LEASE_MS / 1000}`,
-          ],
-        });
-        hosts.push(host);
-        // One at a time: the first creates the schema, the others find it.
-        await host.client.bootstrap();
-      }
+      // One at a time: the first creates the schema, the others find it.
+      for (let i = 0; i < count; i++) cluster.hosts.push(await cluster.#spawn(i));
       return cluster;
     } catch (error) {
       await cluster[Symbol.asyncDispose]();
       throw error;
     }
+  }
+
+  /**
+   * Starts host `i` again as the same node (a new incarnation, its old scratch directory)
+   * after it exited or was killed; the new process replaces it in `hosts`.
+   */
+  async restart(i: number): Promise<HostProcess> {
+    const old = this.hosts[i]!;
+    old.keepScratch();
+    await old[Symbol.asyncDispose]();
+    this.#kept.push(old.scratch);
+    const host = await this.#spawn(i, old.scratch);
+    this.hosts[i] = host;
+    return host;
+  }
+
+  async #spawn(i: number, scratch?: string): Promise<HostProcess> {
+    const node = `node-${String.fromCharCode(97 + i)}`;
+    const host = await spawnHost({
+      ...this.#plugin,
+      config: this.#config,
+      ...(scratch ? { scratch } : {}),
+      args: [
+        `--job-store-url=${this.#url}`,
+        `--job-store-schema=${this.schema}`,
+        `--node-id=${node}`,
+        `--node-address=127.0.0.1:${i}`,
+        `--node-lease-seconds=${TEST_LEASE_MS / 1000}`,
+      ],
+    });
+    await host.client.bootstrap();
+    return host;
   }
 
   /** Every host's stderr, to explain a failure. */
@@ -62,7 +93,8 @@ export class TestCluster implements AsyncDisposable {
 
   async [Symbol.asyncDispose](): Promise<void> {
     for (const host of this.hosts) await host[Symbol.asyncDispose]();
-    await dropSchema(this.#url, this.#schema).catch(() => {});
+    for (const dir of this.#kept) await Deno.remove(dir, { recursive: true }).catch(() => {});
+    await dropSchema(this.#url, this.schema).catch(() => {});
   }
 }
 
