@@ -13,6 +13,7 @@ function pair(
   items: (signal: AbortSignal) => AsyncIterable<unknown>,
   transform: (e: Envelope) => Envelope[] = (e) => [e],
   alive = { owner: true },
+  ackDelayMs = 0,
 ) {
   const sent: Envelope[] = [];
   let sender: StreamSender | undefined;
@@ -48,7 +49,8 @@ function pair(
         done.push(sender.run());
       } else if (e.k === "ack") sender?.ack(e.n!, e.gap);
       else if (e.k === "cancel") sender?.cancel();
-      return Promise.resolve();
+      // A slow send (a NOTIFY round trip): messages keep arriving meanwhile.
+      return new Promise((resolve) => setTimeout(resolve, e.k === "ack" ? ackDelayMs : 0));
     },
   });
   const done: Promise<void>[] = [];
@@ -69,6 +71,19 @@ Deno.test("A forwarded stream delivers 200 items in order, each once, past its w
   const t = pair(() => numbered(200));
   const got = await collect(t.receiver.items(new AbortController().signal));
   assert.deepEqual(got, await collect(numbered(200)));
+  await t.senderDone();
+});
+
+Deno.test("A forwarded stream keeps going when messages arrive while it acknowledges", async () => {
+  const t = pair(() => numbered(300), (e) => [e], { owner: true }, 4);
+  // A stall (a wake-up lost while an ack was sent) holds the stream until the deadline.
+  const deadline = AbortSignal.timeout(10_000);
+  const got: unknown[] = [];
+  for await (const item of t.receiver.items(deadline)) {
+    if (deadline.aborted) break;
+    got.push(item);
+  }
+  assert.equal(got.length, 300, "the stream stalled");
   await t.senderDone();
 });
 

@@ -100,7 +100,10 @@ export class StreamReceiver {
         if (signal.aborted) return;
         // Pieces of an item are taken as they come, or a large item would fill the window.
         if (this.#partial) this.#consumed = Math.max(this.#consumed, this.#partial.last + 1);
-        if (this.#consumed > this.#ackSent) await this.#ack();
+        if (this.#consumed > this.#ackSent) {
+          await this.#ack();
+          continue; // messages may have arrived while the ack was sent: look again first
+        }
         await new Promise<void>((resolve) => this.#wake = resolve);
       }
     } finally {
