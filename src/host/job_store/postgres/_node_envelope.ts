@@ -47,6 +47,8 @@ export interface Envelope {
   /** data: the item, or a piece of its `output` text when `more` follows. */
   d?: unknown;
   more?: true;
+  /** data: `d` is a list of whole items, sent together. */
+  many?: true;
   end?: NodeStreamEnd;
 }
 
@@ -98,6 +100,29 @@ export function dataPieces(
   }
   pieces.push({ ...base, k: "data", d: { ...item as object, output: piece } });
   return pieces;
+}
+
+/**
+ * The longest run of `items` (at least two, at most `max`) that fits one `data` envelope
+ * as a list (`many`), and how many it took; `undefined` when not even two fit.
+ */
+export function packedData(
+  base: Omit<Envelope, "k">,
+  items: readonly unknown[],
+  limit = INLINE_PAYLOAD_BYTES,
+): { envelope: Envelope; count: number } | undefined {
+  const empty: Envelope = { ...base, k: "data", n: Number.MAX_SAFE_INTEGER, d: [], many: true };
+  let used = payloadBytes(empty);
+  let count = 0;
+  for (const item of items) {
+    // The item's JSON in the body, escaped once more in the payload, and a comma.
+    const cost = encoder.encode(JSON.stringify(JSON.stringify(item))).length - 2 + (count && 1);
+    if (used + cost > limit) break;
+    used += cost;
+    count++;
+  }
+  if (count < 2) return undefined;
+  return { envelope: { ...base, k: "data", d: items.slice(0, count), many: true }, count };
 }
 
 /** Bytes one character takes in a payload: escaped in the body, then in the payload. */

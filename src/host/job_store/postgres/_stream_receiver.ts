@@ -117,6 +117,10 @@ export class StreamReceiver {
     const last = envelope.n!;
     if (envelope.end) return void this.#ready.push({ last, end: envelope.end });
     if (!("d" in envelope)) return void this.#ready.push({ last }); // the opening marker
+    if (envelope.many && Array.isArray(envelope.d)) {
+      for (const item of envelope.d) this.#ready.push({ last, item });
+      return;
+    }
     const piece = envelope.d as Record<string, unknown>;
     if (envelope.more || this.#partial) {
       const output = (this.#partial?.output ?? "") + String(piece?.output ?? "");

@@ -77,6 +77,12 @@ export const INSERT_BATCH_MAX = 64;
  */
 export const STREAM_WINDOW = 32;
 
+/**
+ * A forwarded stream's owner reads at most this many items ahead of what it has sent, so
+ * items that queue up while one message is sent go together in the next.
+ */
+export const STREAM_QUEUE_MAX = 256;
+
 /** The requesting node acknowledges at least every this many consumed messages. */
 export const STREAM_ACK_EVERY = 8;
 

@@ -23,6 +23,7 @@ Deno.test("PostgreSQL store: an inline payload stays under NOTIFY's 8000-byte li
 Deno.test("PostgreSQL store: a forwarded stream acknowledges well inside its window", () => {
   assert.ok(C.STREAM_ACK_EVERY * 2 <= C.STREAM_WINDOW, "the owner never waits on every ack");
   assert.ok(C.STREAM_WINDOW <= 256, "a stalled consumer holds back little");
+  assert.ok(C.STREAM_QUEUE_MAX >= 16 && C.STREAM_QUEUE_MAX <= 1_024, "reads ahead a little");
   assert.ok(C.STREAM_RETRANSMIT_MS >= 200 && C.STREAM_RETRANSMIT_MS < C.NODE_LEASE_MS / 3);
 });
 
