@@ -65,6 +65,12 @@ Deno.test({
       assert.equal(await failures(), 0);
       await admin.unsafe(`ALTER ROLE ${role} NOLOGIN`);
       await admin`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ${role}`;
+      // pg_terminate_backend only signals: wait until the host's connections are gone.
+      await until(
+        async () => (await admin`SELECT pid FROM pg_stat_activity WHERE usename = ${role}`).length,
+        (left) => left === 0,
+        "the host's connections",
+      );
       assert.equal((await submit()).messageType, -1, "a submit fails while the store is away");
       const down = await until(health, (h) => h.code === 503, "/health while the store is away");
       assert.equal(down.status, "failing");
@@ -76,8 +82,12 @@ Deno.test({
       assert.deepEqual(up, { code: 200, status: "ok", reasons: [] });
       assert.equal((await submit()).messageType, 2, "submits work again");
     } catch (error) {
-      host.kill("SIGKILL");
-      if (error instanceof Error) error.message += `\n${(await host.stderr()).slice(-4000)}`;
+      const exited = await Promise.race([host.status(), new Promise((r) => setTimeout(r, 1000))]);
+      if (!exited) host.kill("SIGKILL");
+      const tail = (await host.stderr()).slice(-4000);
+      if (error instanceof Error) {
+        error.message += `\nhost exit: ${JSON.stringify(exited)}\n${tail}`;
+      }
       throw error;
     } finally {
       await host[Symbol.asyncDispose]();

@@ -21,6 +21,7 @@ import { migrate } from "./_schema.ts";
 import { PayloadSigner } from "./_signer.ts";
 import * as SQL from "./_statements.ts";
 import { isStoreFailure, StoreHealth } from "./store_health.ts";
+import { catchDriverRejections } from "./_driver_rejections.ts";
 import { jobOf, type PgJobRow, type PgStoredJob, storedOf } from "./_statements.ts";
 
 export type { PgStoredJob } from "./_statements.ts";
@@ -63,6 +64,7 @@ export class PostgresJobStore implements AsyncJobStore {
   readonly #batcher: InsertBatcher;
   #signer: PayloadSigner | undefined;
   #closed = false;
+  #stopCatching: () => void = () => {};
   /** Whether queries, commits and the change feed work (for `/health`). */
   readonly health: StoreHealth = new StoreHealth();
 
@@ -95,6 +97,11 @@ export class PostgresJobStore implements AsyncJobStore {
     const schema = options.schema ?? "public";
     const sql = connect({ ...(options.url === undefined ? {} : { url: options.url }), schema });
     const store = new PostgresJobStore(sql, where, schema, options);
+    store.#stopCatching = catchDriverRejections((error) => {
+      const message = dbError("keep a connection", where, error).message;
+      store.health.failed("query", message);
+      options.onListenerError?.(new Error(message, { cause: error }));
+    });
     try {
       await ensureSchema(sql, schema);
       await migrate(sql, where);
@@ -102,6 +109,7 @@ export class PostgresJobStore implements AsyncJobStore {
       await store.#feed.start(store.#signer);
       return store;
     } catch (error) {
+      store.#stopCatching();
       await sql.end({ timeout: 1 }).catch(() => {});
       if (error instanceof Error && error.message.startsWith("Cannot ")) throw error;
       throw new Error(`Cannot open job store ${where}: ${messageOf(error)}`, { cause: error });
@@ -334,6 +342,7 @@ export class PostgresJobStore implements AsyncJobStore {
     this.#closed = true;
     await this.#feed.stop();
     await this.#sql.end({ timeout: 5 });
+    this.#stopCatching();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
