@@ -63,8 +63,8 @@ Deno.test({
   async fn() {
     const parent = await Deno.makeTempDir({ prefix: "launchbox-pg-scripts-" });
     await Deno.chmod(parent, 0o700);
-    await Deno.mkdir(`${parent}/checkout/scripts`, { recursive: true });
-    for (const name of ["postgres-up", "postgres-down"]) {
+    await Deno.mkdir(`${parent}/checkout/scripts/lib`, { recursive: true });
+    for (const name of ["postgres-up", "postgres-down", "lib/ports.sh"]) {
       await Deno.copyFile(`${ROOT}scripts/${name}`, `${parent}/checkout/scripts/${name}`);
     }
     const up = `${parent}/checkout/scripts/postgres-up`;
