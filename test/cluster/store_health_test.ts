@@ -16,13 +16,21 @@ function freePort(): number {
   return port;
 }
 
+/** Reads until `done` holds, for at most 30 s; a read that throws counts as not yet. */
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string) {
   const deadline = Date.now() + 30_000;
-  for (let value = await read();; value = await read()) {
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)}`);
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await read();
+      if (done(value)) return value;
+      last = value;
+    } catch (error) {
+      last = String(error);
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  throw new Error(`${what}: still ${JSON.stringify(last)}`);
 }
 
 Deno.test({
@@ -48,12 +56,15 @@ Deno.test({
       ],
     });
     const health = async () => {
-      const response = await fetch(`http://127.0.0.1:${port}/health`);
+      const response = await fetch(`http://127.0.0.1:${port}/health`, {
+        signal: AbortSignal.timeout(5_000),
+      });
       const body = await response.json();
       return { code: response.status, status: body.status, reasons: body.reasons as string[] };
     };
     const failures = async () => {
-      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const signal = AbortSignal.timeout(5_000);
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal })).text();
       const lines = text.split("\n").filter((l) => l.startsWith("launchbox_job_store_failures"));
       return lines.reduce((sum, line) => sum + Number(line.split(" ").at(-1)), 0);
     };
