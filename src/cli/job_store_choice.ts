@@ -29,7 +29,7 @@ export async function openJobStore(
       nodeId: options.nodeId,
       expiryHours: options.jobExpiryHours,
       onListenerError,
-      ...(schemaFromEnv() ? { schema: schemaFromEnv()! } : {}),
+      ...(options.jobStoreSchema ? { schema: options.jobStoreSchema } : {}),
     });
     return { kind: "postgres", store };
   }
@@ -41,9 +41,4 @@ export async function openJobStore(
     onListenerError,
   });
   return { kind: "sqlite", store: asyncJobStore(sqlite) };
-}
-
-/** LAUNCHBOX_JOB_STORE_SCHEMA puts the tables in their own schema (tests, several clusters). */
-function schemaFromEnv(): string | undefined {
-  return Deno.env.get("LAUNCHBOX_JOB_STORE_SCHEMA") || undefined;
 }

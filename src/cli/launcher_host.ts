@@ -3,7 +3,7 @@ import type { ClusterNode } from "../host/cluster_node.ts";
 import { FileCrashNotes } from "../host/crash_notes.ts";
 import { type HealthVerdict, healthVerdict } from "../host/health.ts";
 import { InstancePool } from "../host/instance_pool.ts";
-import { NODE_LEASE_MS } from "../host/job_store/postgres/constants.ts";
+import { STORE_FAILURE_KINDS, type StoreHealth } from "../host/job_store/postgres/store_health.ts";
 import type { AsyncJobStore } from "../host/job_store/store_interface.ts";
 import { jobsHandleFor } from "../host/jobs_handle.ts";
 import type { LatencyHistogram } from "../host/latency_histogram.ts";
@@ -12,6 +12,7 @@ import type { Metrics } from "../host/metrics.ts";
 import { serveMetrics } from "../host/metrics_server.ts";
 import { systemClock } from "../host/system_clock.ts";
 import type { JsonLogger } from "../log/mod.ts";
+import type { OutputRequest } from "../sdk/mod.ts";
 import { instanceFactoryFor } from "./instance_factory.ts";
 import { openJobStore } from "./job_store_choice.ts";
 import type { LauncherOptions } from "./launcher_options.ts";
@@ -58,7 +59,11 @@ export async function startLauncherHost(o: LauncherHostOptions): Promise<Launche
         pluginName: plugin.name,
         factory,
         keyFor: plugin.keyFor,
-        jobsFor: (key) => jobsHandleFor(store, key, log.with({ instance: key })),
+        jobsFor: (key) =>
+          jobsHandleFor(store, key, {
+            log: log.with({ instance: key }),
+            seeOtherNodes: options.sharedOutputFiles,
+          }),
         hasLiveJobs: async (key) => (await store.liveJobs(key)).length > 0,
         log: log.with({ plugin: plugin.name }),
         health: plugin.health,
@@ -79,7 +84,7 @@ export async function startLauncherHost(o: LauncherHostOptions): Promise<Launche
           address: options.nodeAddress,
           mode: plugin.manifest.cluster,
           log,
-          leaseMs: nodeLeaseMs(),
+          leaseMs: options.nodeLeaseMs,
           onAdopted: (ids) => late.service?.adoptJobs(ids) ?? Promise.resolve(),
           onLost: o.onLeaseLost,
           onControl: ({ job, op, user }) => {
@@ -87,7 +92,17 @@ export async function startLauncherHost(o: LauncherHostOptions): Promise<Launche
             const signal = AbortSignal.timeout(plugin.requestTimeoutMs);
             return late.service.controlJob(user, job, op, signal);
           },
+          onStream: (request, signal) => {
+            if (!late.service) {
+              throw new Error("Cannot forward a stream before the host is serving");
+            }
+            const { job, user } = request;
+            return request.kind === "output"
+              ? late.service.jobOutput(user, job, request.wanted as OutputRequest, signal)
+              : late.service.jobResourceUtil(user, job, signal);
+          },
           callTimeoutMs: plugin.requestTimeoutMs + 1000,
+          sharedOutputFiles: options.sharedOutputFiles,
         }),
       )
       : undefined;
@@ -110,12 +125,19 @@ export async function startLauncherHost(o: LauncherHostOptions): Promise<Launche
         : {}),
     });
     metrics.onRefresh(() => collectJobs(metrics, store));
+    if (opened.kind === "postgres") countStoreFailures(metrics, opened.store.health);
     if (options.metricsAddress) {
       stack.use(serveMetricsFor(options.metricsAddress, metrics, log, () => {
         const instances = pool.health();
-        // SQLite remembers a failed commit; PostgreSQL does not report one here yet.
+        // SQLite remembers a failed commit; PostgreSQL its failed queries, renewals and LISTEN.
         const storeFailure = (store as AsyncJobStore).commitFailure;
-        const verdict = healthVerdict({ plugin: plugin.name, instances, storeFailure });
+        const storeFailures = opened.kind === "postgres" ? opened.store.health.failures : [];
+        const verdict = healthVerdict({
+          plugin: plugin.name,
+          instances,
+          storeFailure,
+          storeFailures,
+        });
         return { ...verdict, plugin: plugin.name, instances };
       }));
     }
@@ -152,10 +174,13 @@ function timeScale(): number {
   return Number.isFinite(scale) && scale > 0 ? scale : 1;
 }
 
-/** LAUNCHBOX_NODE_LEASE_MS shortens the cluster lease, for tests (default 15 s). */
-function nodeLeaseMs(): number {
-  const ms = Number(Deno.env.get("LAUNCHBOX_NODE_LEASE_MS") ?? NODE_LEASE_MS);
-  return Number.isSafeInteger(ms) && ms >= 300 ? ms : NODE_LEASE_MS;
+/** `launchbox_job_store_failures_total{kind}`: every kind present from the start, at 0. */
+function countStoreFailures(metrics: Metrics, health: StoreHealth): void {
+  const name = "launchbox_job_store_failures_total";
+  const help = "Failed job store queries and commits, lease renewals and LISTEN probes";
+  const labels = new Map(STORE_FAILURE_KINDS.map((kind) => [kind, { kind }]));
+  for (const kind of STORE_FAILURE_KINDS) metrics.inc(name, help, labels.get(kind), 0);
+  health.onFailure((kind) => metrics.inc(name, help, labels.get(kind)));
 }
 
 async function collectJobs(metrics: Metrics, store: AsyncJobStore): Promise<void> {

@@ -4,6 +4,10 @@ import { LAUNCHER_OPTIONS, parseBool } from "./option_table.ts";
 import { parseOptions, type RawOptions } from "./parse_options.ts";
 import { UsageError } from "./usage_error.ts";
 
+/** The shortest and longest cluster lease: below 1 s a GC pause loses it, above 1 h nobody fails over. */
+const MIN_LEASE_S = 1;
+const MAX_LEASE_S = 3600;
+
 /** Plugin-mode settings after the command line and the plugin config file are merged. */
 export interface LauncherOptions {
   debug: boolean;
@@ -27,6 +31,13 @@ export interface LauncherOptions {
    * means the embedded SQLite file under the scratch path.
    */
   jobStoreUrl: string | undefined;
+  /**
+   * `job-store-schema`: the PostgreSQL schema holding the tables, so several clusters can
+   * share one database; `undefined` means `public`.
+   */
+  jobStoreSchema: string | undefined;
+  /** `node-lease-seconds`, in ms: how long a silent node keeps its lease (renewed about every quarter). */
+  nodeLeaseMs: number;
   /** `node-id`: this node's name in a shared job store (default: the host name). */
   nodeId: string;
   /** `node-address`: where peers reach this node, recorded with its lease (default: node id). */
@@ -36,6 +47,11 @@ export interface LauncherOptions {
    * 0 disables. They serve `run_as: host` instances only: a started process keeps its uid.
    */
   runnerPoolSize: number;
+  /**
+   * `shared-output-files`: the jobs' output files are on storage every node mounts at the
+   * same paths, so any node serves an output stream itself instead of asking the owner.
+   */
+  sharedOutputFiles: boolean;
   /** `plugin=` from the config file: which plugin serves this cluster. */
   configuredPlugin: string | undefined;
   /** The config file read, if any. */
@@ -91,10 +107,13 @@ function build(
       ? int(raw, "plugin-metrics-interval-seconds")
       : undefined,
     jobStoreUrl: parseJobStoreUrl(raw.get("job-store-url") ?? "", optionOrigin("job-store-url")),
+    jobStoreSchema: schemaOf(raw.get("job-store-schema") ?? "", optionOrigin("job-store-schema")),
+    nodeLeaseMs: leaseMsOf(get("node-lease-seconds"), optionOrigin("node-lease-seconds")),
     nodeId: nodeIdOf(raw.get("node-id") ?? "", optionOrigin("node-id")),
     nodeAddress: (raw.get("node-address") ?? "").trim() ||
       nodeIdOf(raw.get("node-id") ?? "", optionOrigin("node-id")),
     runnerPoolSize: int(raw, "runner-pool-size"),
+    sharedOutputFiles: bool(raw, "shared-output-files"),
     configuredPlugin: file?.get("plugin") || undefined,
     configFile: file ? configPath : undefined,
     pluginConfig,
@@ -111,6 +130,31 @@ function nodeIdOf(text: string, origin: string): string {
     );
   }
   return value;
+}
+
+/** A schema name PostgreSQL takes unquoted (as the store requires); `undefined` when empty. */
+function schemaOf(text: string, origin: string): string | undefined {
+  const value = text.trim() || Deno.env.get("LAUNCHBOX_JOB_STORE_SCHEMA") || "";
+  if (value === "") return undefined;
+  if (!/^[a-z_][a-z0-9_]{0,39}$/.test(value)) {
+    throw new UsageError(
+      `Option ${origin} must be 1-40 lower-case letters, digits or "_", not starting with a ` +
+        `digit, got "${value}"`,
+    );
+  }
+  return value;
+}
+
+/** Seconds, a decimal from 1 to 3600, as whole milliseconds. */
+function leaseMsOf(text: string, origin: string): number {
+  const value = Number(text.trim());
+  if (!/^\d+(\.\d+)?$/.test(text.trim()) || value < MIN_LEASE_S || value > MAX_LEASE_S) {
+    throw new UsageError(
+      `Option ${origin} must be a number of seconds from ${MIN_LEASE_S} to ${MAX_LEASE_S}, ` +
+        `got "${text}"`,
+    );
+  }
+  return Math.round(value * 1000);
 }
 
 function bool(raw: RawOptions, name: string): boolean {

@@ -52,7 +52,9 @@ Deno.test("readLauncherOptions gives the documented defaults", async () => {
       jobStoreUrl: undefined,
       nodeId: Deno.hostname(),
       nodeAddress: Deno.hostname(),
-      runnerPoolSize: 2,
+      jobStoreSchema: undefined,
+      nodeLeaseMs: 15_000,
+      sharedOutputFiles: false,
       configuredPlugin: undefined,
       configFile: undefined,
       pluginConfig: {},
@@ -168,5 +170,30 @@ Deno.test("readLauncherOptions sets the Metrics interval only when it is given",
     assert.equal(given.pluginMetricsIntervalSeconds, 30);
     assert.equal(readLauncherOptions([]).pluginMetricsIntervalSeconds, undefined);
     refuses(["--plugin-metrics-interval-seconds=soon"], /--plugin-metrics-interval-seconds/);
+  });
+});
+
+Deno.test("readLauncherOptions reads the cluster keys and refuses bad ones naming the key", async () => {
+  await inConfigDir({
+    "launcher.local.conf":
+      "node-lease-seconds=2.5\njob-store-schema=team_a\nshared-output-files=1\n",
+  }, () => {
+    const options = readLauncherOptions(["--plugin-name=local"]);
+    assert.equal(options.nodeLeaseMs, 2_500);
+    assert.equal(options.jobStoreSchema, "team_a");
+    assert.equal(options.sharedOutputFiles, true);
+    assert.equal(readLauncherOptions(["--node-lease-seconds=1"]).nodeLeaseMs, 1_000);
+    for (const bad of ["0.5", "3601", "soon", "-3", ""]) {
+      refuses(
+        [`--node-lease-seconds=${bad}`],
+        `Option --node-lease-seconds must be a number of seconds from 1 to 3600, got "${bad}"`,
+      );
+    }
+    refuses(
+      ["--job-store-schema=Team-A"],
+      'Option --job-store-schema must be 1-40 lower-case letters, digits or "_", not ' +
+        'starting with a digit, got "Team-A"',
+    );
+    refuses(["--shared-output-files=maybe"], /--shared-output-files must be 0 or 1/);
   });
 });

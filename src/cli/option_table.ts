@@ -1,3 +1,5 @@
+import { NODE_LEASE_MS } from "../host/job_store/postgres/constants.ts";
+
 /** How an option's value is read. */
 export type OptionKind = "bool" | "int" | "string";
 
@@ -33,7 +35,9 @@ export const LAUNCHER_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   "job-store-url": { kind: "string", fallback: "" },
   "node-id": { kind: "string", fallback: "" },
   "node-address": { kind: "string", fallback: "" },
-  "runner-pool-size": { kind: "int", fallback: "2" },
+  "shared-output-files": { kind: "bool", fallback: "0" },
+  "node-lease-seconds": { kind: "string", fallback: String(NODE_LEASE_MS / 1000) },
+  "job-store-schema": { kind: "string", fallback: "" },
 };
 
 /** Parses a boolean the way the SDKs do (`1`/`0`, `true`/`false`, `yes`/`no`). */

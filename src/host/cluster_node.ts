@@ -1,19 +1,22 @@
 import type { JsonLogger } from "../log/mod.ts";
 import {
   type ControlResult,
+  ErrorCode,
   type JobOperation,
   LauncherError,
   type LoadBalancerNode,
 } from "../sdk/mod.ts";
-import { type ClusterMode, JobRouting } from "./job_routing.ts";
+import { type ClusterMode, JobRouting, ownerError, type StreamRequest } from "./job_routing.ts";
 import {
   type NodeCall,
   NodeChannel,
   type NodeLease,
   NodeMembership,
   NodeRegistry,
+  type NodeStreamEnd,
   type PostgresJobStore,
 } from "./job_store/postgres/mod.ts";
+import { LISTEN_PROBE_TIMEOUT_MS } from "./job_store/postgres/constants.ts";
 
 /** Options for {@linkcode ClusterNode.join}. */
 export interface ClusterNodeOptions {
@@ -34,8 +37,12 @@ export interface ClusterNodeOptions {
   onLost: () => void;
   /** Carries out a ControlJob a peer forwarded for one of this node's jobs. */
   onControl: (call: { job: string; op: JobOperation; user: string }) => Promise<ControlResult>;
-  /** How long a forwarded call may take before it fails with a timeout. */
+  /** Serves a stream of one of this node's jobs that a peer forwards. */
+  onStream: (request: StreamRequest, signal: AbortSignal) => AsyncIterable<unknown>;
+  /** How long a forwarded call may take (or a forwarded stream to open) before it times out. */
   callTimeoutMs: number;
+  /** Output files are on storage every node reads: output streams are served locally. */
+  sharedOutputFiles?: boolean;
 }
 
 /**
@@ -49,6 +56,8 @@ export class ClusterNode implements AsyncDisposable {
   readonly #registry: NodeRegistry;
   readonly #membership: NodeMembership;
   readonly #channel: NodeChannel;
+  #probe: ReturnType<typeof setInterval> | undefined;
+  #probing = false;
   /** Where work on another node's job may run. */
   readonly routing: JobRouting;
 
@@ -71,6 +80,37 @@ export class ClusterNode implements AsyncDisposable {
         if (reply.ok) return reply.result as ControlResult;
         throw new LauncherError(reply.code as never, `${reply.message} (on node "${owner}")`);
       },
+      forwardStream: (owner, request, signal) => this.#forwardStream(owner, request, signal),
+      ...(o.sharedOutputFiles ? { sharedOutputFiles: true } : {}),
+    });
+  }
+
+  /** A stream of `owner`'s job, forwarded while `owner` keeps the lease it holds now. */
+  async *#forwardStream(owner: string, request: StreamRequest, signal: AbortSignal) {
+    const lease = (await this.peers()).find((peer) => peer.id === owner);
+    const action = request.kind === "output" ? "read the output of" : "read the resource use of";
+    const self = this.#o.store.nodeId;
+    const timeoutMs = this.#o.callTimeoutMs;
+    const errorOf = (why: NodeStreamEnd["error"] | "gone" | "silent"): Error => {
+      if (why === "gone") {
+        return ownerError({ job: { id: request.job }, node: owner }, { self, action, gone: true });
+      }
+      if (why === "silent") {
+        return new LauncherError(
+          ErrorCode.Timeout,
+          `Node "${owner}" did not answer the ${request.kind} stream of job ${request.job} ` +
+            `within ${timeoutMs} ms`,
+        );
+      }
+      return new LauncherError(why!.code as never, `${why!.message} (on node "${owner}")`);
+    };
+    if (!lease) throw errorOf("gone");
+    yield* this.#channel.openStream(owner, { ...request }, {
+      signal,
+      openTimeoutMs: timeoutMs,
+      ownerAlive: async () =>
+        (await this.peers()).some((p) => p.id === owner && p.incarnation === lease.incarnation),
+      errorOf,
     });
   }
 
@@ -83,6 +123,9 @@ export class ClusterNode implements AsyncDisposable {
       nodeId: store.nodeId,
       channel: store.callChannel,
       handle: (call) => answer(call, options),
+      stream: (open, signal) => options.onStream(open as StreamRequest, signal),
+      peerAlive: async (node) => (await registry.peers()).some((peer) => peer.id === node),
+      peerCheckMs: Math.max(100, Math.floor(options.leaseMs / 3)),
       onError: (error) => log.warn("Dropped a message of the node channel", { error }),
     });
     const membership = await NodeMembership.join({
@@ -120,6 +163,7 @@ export class ClusterNode implements AsyncDisposable {
     // Renewals start first: failing over a dead peer's thousand jobs takes longer than a lease.
     membership.run();
     await membership.sweep().catch((error) => log.warn("First cluster sweep failed", { error }));
+    node.#probe = setInterval(() => node.#probeListen(), Math.max(100, options.leaseMs / 3));
     return node;
   }
 
@@ -154,8 +198,28 @@ export class ClusterNode implements AsyncDisposable {
     );
   }
 
+  /** Checks that this node's LISTEN connection hears the channel (for `/health`). */
+  async #probeListen(): Promise<void> {
+    if (this.#probing) return;
+    this.#probing = true;
+    const { health, where } = this.#o.store;
+    try {
+      await this.#channel.ping(LISTEN_PROBE_TIMEOUT_MS);
+      health.heard();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      health.failed(
+        "listen",
+        `The change feed of job store ${where} does not hear this node's notifications: ${message}`,
+      );
+    } finally {
+      this.#probing = false;
+    }
+  }
+
   /** Stops renewing and leaves the cluster (the jobs stay this node's, for its restart). */
   async [Symbol.asyncDispose](): Promise<void> {
+    clearInterval(this.#probe);
     await this.#channel[Symbol.asyncDispose]();
     await this.#membership[Symbol.asyncDispose]().catch((error) =>
       this.#o.log.warn("Cannot leave the cluster cleanly", { error })

@@ -15,7 +15,7 @@ export interface InstanceHealth {
 /**
  * `ok`: everything serves. `degraded`: the host serves, but something is recovering or
  * refused (a restart in backoff, a start that failed, one instance's breaker open).
- * `failing`: the host cannot do its job (its job store cannot commit, or every plugin
+ * `failing`: the host cannot do its job (its job store cannot commit or is unreachable, or every plugin
  * instance's breaker is open), so a probe should take it out of service.
  */
 export type HealthStatus = "ok" | "degraded" | "failing";
@@ -26,6 +26,8 @@ export interface HealthInput {
   readonly instances: readonly InstanceHealth[];
   /** Why the last job store commit failed, while no later one succeeded. */
   readonly storeFailure?: string | undefined;
+  /** What fails in a shared job store (PostgreSQL), one sentence each naming the store. */
+  readonly storeFailures?: readonly string[];
 }
 
 /** The verdict and the reasons behind it, one sentence each. */
@@ -41,6 +43,10 @@ export function healthVerdict(input: HealthInput): HealthVerdict {
   if (input.storeFailure !== undefined) {
     failing = true;
     reasons.push(`The job store cannot commit writes: ${input.storeFailure}`);
+  }
+  if (input.storeFailures && input.storeFailures.length > 0) {
+    failing = true;
+    reasons.push(...input.storeFailures);
   }
   for (const instance of input.instances) {
     const reason = instanceReason(input.plugin, instance);

@@ -71,3 +71,20 @@ Deno.test("healthVerdict is failing when every instance is broken or the store c
     "The job store cannot commit writes: database or disk is full",
   ]);
 });
+
+Deno.test("healthVerdict is failing with the shared job store's failures, each as said", () => {
+  const running: InstanceHealth = {
+    instance: "shared",
+    state: "running",
+    breaker: "closed",
+    failures: 0,
+    lastFailure: "",
+  };
+  const failures = ["Cannot list jobs in job store postgres://db/lb: connection refused"];
+  const verdict = healthVerdict({ plugin: "local", instances: [running], storeFailures: failures });
+  assert.equal(verdict.status, "failing");
+  assert.equal(httpStatusOf(verdict.status), 503);
+  assert.deepEqual(verdict.reasons, failures);
+  const ok = healthVerdict({ plugin: "local", instances: [running], storeFailures: [] });
+  assert.equal(ok.status, "ok");
+});

@@ -9,6 +9,17 @@ import type { StoredJob } from "./job_store/mod.ts";
  */
 export type ClusterMode = "shared-scheduler" | "node-local";
 
+/** A stream of another node's job, as the owner is asked to forward it. */
+export interface StreamRequest {
+  job: string;
+  kind: "output" | "resources";
+  user: string;
+  wanted?: string;
+}
+
+/** What work on a job is asked for: its control, its output, or its resource use. */
+export type JobWork = "control" | StreamRequest["kind"];
+
 /** What {@linkcode JobRouting} needs to know about this node and its peers. */
 export interface JobRoutingOptions {
   /** This node's name; absent when the store is this node's alone. */
@@ -21,6 +32,15 @@ export interface JobRoutingOptions {
     owner: string,
     call: { job: string; op: JobOperation; user: string },
   ) => Promise<ControlResult>;
+  /** Has the owning node forward a stream of its job (the node-to-node channel). */
+  forwardStream?: (owner: string, request: StreamRequest, signal: AbortSignal) => AsyncIterable<
+    unknown
+  >;
+  /**
+   * Output files sit on storage every node reads at the same paths (`shared-output-files`):
+   * any node serves a job's output stream itself.
+   */
+  sharedOutputFiles?: boolean;
 }
 
 /**
@@ -35,11 +55,29 @@ export class JobRouting {
     this.#o = options;
   }
 
-  /** Whether this node may act on `stored` itself. */
-  isLocal(stored: StoredJob): boolean {
+  /** Whether this node may do `work` on `stored` itself. */
+  isLocal(stored: StoredJob, work: JobWork = "control"): boolean {
     const self = this.#o.nodeId;
     if (self === undefined || stored.node === undefined || stored.node === self) return true;
+    if (work === "output" && this.#o.sharedOutputFiles) return true;
     return this.#o.mode === "shared-scheduler";
+  }
+
+  /**
+   * Has the owning node forward a stream of a job this node may not serve: rejects naming
+   * the owner when it is gone or no channel reaches it.
+   */
+  async *streamElsewhere(
+    stored: StoredJob,
+    request: StreamRequest,
+    action: string,
+    signal: AbortSignal,
+  ): AsyncIterable<unknown> {
+    const forward = this.#o.forwardStream;
+    if (!forward || await this.#o.isAlive?.(stored.node!).catch(() => undefined) === false) {
+      await this.requireLocal(stored, action, request.kind);
+    }
+    yield* forward!(stored.node!, request, signal);
   }
 
   /**
@@ -60,17 +98,25 @@ export class JobRouting {
   }
 
   /** Resolves when this node may `action` the job; rejects naming the owner otherwise. */
-  async requireLocal(stored: StoredJob, action: string): Promise<void> {
-    if (this.isLocal(stored)) return;
+  async requireLocal(stored: StoredJob, action: string, work: JobWork = "control"): Promise<void> {
+    if (this.isLocal(stored, work)) return;
     const owner = stored.node!;
     const alive = await this.#o.isAlive?.(owner).catch(() => undefined);
-    const state = alive === false
-      ? `which is no longer a member of the cluster`
-      : `where its process runs; send the request through that node`;
-    throw new LauncherError(
-      alive === false ? ErrorCode.JobControlFailure : ErrorCode.RequestNotSupported,
-      `Cannot ${action} job ${stored.job.id} on node "${this.#o.nodeId}": ` +
-        `the job belongs to node "${owner}", ${state}`,
-    );
+    throw ownerError(stored, { self: this.#o.nodeId, action, gone: alive === false });
   }
+}
+
+/** The error for work on a job only its owner may do: the owner is gone, or elsewhere. */
+export function ownerError(
+  stored: Pick<StoredJob, "node"> & { job: { id: string } },
+  o: { self: string | undefined; action: string; gone: boolean },
+): LauncherError {
+  const state = o.gone
+    ? `which is no longer a member of the cluster`
+    : `where its process runs; send the request through that node`;
+  return new LauncherError(
+    o.gone ? ErrorCode.JobControlFailure : ErrorCode.RequestNotSupported,
+    `Cannot ${o.action} job ${stored.job.id} on node "${o.self}": ` +
+      `the job belongs to node "${stored.node}", ${state}`,
+  );
 }

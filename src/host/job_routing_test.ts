@@ -65,3 +65,45 @@ Deno.test("JobRouting forwards ControlJob of another node's job to its owner", a
   assert.deepEqual(result, { statusMessage: "ok", operationComplete: true });
   assert.deepEqual(calls, [{ owner: "b", job: "7", op: "stop", user: "alice" }]);
 });
+
+Deno.test("JobRouting serves output itself on shared output files, never another node's resources", () => {
+  const shared = new JobRouting({ nodeId: "a", mode: "node-local", sharedOutputFiles: true });
+  assert.equal(shared.isLocal(stored("b"), "output"), true);
+  assert.equal(shared.isLocal(stored("b"), "resources"), false, "the process runs on b");
+  assert.equal(shared.isLocal(stored("b")), false, "control still goes to b");
+  const plain = new JobRouting({ nodeId: "a", mode: "node-local" });
+  assert.equal(plain.isLocal(stored("b"), "output"), false);
+});
+
+Deno.test("JobRouting forwards a stream of another node's job, or names the owner when gone", async () => {
+  const asked: unknown[] = [];
+  const routing = (alive: boolean) =>
+    new JobRouting({
+      nodeId: "a",
+      mode: "node-local",
+      isAlive: () => Promise.resolve(alive),
+      async *forwardStream(owner, request) {
+        asked.push({ owner, ...request });
+        yield { output: "hi\n", outputType: "stdout" };
+      },
+    });
+  const request = { job: "7", kind: "output" as const, user: "alice", wanted: "both" };
+  const signal = new AbortController().signal;
+  const got = [];
+  for await (const item of routing(true).streamElsewhere(stored("b"), request, "read", signal)) {
+    got.push(item);
+  }
+  assert.deepEqual(got, [{ output: "hi\n", outputType: "stdout" }]);
+  assert.deepEqual(asked, [{ owner: "b", ...request }]);
+  await assert.rejects(
+    async () => {
+      for await (const _ of routing(false).streamElsewhere(stored("b"), request, "read", signal));
+    },
+    (error: unknown) =>
+      error instanceof LauncherError && error.code === ErrorCode.JobControlFailure &&
+      error.message ===
+        'Cannot read job 7 on node "a": the job belongs to node "b", which is no longer a ' +
+          "member of the cluster",
+  );
+  assert.equal(asked.length, 1, "a gone owner is not asked");
+});

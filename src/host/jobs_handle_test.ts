@@ -19,7 +19,7 @@ function setup() {
   store.insert(draft("alice", ["y"]), { instanceKey: "a", plugin: "local" });
   const lines: Record<string, unknown>[] = [];
   const log = new JsonLogger({ sinks: [{ writeLine: (line) => lines.push(JSON.parse(line)) }] });
-  return { store, lines, handle: jobsHandleFor(asyncJobStore(store), "a", log) };
+  return { store, lines, handle: jobsHandleFor(asyncJobStore(store), "a", { log }) };
 }
 
 Deno.test("jobsHandleFor gets only the jobs of its own instance", async () => {

@@ -21,7 +21,7 @@ import { IDEMPOTENCY_TAG_PREFIX } from "./constants.ts";
 import { withDeadline } from "./deadline.ts";
 import type { InstancePool, PluginInstance } from "./instance_pool.ts";
 import type { AsyncJobStore } from "./job_store/store_interface.ts";
-import { JobRouting } from "./job_routing.ts";
+import { JobRouting, type JobWork } from "./job_routing.ts";
 import { JobStreams } from "./job_streams.ts";
 import { localNetwork } from "./local_network.ts";
 import type { CrashNotes } from "./crash_notes.ts";
@@ -68,7 +68,8 @@ export class LauncherService implements LauncherBackend {
     this.#routing = options.routing ?? new JobRouting({ mode: "node-local" });
     this.#streams = new JobStreams({
       store: options.store,
-      instanceFor: (job, action) => this.#instanceOf(job, action),
+      instanceFor: (job, action, work) => this.#instanceOf(job, action, work),
+      routing: this.#routing,
       pluginName: options.pluginName,
     });
     this.#recovery = new Recovery({
@@ -204,7 +205,7 @@ export class LauncherService implements LauncherBackend {
     wanted: "stdout" | "stderr" | "both",
     signal: AbortSignal,
   ): AsyncIterable<OutputChunk> {
-    yield* this.#streams.output(await this.getJob(user, id), wanted, signal);
+    yield* this.#streams.output(user, await this.getJob(user, id), wanted, signal);
   }
 
   async *jobResourceUtil(user: string, id: string, signal: AbortSignal) {
@@ -212,7 +213,7 @@ export class LauncherService implements LauncherBackend {
     if (job.status !== "Running") {
       throw new LauncherError(ErrorCode.JobNotRunning, `Job ${id} is not running`);
     }
-    yield* this.#streams.resources(job, signal);
+    yield* this.#streams.resources(user, job, signal);
   }
 
   async jobNetwork(user: string, id: string, signal: AbortSignal): Promise<JobNetwork> {
@@ -293,10 +294,10 @@ export class LauncherService implements LauncherBackend {
   }
 
   /** The instance that drives `job`, once this node may `action` it (see JobRouting). */
-  async #instanceOf(job: Job, action: string): Promise<PluginInstance> {
+  async #instanceOf(job: Job, action: string, work?: JobWork): Promise<PluginInstance> {
     const stored = await this.#o.store.get(job.id);
     if (!stored) throw notFound(job.id, job.user ?? "*");
-    await this.#routing.requireLocal(stored, action);
+    await this.#routing.requireLocal(stored, action, work);
     return await this.#instance(stored.instanceKey, job.user ?? "*");
   }
 

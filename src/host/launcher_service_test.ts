@@ -24,7 +24,7 @@ function serviceWith(plugin: (jobs: ReturnType<typeof jobsHandleFor>) => Launche
         [Symbol.asyncDispose]: () => Promise.resolve(),
       } as ManagedInstance),
     keyFor: () => "shared",
-    jobsFor: (key) => jobsHandleFor(shared, key, log),
+    jobsFor: (key) => jobsHandleFor(shared, key, { log }),
     hasLiveJobs: () => true,
     log,
   });
@@ -186,7 +186,7 @@ Deno.test("LauncherService fails a crashed instance's jobs naming the crash once
         [Symbol.asyncDispose]: () => Promise.resolve(),
       } as ManagedInstance),
     keyFor: () => "shared",
-    jobsFor: (key) => jobsHandleFor(store, key, log),
+    jobsFor: (key) => jobsHandleFor(store, key, { log }),
     hasLiveJobs: () => true,
     log,
     timeScale: 0.001,

@@ -19,13 +19,14 @@ export function serveMetrics(
   return Deno.serve({ hostname, port, onListen: () => {} }, async (request) => {
     const path = new URL(request.url).pathname;
     if (request.method !== "GET") return new Response("Method not allowed\n", { status: 405 });
-    await metrics.refresh();
     if (path === "/metrics") {
+      await metrics.refresh();
       return new Response(metrics.renderPrometheus(), {
         headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
       });
     }
     if (path === "/health") {
+      // Never waits on the job store: a probe must answer while the store is down.
       const health = options.health();
       return Response.json(health, {
         status: httpStatusOf(health.status),

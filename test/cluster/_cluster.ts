@@ -1,29 +1,44 @@
 import type { Message } from "../../src/launcher/launcher_client.ts";
-import { type HostProcess, spawnHost } from "../_support/host_process.ts";
+import { type HostOptions, type HostProcess, spawnHost } from "../_support/host_process.ts";
 import { dropSchema, freshSchema } from "../_support/postgres.ts";
 import { jobRequest } from "../_support/requests.ts";
 
 /** The lease the test hosts hold: short, so a killed host is failed over within seconds. */
 export const TEST_LEASE_MS = 1500;
 
-/** Three (or `count`) hosts of the inmemory plugin on one PostgreSQL schema. */
+/** Which plugin the hosts serve (the inmemory plugin by default). */
+export type ClusterPlugin = Pick<HostOptions, "pluginsDir" | "pluginName">;
+
+/** Three (or `count`) hosts of one plugin on one PostgreSQL schema. */
 export class TestCluster implements AsyncDisposable {
   readonly hosts: HostProcess[];
+  /** The schema the hosts share (for tests that look at the tables). */
+  readonly schema: string;
   readonly #url: string;
-  readonly #schema: string;
+  readonly #config: string[];
+  readonly #plugin: ClusterPlugin;
+  /** Scratch directories of restarted hosts, removed at the end. */
+  readonly #kept: string[] = [];
 
-  private constructor(hosts: HostProcess[], url: string, schema: string) {
-    this.hosts = hosts;
+  private constructor(url: string, config: string[], plugin: ClusterPlugin) {
+    this.hosts = [];
+    this.schema = freshSchema();
     this.#url = url;
-    this.#schema = schema;
+    this.#config = config;
+    this.#plugin = plugin;
   }
 
   /** Starts the hosts (node ids `node-a`, `node-b`, …) and bootstraps each. */
-  static async start(url: string, config: string[], count = 3): Promise<TestCluster> {
-    const cluster = new TestCluster([], url, freshSchema());
+  static async start(
+    url: string,
+    config: string[],
+    count = 3,
+    plugin: ClusterPlugin = {},
+  ): Promise<TestCluster> {
+    const cluster = new TestCluster(url, config, plugin);
     try {
       // One at a time: the first creates the schema, the others find it.
-      for (let i = 0; i < count; i++) await cluster.spawnNode(i, config);
+      for (let i = 0; i < count; i++) cluster.hosts.push(await cluster.#spawn(i));
       return cluster;
     } catch (error) {
       await cluster[Symbol.asyncDispose]();
@@ -31,31 +46,45 @@ export class TestCluster implements AsyncDisposable {
     }
   }
 
-  /** The schema the cluster's tables are in. */
-  get schema(): string {
-    return this.#schema;
+  /**
+   * Starts host `i` again as the same node (a new incarnation, its old scratch directory)
+   * after it exited or was killed; the new process replaces it in `hosts`.
+   */
+  async restart(i: number): Promise<HostProcess> {
+    const old = this.hosts[i]!;
+    old.keepScratch();
+    await old[Symbol.asyncDispose]();
+    this.#kept.push(old.scratch);
+    const host = await this.#spawn(i, old.scratch);
+    this.hosts[i] = host;
+    return host;
   }
 
   /**
-   * Starts host `index` (node id `node-<letter>`, a restart when that host ran before: the
-   * old process is killed first) on the cluster's schema and bootstraps it.
+   * Starts host `index` anew with `config` and a fresh scratch directory (the old process,
+   * if any, is killed first): the same node id, a new incarnation.
    */
   async spawnNode(index: number, config: string[]): Promise<HostProcess> {
-    const node = `node-${String.fromCharCode(97 + index)}`;
     await this.hosts[index]?.[Symbol.asyncDispose]();
+    const host = await this.#spawn(index, undefined, config);
+    this.hosts[index] = host;
+    return host;
+  }
+
+  async #spawn(i: number, scratch?: string, config = this.#config): Promise<HostProcess> {
+    const node = `node-${String.fromCharCode(97 + i)}`;
     const host = await spawnHost({
+      ...this.#plugin,
       config,
+      ...(scratch ? { scratch } : {}),
       args: [
         `--job-store-url=${this.#url}`,
+        `--job-store-schema=${this.schema}`,
         `--node-id=${node}`,
-        `--node-address=127.0.0.1:${index}`,
+        `--node-address=127.0.0.1:${i}`,
+        `--node-lease-seconds=${TEST_LEASE_MS / 1000}`,
       ],
-      env: {
-        LAUNCHBOX_JOB_STORE_SCHEMA: this.#schema,
-        LAUNCHBOX_NODE_LEASE_MS: String(TEST_LEASE_MS),
-      },
     });
-    this.hosts[index] = host;
     await host.client.bootstrap();
     return host;
   }
@@ -75,7 +104,8 @@ export class TestCluster implements AsyncDisposable {
 
   async [Symbol.asyncDispose](): Promise<void> {
     for (const host of this.hosts) await host[Symbol.asyncDispose]();
-    await dropSchema(this.#url, this.#schema).catch(() => {});
+    for (const dir of this.#kept) await Deno.remove(dir, { recursive: true }).catch(() => {});
+    await dropSchema(this.#url, this.schema).catch(() => {});
   }
 }
 

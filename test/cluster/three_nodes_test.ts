@@ -26,7 +26,7 @@ Deno.test({
     try {
       const job = await submit(a.client, "alice", { tags: ["long-running"], name: "across" });
       const id = String(job.id);
-      const other = await submit(c.client, "bob", { name: "bob's" });
+      const other = await submit(c.client, "bob", { tags: ["long-running"], name: "bob's" });
       assert.notEqual(String(other.id), id, "IDs are unique across nodes");
       // A status stream on B follows the job submitted through A.
       const statuses: string[] = [];
@@ -39,6 +39,8 @@ Deno.test({
         }
       })();
       await waitForStatus(b.client, "alice", id, "Running");
+      // Both jobs hold still (Running until stopped) while the nodes' answers are compared.
+      await waitForStatus(b.client, "bob", String(other.id), "Running");
       // Every node answers the same, for one job, for listings, fields and visibility.
       for (
         const query of [
@@ -118,6 +120,13 @@ Deno.test({
         const job = jobs.find((j) => j.id === id);
         assert.ok(job, `acknowledged job ${id} was lost`);
         assert.match(String(job.statusMessage), /Node "node-b" stopped renewing its lease/);
+      }
+      // Jobs B took in but never acknowledged are failed over too; compare once all are.
+      const settled = async () =>
+        (await getJobs(a, "*", "*")).every((j) => j.status !== "Pending" && j.status !== "Running");
+      while (!await settled()) {
+        assert.ok(Date.now() - started < TEST_LEASE_MS * 10, "B's jobs were not all failed over");
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
       const answers = await Promise.all(
         cluster.hosts.filter((h) => h !== b).map((h) => getJobs(h, "*", "*")),

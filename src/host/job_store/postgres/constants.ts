@@ -85,3 +85,33 @@ export const NODE_RENEW_RETRY_FRACTION = 0.25;
  * a few kB) while 16 submits in flight on each of several nodes still share flushes.
  */
 export const INSERT_BATCH_MAX = 64;
+
+/**
+ * A stream forwarded between nodes keeps at most this many messages sent but not yet
+ * consumed by the requesting node: enough to keep a fast output stream moving while the
+ * acknowledgements travel, few enough that a stalled consumer stops the owner's reads.
+ */
+export const STREAM_WINDOW = 32;
+
+/**
+ * A forwarded stream's owner reads at most this many items ahead of what it has sent, so
+ * items that queue up while one message is sent go together in the next.
+ */
+export const STREAM_QUEUE_MAX = 256;
+
+/** The requesting node acknowledges at least every this many consumed messages. */
+export const STREAM_ACK_EVERY = 8;
+
+/**
+ * A forwarded stream's owner sends its unacknowledged messages again when no
+ * acknowledgement came for this long (a notification lost while a LISTEN connection was
+ * reconnecting); the requester opens again this often until the owner answers.
+ */
+export const STREAM_RETRANSMIT_MS = 1_000;
+
+/**
+ * A node checks its LISTEN connection by sending itself a note once per renewal; the
+ * store is reported failing when the note does not come back within this long. Far above
+ * a loopback or LAN round trip (milliseconds), well below a lease.
+ */
+export const LISTEN_PROBE_TIMEOUT_MS = 2_000;

@@ -22,3 +22,18 @@ Deno.test("PostgreSQL store: an inline payload stays under NOTIFY's 8000-byte li
   assert.ok(C.INLINE_PAYLOAD_BYTES < 8_000);
   assert.ok(C.INLINE_PAYLOAD_BYTES >= 4_000, "typical jobs (a few kB) still travel inline");
 });
+
+Deno.test("PostgreSQL store: a forwarded stream acknowledges well inside its window", () => {
+  assert.ok(C.STREAM_ACK_EVERY * 2 <= C.STREAM_WINDOW, "the owner never waits on every ack");
+  assert.ok(C.STREAM_WINDOW <= 256, "a stalled consumer holds back little");
+  assert.ok(C.STREAM_QUEUE_MAX >= 16 && C.STREAM_QUEUE_MAX <= 1_024, "reads ahead a little");
+  assert.ok(C.STREAM_RETRANSMIT_MS >= 200 && C.STREAM_RETRANSMIT_MS < C.NODE_LEASE_MS / 3);
+});
+
+Deno.test("PostgreSQL store: the LISTEN probe gives up within a lease", () => {
+  assert.ok(C.LISTEN_PROBE_TIMEOUT_MS >= 500, "a loaded server still answers in time");
+  assert.ok(
+    C.LISTEN_PROBE_TIMEOUT_MS < C.NODE_LEASE_MS * C.NODE_RENEW_FRACTION,
+    "one probe ends before the next renewal",
+  );
+});

@@ -14,4 +14,8 @@ export {
   NodeChannel,
   type NodeChannelOptions,
   type NodeReply,
+  type NodeStreamEnd,
+  type NodeStreamOpen,
+  type NodeStreamOptions,
 } from "./node_channel.ts";
+export { isStoreFailure, type StoreFailureKind, StoreHealth } from "./store_health.ts";

@@ -87,7 +87,16 @@ export class NodeMembership implements AsyncDisposable {
   async renew(): Promise<boolean> {
     if (this.#lost) return false;
     const sentAt = performance.now();
-    const held = await this.#o.registry.renew(this.#lease, this.#leaseMs);
+    const { store } = this.#o;
+    const held = await this.#o.registry.renew(this.#lease, this.#leaseMs).catch((error) => {
+      const message = error instanceof Error ? error.message : String(error);
+      store.health.failed(
+        "renew",
+        `Cannot renew the lease of node "${store.nodeId}" in job store ${store.where}: ${message}`,
+      );
+      throw error;
+    });
+    store.health.committed();
     if (!held) {
       if (!this.#lost) this.#o.onLost?.(this.#lease);
       this.#lost = true;

@@ -20,6 +20,8 @@ import { listingQuery } from "./_query.ts";
 import { migrate } from "./_schema.ts";
 import { PayloadSigner } from "./_signer.ts";
 import * as SQL from "./_statements.ts";
+import { isStoreFailure, StoreHealth } from "./store_health.ts";
+import { catchDriverRejections } from "./_driver_rejections.ts";
 import { jobOf, type PgJobRow, type PgStoredJob, storedOf } from "./_statements.ts";
 
 export type { PgStoredJob } from "./_statements.ts";
@@ -63,6 +65,9 @@ export class PostgresJobStore implements AsyncJobStore {
   readonly #batcher: InsertBatcher;
   #signer: PayloadSigner | undefined;
   #closed = false;
+  #stopCatching: () => void = () => {};
+  /** Whether queries, commits and the change feed work (for `/health`). */
+  readonly health: StoreHealth = new StoreHealth();
 
   private constructor(
     sql: Sql,
@@ -104,6 +109,11 @@ export class PostgresJobStore implements AsyncJobStore {
     // the job writes that share the pool (a recovery failing 1 500 jobs at once).
     const leaseSql = connect(target, 1);
     const store = new PostgresJobStore(sql, leaseSql, where, schema, options);
+    store.#stopCatching = catchDriverRejections((error) => {
+      const message = dbError("keep a connection", where, error).message;
+      store.health.failed("query", message);
+      options.onListenerError?.(new Error(message, { cause: error }));
+    });
     try {
       await ensureSchema(sql, schema);
       await migrate(sql, where);
@@ -111,6 +121,7 @@ export class PostgresJobStore implements AsyncJobStore {
       await store.#feed.start(store.#signer);
       return store;
     } catch (error) {
+      store.#stopCatching();
       await sql.end({ timeout: 1 }).catch(() => {});
       await leaseSql.end({ timeout: 1 }).catch(() => {});
       if (error instanceof Error && error.message.startsWith("Cannot ")) throw error;
@@ -126,6 +137,11 @@ export class PostgresJobStore implements AsyncJobStore {
   /** The NOTIFY channel of node-to-node calls (`NodeChannel`) for this store's schema. */
   get callChannel(): string {
     return `${this.#channel}_calls`;
+  }
+
+  /** The store's URL without its password, to name it in messages. */
+  get where(): string {
+    return this.#where;
   }
 
   /** The connection pool, for the node registry and tests. */
@@ -145,6 +161,7 @@ export class PostgresJobStore implements AsyncJobStore {
     // A used idempotency key is found by the unique index, not by a query first: one round
     // trip less, and submits reach the batch in the order they were made.
     const { seq } = await this.#batcher.insert(record, meta).catch(this.#failed("insert job"));
+    this.health.committed();
     const job = { id: String(seq), ...record.job } as Job;
     await this.#feed.deliverOwn(seq, 1, job, OWN_NOTIFICATION_WAIT_MS);
     return job;
@@ -281,6 +298,7 @@ export class PostgresJobStore implements AsyncJobStore {
         payloadOf: this.#payloadOf,
       })
     ).catch(this.#failed(`update job "${id}"`));
+    this.health.committed();
     if (outcome?.changeSeq !== undefined) {
       const job = outcome.result.job;
       await this.#feed.deliverOwn(seq, outcome.changeSeq, job, OWN_NOTIFICATION_WAIT_MS);
@@ -294,6 +312,7 @@ export class PostgresJobStore implements AsyncJobStore {
     if (seq === undefined) return false;
     const rows = await this.#sql.unsafe(SQL.REMOVE_JOB, [this.#channel, seq], SQL.PREPARED)
       .catch(this.#failed(`remove job "${id}"`));
+    this.health.committed();
     if (rows.length === 0) return false;
     await this.#feed.delivered(seq, "removed", OWN_NOTIFICATION_WAIT_MS);
     return true;
@@ -342,16 +361,22 @@ export class PostgresJobStore implements AsyncJobStore {
     await this.#feed.stop();
     await this.#sql.end({ timeout: 5 });
     await this.#leaseSql.end({ timeout: 5 });
+    this.#stopCatching();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
 
-  /** Turns a database error into one naming the action and the store (see `dbError`). */
+  /**
+   * Turns a database error into one naming the action and the store (see `dbError`), and
+   * records it in {@linkcode health} unless it only refused this request.
+   */
   #failed(action: string): (error: unknown) => never {
     return (error) => {
-      throw dbError(action, this.#where, error);
+      const failure = dbError(action, this.#where, error);
+      if (failure !== error && isStoreFailure(error)) this.health.failed("query", failure.message);
+      throw failure;
     };
   }
 

@@ -1,0 +1,112 @@
+import assert from "node:assert/strict";
+import postgres from "postgres";
+import { redactUrl } from "../../src/host/job_store/postgres/redact_url.ts";
+import { FAST_INMEMORY, spawnHost } from "../_support/host_process.ts";
+import { dropSchema, freshSchema, privatePostgres } from "../_support/postgres.ts";
+import { userRequest } from "../_support/requests.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+const pg = await privatePostgres();
+const name = (what: string) => "skip" in pg ? `${what} (skipped: ${pg.skip})` : what;
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+/** Reads until `done` holds, for at most 30 s; a read that throws counts as not yet. */
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string) {
+  const deadline = Date.now() + 30_000;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await read();
+      if (done(value)) return value;
+      last = value;
+    } catch (error) {
+      last = String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${what}: still ${JSON.stringify(last)}`);
+}
+
+Deno.test({
+  name: name("/health fails naming the PostgreSQL store while it is unreachable, and recovers"),
+  ignore: "skip" in pg,
+  ...opts,
+  fn: async () => {
+    const admin = postgres((pg as { url: string }).url, { max: 1, onnotice: () => {} });
+    // The host connects as a role of its own, so the test can cut it off and keep it out.
+    const role = freshSchema();
+    const schema = freshSchema();
+    await admin.unsafe(`CREATE ROLE ${role} LOGIN SUPERUSER PASSWORD '${role}'`);
+    const url = new URL((pg as { url: string }).url);
+    [url.username, url.password] = [role, role];
+    const port = freePort();
+    const host = await spawnHost({
+      config: FAST_INMEMORY,
+      args: [
+        `--job-store-url=${url.href}`,
+        `--job-store-schema=${schema}`,
+        "--node-id=node-a",
+        `--metrics-address=127.0.0.1:${port}`,
+      ],
+    });
+    const health = async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/health`, {
+        signal: AbortSignal.timeout(5_000),
+      });
+      const body = await response.json();
+      return { code: response.status, status: body.status, reasons: body.reasons as string[] };
+    };
+    const failures = async () => {
+      const signal = AbortSignal.timeout(5_000);
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal })).text();
+      const lines = text.split("\n").filter((l) => l.startsWith("launchbox_job_store_failures"));
+      return lines.reduce((sum, line) => sum + Number(line.split(" ").at(-1)), 0);
+    };
+    const submit = () =>
+      host.client.request(userRequest(host.client, 2, "alice", { job: { command: "echo" } }));
+    try {
+      await host.client.bootstrap();
+      assert.deepEqual(await health(), { code: 200, status: "ok", reasons: [] });
+      assert.equal(await failures(), 0);
+      await admin.unsafe(`ALTER ROLE ${role} NOLOGIN`);
+      await admin`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ${role}`;
+      // pg_terminate_backend only signals: wait until the host's connections are gone.
+      await until(
+        async () => (await admin`SELECT pid FROM pg_stat_activity WHERE usename = ${role}`).length,
+        (left) => left === 0,
+        "the host's connections",
+      );
+      assert.equal((await submit()).messageType, -1, "a submit fails while the store is away");
+      const down = await until(health, (h) => h.code === 503, "/health while the store is away");
+      assert.equal(down.status, "failing");
+      const store = `job store ${redactUrl(url.href)}`;
+      assert.ok(down.reasons.some((r) => r.includes(store)), `${store} in ${down.reasons}`);
+      assert.ok(await failures() >= 1, "the failures are counted");
+      await admin.unsafe(`ALTER ROLE ${role} LOGIN`);
+      const up = await until(health, (h) => h.code === 200, "/health once the store is back");
+      assert.deepEqual(up, { code: 200, status: "ok", reasons: [] });
+      assert.equal((await submit()).messageType, 2, "submits work again");
+    } catch (error) {
+      const exited = await Promise.race([host.status(), new Promise((r) => setTimeout(r, 1000))]);
+      if (!exited) host.kill("SIGKILL");
+      const tail = (await host.stderr()).slice(-4000);
+      if (error instanceof Error) {
+        error.message += `\nhost exit: ${JSON.stringify(exited)}\n${tail}`;
+      }
+      throw error;
+    } finally {
+      await host[Symbol.asyncDispose]();
+      await admin.unsafe(`ALTER ROLE ${role} LOGIN`);
+      await dropSchema((pg as { url: string }).url, schema).catch(() => {});
+      await admin`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ${role}`;
+      await admin.unsafe(`DROP ROLE ${role}`);
+      await admin.end({ timeout: 1 });
+    }
+  },
+});
