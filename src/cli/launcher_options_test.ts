@@ -52,6 +52,7 @@ Deno.test("readLauncherOptions gives the documented defaults", async () => {
       jobStoreUrl: undefined,
       nodeId: Deno.hostname(),
       nodeAddress: Deno.hostname(),
+      runnerPoolSize: 2,
       jobStoreSchema: undefined,
       nodeLeaseMs: 15_000,
       sharedOutputFiles: false,

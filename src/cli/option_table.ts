@@ -35,6 +35,7 @@ export const LAUNCHER_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   "job-store-url": { kind: "string", fallback: "" },
   "node-id": { kind: "string", fallback: "" },
   "node-address": { kind: "string", fallback: "" },
+  "runner-pool-size": { kind: "int", fallback: "2" },
   "shared-output-files": { kind: "bool", fallback: "0" },
   "node-lease-seconds": { kind: "string", fallback: String(NODE_LEASE_MS / 1000) },
   "job-store-schema": { kind: "string", fallback: "" },

@@ -72,6 +72,9 @@ Deno.test({
       host.client.request(userRequest(host.client, 2, "alice", { job: { command: "echo" } }));
     try {
       await host.client.bootstrap();
+      // The host (its metrics server with it) starts once Bootstrap is answered: a first
+      // submit waits for it.
+      assert.equal((await submit()).messageType, 2);
       assert.deepEqual(await health(), { code: 200, status: "ok", reasons: [] });
       assert.equal(await failures(), 0);
       await admin.unsafe(`ALTER ROLE ${role} NOLOGIN`);
