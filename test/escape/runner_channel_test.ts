@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   RUNNER_MAX_JOBS_REQUESTS,
+  RUNNER_MAX_WAITING_JOBS_REQUESTS,
   RUNNER_STREAM_MAX_QUEUED_BYTES,
   RUNNER_STREAM_WINDOW_ITEMS,
 } from "../../src/sandbox/constants.ts";
@@ -50,7 +51,7 @@ Deno.test("A runner that streams past the window has the stream stopped, not buf
   assert.deepEqual(reply, { status: "Running" }, "the instance keeps serving");
 });
 
-Deno.test("A plugin's ctx.jobs calls beyond the in-flight bound are refused with a message", async () => {
+Deno.test("A plugin's ctx.jobs calls beyond the in-flight and waiting bounds are refused with a message", async () => {
   const never = new Promise<never>(() => {});
   const jobs: JobsHandle = { get: () => never, list: () => never, update: () => never };
   await using runner = await startFixture("floods_jobs_calls", { fixturesDir: FIXTURES, jobs });
@@ -61,8 +62,9 @@ Deno.test("A plugin's ctx.jobs calls beyond the in-flight bound are refused with
   >;
   assert.equal(
     reply.statusMessage,
-    `Plugin "floods_jobs_calls" has more than ${RUNNER_MAX_JOBS_REQUESTS} ctx.jobs requests ` +
-      `in flight; refused "list"`,
+    `Plugin "floods_jobs_calls" has more than ` +
+      `${RUNNER_MAX_JOBS_REQUESTS + RUNNER_MAX_WAITING_JOBS_REQUESTS} ctx.jobs requests ` +
+      `unanswered; refused "list"`,
   );
 });
 
