@@ -113,3 +113,59 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: name("A host whose PostgreSQL store is unreachable still ends on SIGTERM"),
+  ignore: "skip" in pg,
+  ...opts,
+  fn: async () => {
+    const admin = postgres((pg as { url: string }).url, { max: 1, onnotice: () => {} });
+    const role = freshSchema();
+    const schema = freshSchema();
+    await admin.unsafe(`CREATE ROLE ${role} LOGIN SUPERUSER PASSWORD '${role}'`);
+    const url = new URL((pg as { url: string }).url);
+    [url.username, url.password] = [role, role];
+    const host = await spawnHost({
+      config: FAST_INMEMORY,
+      args: [`--job-store-url=${url.href}`, `--job-store-schema=${schema}`, "--node-id=node-a"],
+    });
+    try {
+      await host.client.bootstrap();
+      const submitted = await host.client.request(
+        userRequest(host.client, 2, "alice", { job: { command: "echo" } }),
+      );
+      assert.equal(submitted.messageType, 2);
+      await admin.unsafe(`ALTER ROLE ${role} NOLOGIN`);
+      await admin`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ${role}`;
+      await until(
+        async () => (await admin`SELECT pid FROM pg_stat_activity WHERE usename = ${role}`).length,
+        (left) => left === 0,
+        "the host's connections",
+      );
+      // Reconnect attempts are under way now; the host must still drain and exit.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      host.kill("SIGTERM");
+      const ended = await Promise.race([
+        host.status(),
+        new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 20_000)),
+      ]);
+      assert.ok(ended, `the host did not exit within 20 s of SIGTERM\n${await stderrOf(host)}`);
+    } finally {
+      await host[Symbol.asyncDispose]();
+      await admin.unsafe(`ALTER ROLE ${role} LOGIN`);
+      await dropSchema((pg as { url: string }).url, schema).catch(() => {});
+      await admin`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ${role}`;
+      await admin.unsafe(`DROP ROLE ${role}`);
+      await admin.end({ timeout: 1 });
+    }
+  },
+});
+
+async function stderrOf(host: { kill(signal: Deno.Signal): void; stderr(): Promise<string> }) {
+  try {
+    host.kill("SIGKILL");
+  } catch {
+    // exited meanwhile
+  }
+  return (await host.stderr()).slice(-3000);
+}
