@@ -1,5 +1,5 @@
 import { LauncherClient, type Message } from "../../launcher/launcher_client.ts";
-import { writeStdout } from "../exit.ts";
+import { reply, say, step, versionText } from "./narration.ts";
 import { DEMO_CLUSTER_TIMEOUT_MS, HOST_STOP_TIMEOUT_MS } from "./constants.ts";
 import { type DemoStore, demoStore } from "./demo_store.ts";
 import { expectReply, lastLines, spawnPluginHost } from "./plugin_host.ts";
@@ -247,21 +247,4 @@ async function bounded(signal: AbortSignal, work: () => Promise<void>): Promise<
   } finally {
     signal.removeEventListener("abort", fail);
   }
-}
-
-function versionText(version: unknown): string {
-  const v = version as { major: number; minor: number; patch: number } | undefined;
-  return v ? `${v.major}.${v.minor}.${v.patch}` : "unknown";
-}
-
-function step(text: string): void {
-  say(`\n→ ${text}\n`);
-}
-
-function reply(text: string): void {
-  say(`  ← ${text}\n`);
-}
-
-function say(text: string): void {
-  writeStdout(text);
 }

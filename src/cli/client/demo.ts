@@ -2,7 +2,7 @@ import type { LauncherClient, Message } from "../../launcher/launcher_client.ts"
 import { runClusterDemo } from "./cluster_demo.ts";
 import { invokingUser } from "./host_options.ts";
 import { expectReply, startClientHost } from "./plugin_host.ts";
-import { writeStdout } from "../exit.ts";
+import { reply, say, step, versionText } from "./narration.ts";
 import { LAUNCHER_OPTIONS } from "../option_table.ts";
 import { parseOptions } from "../parse_options.ts";
 import { UsageError } from "../usage_error.ts";
@@ -173,11 +173,6 @@ function demoUser(plugin: string): string {
   return plugin === "inmemory" ? "alice" : invokingUser();
 }
 
-function versionText(version: unknown): string {
-  const v = version as { major: number; minor: number; patch: number };
-  return `${v.major}.${v.minor}.${v.patch}`;
-}
-
 function list(value: unknown): string {
   return Array.isArray(value) && value.length > 0 ? value.join(", ") : "none";
 }
@@ -185,16 +180,4 @@ function list(value: unknown): string {
 function limits(info: Message): string {
   const entries = (info.resourceLimits as { type: string; maxValue?: string }[] | undefined) ?? [];
   return entries.map((l) => `${l.type} ≤ ${l.maxValue ?? "?"}`).join(", ") || "none";
-}
-
-function step(text: string): void {
-  say(`\n→ ${text}\n`);
-}
-
-function reply(text: string): void {
-  say(`  ← ${text}\n`);
-}
-
-function say(text: string): void {
-  writeStdout(text);
 }
