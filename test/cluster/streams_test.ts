@@ -25,133 +25,104 @@ async function take(stream: AsyncIterable<Message>, count: number): Promise<Mess
   return got;
 }
 
-function two(cluster: TestCluster): [LauncherClient, LauncherClient] {
-  return [cluster.hosts[0]!.client, cluster.hosts[1]!.client];
+/**
+ * A test on two hosts of the inmemory plugin (`config`) on one PostgreSQL: `a` owns the
+ * jobs it submits, `b` is the other node. A failure carries both hosts' stderr.
+ */
+function twoNodeTest(
+  title: string,
+  config: string[],
+  body: (a: LauncherClient, b: LauncherClient, cluster: TestCluster) => Promise<void>,
+): void {
+  Deno.test({
+    name: name(title),
+    ignore,
+    ...opts,
+    fn: async () => {
+      await using cluster = await TestCluster.start(url(), config, 2);
+      try {
+        await body(cluster.hosts[0]!.client, cluster.hosts[1]!.client, cluster);
+      } catch (error) {
+        if (error instanceof Error) error.message += `\n${await cluster.stderr()}`;
+        throw error;
+      }
+    },
+  });
 }
 
-Deno.test({
-  name: name("An output stream opened on another node is forwarded whole and in order"),
-  ignore,
-  ...opts,
-  fn: async () => {
-    await using cluster = await TestCluster.start(url(), [
-      "pending-ms=50",
-      "run-ms=1500",
-      "tick-ms=50",
-    ], 2);
-    const [a, b] = two(cluster);
-    try {
-      const id = String((await submit(a, "alice")).id);
-      const [onA, onB] = await Promise.all([
-        collect(a.openStream(jobRequest(a, 6, "alice", id, { outputType: 2 }))),
-        collect(b.openStream(jobRequest(b, 6, "alice", id, { outputType: 2 }))),
-      ]);
-      assert.ok(onB.length > 20, `B got ${onB.length} messages: ${JSON.stringify(onB.at(-1))}`);
-      assert.equal(onB.at(-1)!.complete, true, "the stream ends when the job does");
-      assert.deepEqual(chunks(onB), chunks(onA), "B forwards exactly what A serves");
-      assert.deepEqual(onB.map((m) => m.seqId), onB.map((_, i) => i + 1), "no gaps, no repeats");
-      const bob = await collect(b.openStream(jobRequest(b, 6, "bob", id, { outputType: 0 })));
-      assert.equal(bob[0]!.errorCode, 3, "visibility is checked as on the owner");
-    } catch (error) {
-      if (error instanceof Error) error.message += `\n${await cluster.stderr()}`;
-      throw error;
-    }
-  },
+twoNodeTest("An output stream opened on another node is forwarded whole and in order", [
+  "pending-ms=50",
+  "run-ms=1500",
+  "tick-ms=50",
+], async (a, b) => {
+  const id = String((await submit(a, "alice")).id);
+  const [onA, onB] = await Promise.all([
+    collect(a.openStream(jobRequest(a, 6, "alice", id, { outputType: 2 }))),
+    collect(b.openStream(jobRequest(b, 6, "alice", id, { outputType: 2 }))),
+  ]);
+  assert.ok(onB.length > 20, `B got ${onB.length} messages: ${JSON.stringify(onB.at(-1))}`);
+  assert.equal(onB.at(-1)!.complete, true, "the stream ends when the job does");
+  assert.deepEqual(chunks(onB), chunks(onA), "B forwards exactly what A serves");
+  assert.deepEqual(onB.map((m) => m.seqId), onB.map((_, i) => i + 1), "no gaps, no repeats");
+  const bob = await collect(b.openStream(jobRequest(b, 6, "bob", id, { outputType: 0 })));
+  assert.equal(bob[0]!.errorCode, 3, "visibility is checked as on the owner");
 });
 
-Deno.test({
-  name: name("A resource stream opened on another node is forwarded and ends with the job"),
-  ignore,
-  ...opts,
-  fn: async () => {
-    await using cluster = await TestCluster.start(url(), [
-      "pending-ms=50",
-      "run-ms=1200",
-      "tick-ms=100",
-    ], 2);
-    const [a, b] = two(cluster);
-    try {
-      const id = String((await submit(a, "alice")).id);
-      await waitForStatus(b, "alice", id, "Running");
-      const request = jobRequest(b, 7, "alice", id);
-      const samples = await collect(b.openStream(request));
-      assert.ok(samples.length >= 3, JSON.stringify(samples));
-      assert.equal(samples[0]!.cpuPercent, 15);
-      assert.equal(samples[0]!.residentMemory, 350);
-      const last = samples.at(-1)!;
-      assert.equal(last.complete, true, JSON.stringify(last));
-      assert.deepEqual(last.sequences, [{ requestId: request.requestId, seqId: samples.length }]);
-    } catch (error) {
-      if (error instanceof Error) error.message += `\n${await cluster.stderr()}`;
-      throw error;
-    }
-  },
+twoNodeTest("A resource stream opened on another node is forwarded and ends with the job", [
+  "pending-ms=50",
+  "run-ms=1200",
+  "tick-ms=100",
+], async (a, b) => {
+  const id = String((await submit(a, "alice")).id);
+  await waitForStatus(b, "alice", id, "Running");
+  const request = jobRequest(b, 7, "alice", id);
+  const samples = await collect(b.openStream(request));
+  assert.ok(samples.length >= 3, JSON.stringify(samples));
+  assert.equal(samples[0]!.cpuPercent, 15);
+  assert.equal(samples[0]!.residentMemory, 350);
+  const last = samples.at(-1)!;
+  assert.equal(last.complete, true, JSON.stringify(last));
+  assert.deepEqual(last.sequences, [{ requestId: request.requestId, seqId: samples.length }]);
 });
 
-Deno.test({
-  name: name("A forwarded stream stops on cancel, and another one opens after it"),
-  ignore,
-  ...opts,
-  fn: async () => {
-    await using cluster = await TestCluster.start(url(), [
-      "pending-ms=50",
-      "run-ms=60000",
-      "tick-ms=50",
-    ], 2);
-    const [a, b] = two(cluster);
-    try {
-      const id = String((await submit(a, "alice")).id);
-      const request = jobRequest(b, 6, "alice", id, { outputType: 0 });
-      const first = await take(b.openStream(request), 3);
-      assert.deepEqual(first.map((m) => m.seqId), [1, 2, 3]);
-      b.cancelStream(request);
-      await b.request(jobRequest(b, 3, "alice", id));
-      const countAfterCancel = b.received.length;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const late = b.received.slice(countAfterCancel).filter((m) =>
-        m.requestId === request.requestId
-      );
-      assert.deepEqual(late, [], "nothing arrives after the cancel");
-      const again = await take(b.openStream(jobRequest(b, 6, "alice", id, { outputType: 0 })), 2);
-      assert.deepEqual(chunks(again), chunks(first.slice(0, 2)), "a new stream starts over");
-    } catch (error) {
-      if (error instanceof Error) error.message += `\n${await cluster.stderr()}`;
-      throw error;
-    }
-  },
+twoNodeTest("A forwarded stream stops on cancel, and another one opens after it", [
+  "pending-ms=50",
+  "run-ms=60000",
+  "tick-ms=50",
+], async (a, b) => {
+  const id = String((await submit(a, "alice")).id);
+  const request = jobRequest(b, 6, "alice", id, { outputType: 0 });
+  const first = await take(b.openStream(request), 3);
+  assert.deepEqual(first.map((m) => m.seqId), [1, 2, 3]);
+  b.cancelStream(request);
+  await b.request(jobRequest(b, 3, "alice", id));
+  const countAfterCancel = b.received.length;
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const late = b.received.slice(countAfterCancel).filter((m) => m.requestId === request.requestId);
+  assert.deepEqual(late, [], "nothing arrives after the cancel");
+  const again = await take(b.openStream(jobRequest(b, 6, "alice", id, { outputType: 0 })), 2);
+  assert.deepEqual(chunks(again), chunks(first.slice(0, 2)), "a new stream starts over");
 });
 
-Deno.test({
-  name: name("A forwarded stream ends with an error naming the owner when the owner is killed"),
-  ignore,
-  ...opts,
-  fn: async () => {
-    await using cluster = await TestCluster.start(url(), [
-      "pending-ms=50",
-      "run-ms=60000",
-      "tick-ms=50",
-    ], 2);
-    const [a, b] = two(cluster);
-    try {
-      const id = String((await submit(a, "alice")).id);
-      const stream = b.openStream(jobRequest(b, 6, "alice", id, { outputType: 0 }))[
-        Symbol.asyncIterator
-      ]();
-      assert.equal((await stream.next()).value?.seqId, 1);
-      const killed = Date.now();
-      cluster.hosts[0]!.kill("SIGKILL");
-      let last: Message | undefined;
-      for (let m = await stream.next(); !m.done; m = await stream.next()) last = m.value;
-      assert.equal(last?.errorCode, 9, JSON.stringify(last));
-      assert.equal(
-        last?.errorMessage,
-        `Cannot read the output of job ${id} on node "node-b": the job belongs to node ` +
-          `"node-a", which is no longer a member of the cluster`,
-      );
-      assert.ok(Date.now() - killed < TEST_LEASE_MS * 4, "the stream ends soon after the lease");
-    } catch (error) {
-      if (error instanceof Error) error.message += `\n${await cluster.stderr()}`;
-      throw error;
-    }
-  },
+twoNodeTest("A forwarded stream ends with an error naming the owner when the owner is killed", [
+  "pending-ms=50",
+  "run-ms=60000",
+  "tick-ms=50",
+], async (a, b, cluster) => {
+  const id = String((await submit(a, "alice")).id);
+  const stream = b.openStream(jobRequest(b, 6, "alice", id, { outputType: 0 }))[
+    Symbol.asyncIterator
+  ]();
+  assert.equal((await stream.next()).value?.seqId, 1);
+  const killed = Date.now();
+  cluster.hosts[0]!.kill("SIGKILL");
+  let last: Message | undefined;
+  for (let m = await stream.next(); !m.done; m = await stream.next()) last = m.value;
+  assert.equal(last?.errorCode, 9, JSON.stringify(last));
+  assert.equal(
+    last?.errorMessage,
+    `Cannot read the output of job ${id} on node "node-b": the job belongs to node ` +
+      `"node-a", which is no longer a member of the cluster`,
+  );
+  assert.ok(Date.now() - killed < TEST_LEASE_MS * 4, "the stream ends soon after the lease");
 });
