@@ -7,6 +7,8 @@ import { UsageError } from "./usage_error.ts";
 /** The shortest and longest cluster lease: below 1 s a GC pause loses it, above 1 h nobody fails over. */
 const MIN_LEASE_S = 1;
 const MAX_LEASE_S = 3600;
+/** Idle runners kept ahead of need: each costs about 16 MiB and a share of start-up CPU. */
+const MAX_RUNNER_POOL_SIZE = 64;
 
 /** Plugin-mode settings after the command line and the plugin config file are merged. */
 export interface LauncherOptions {
@@ -112,7 +114,7 @@ function build(
     nodeId: nodeIdOf(raw.get("node-id") ?? "", optionOrigin("node-id")),
     nodeAddress: (raw.get("node-address") ?? "").trim() ||
       nodeIdOf(raw.get("node-id") ?? "", optionOrigin("node-id")),
-    runnerPoolSize: int(raw, "runner-pool-size"),
+    runnerPoolSize: atMost(int(raw, "runner-pool-size"), MAX_RUNNER_POOL_SIZE, "runner-pool-size"),
     sharedOutputFiles: bool(raw, "shared-output-files"),
     configuredPlugin: file?.get("plugin") || undefined,
     configFile: file ? configPath : undefined,
@@ -170,6 +172,13 @@ function int(raw: RawOptions, name: string): number {
   const value = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value)) {
     throw new UsageError(`Option --${name} must be a whole number >= 0, got "${text}"`);
+  }
+  return value;
+}
+
+function atMost(value: number, maximum: number, name: string): number {
+  if (value > maximum) {
+    throw new UsageError(`Option --${name} must be at most ${maximum}, got ${value}`);
   }
   return value;
 }

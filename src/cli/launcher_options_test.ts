@@ -196,5 +196,11 @@ Deno.test("readLauncherOptions reads the cluster keys and refuses bad ones namin
         'starting with a digit, got "Team-A"',
     );
     refuses(["--shared-output-files=maybe"], /--shared-output-files must be 0 or 1/);
+    assert.equal(readLauncherOptions(["--runner-pool-size=64"]).runnerPoolSize, 64);
+    refuses(["--runner-pool-size=65"], "Option --runner-pool-size must be at most 64, got 65");
+    refuses(
+      ["--runner-pool-size=-1"],
+      'Option --runner-pool-size must be a whole number >= 0, got "-1"',
+    );
   });
 });
