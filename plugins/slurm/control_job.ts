@@ -61,7 +61,12 @@ export async function controlJob(
     (operation === "stop" && tracker.startedWithin(job.id, SIGNAL_RISK_MS));
   if (!done && again) {
     ctx.log.info("Signalling again: the job is still running", { job: job.id, operation });
-    await send();
+    // The job may have ended since the wait gave up: Slurm then no longer knows its ID, which
+    // answers the second signal as well as success would.
+    await cli.run(program, args).catch((e) => {
+      if (!endedAlready(e)) throwControlError(job, operation, slurmId, e);
+    });
+    await tracker.pollNow();
     done = await tracker.waitForEnd(job.id, CONTROL_WAIT_MS);
   }
   return {
@@ -69,6 +74,13 @@ export async function controlJob(
     operationComplete: done,
   };
 }
+
+/** Whether Slurm refused a signal because the job has already ended or been purged. */
+function endedAlready(error: unknown): boolean {
+  return error instanceof SlurmCommandError && ENDED_ALREADY.test(error.stderr);
+}
+
+const ENDED_ALREADY = /already completing or completed|invalid job id/i;
 
 function throwControlError(job: Job, operation: string, slurmId: string, error: unknown): never {
   throw controlError(job, operation, slurmId, error);
@@ -89,7 +101,7 @@ function controlError(job: Job, operation: string, slurmId: string, error: unkno
       },
     );
   }
-  if (/already completing or completed|invalid job id/i.test(said)) {
+  if (ENDED_ALREADY.test(said)) {
     return new LauncherError(ErrorCode.InvalidJobState, `${what}: it has already ended (${said})`, {
       cause: error,
     });
