@@ -70,7 +70,7 @@ twoNodeTest("An output stream opened on another node is forwarded whole and in o
 
 twoNodeTest("A resource stream opened on another node is forwarded and ends with the job", [
   "pending-ms=50",
-  "run-ms=1200",
+  "run-ms=3000", // wide enough that a poll on a loaded machine still sees it Running
   "tick-ms=100",
 ], async (a, b) => {
   const id = String((await submit(a, "alice")).id);
