@@ -33,7 +33,12 @@ export async function submit(
   return (reply.jobs as Record<string, unknown>[])[0]!;
 }
 
-/** Polls GetJob until the job has `status` (or fails after `timeoutMs`). */
+const TERMINAL = new Set(["Finished", "Failed", "Killed", "Canceled"]);
+
+/**
+ * Polls GetJob until the job has `status`; fails after `timeoutMs`, or at once when the job
+ * has ended with another status (it can never reach `status` then).
+ */
 export async function waitForStatus(
   client: LauncherClient,
   user: string,
@@ -46,6 +51,9 @@ export async function waitForStatus(
     const reply: Message = await client.request(jobRequest(client, 3, user, jobId));
     const job = (reply.jobs as Record<string, unknown>[] | undefined)?.[0];
     if (job?.status === status) return job;
+    if (TERMINAL.has(String(job?.status))) {
+      throw new Error(`Job ${jobId} ended ${job!.status} before it was seen ${status}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`Job ${jobId} did not reach ${status} within ${timeoutMs} ms`);
