@@ -266,6 +266,25 @@ export class PostgresJobStore implements AsyncJobStore {
   }
 
   /**
+   * Jobs of `nodeId` in status `Failed` with the status message `message`, last updated at
+   * or after `sinceMs` (the jobs a survivor failed over from one of its incarnations).
+   */
+  async failedJobsOfNode(
+    nodeId: string,
+    message: string,
+    sinceMs: number,
+  ): Promise<PgStoredJob[]> {
+    this.#assertOpen();
+    const rows = await this.#sql.unsafe<PgJobRow[]>(
+      `SELECT ${SQL.ROW_COLUMNS} FROM jobs WHERE node_id = $1 AND status = 'Failed'
+        AND update_ms >= $2 AND (body::jsonb ->> 'statusMessage') = $3 ORDER BY seq`,
+      [nodeId, sinceMs, message],
+      SQL.PREPARED,
+    ).catch(this.#failed(`list failed jobs of node "${nodeId}"`));
+    return rows.map(storedOf);
+  }
+
+  /**
    * Moves a job from node `from` to node `to`; `false` when it is gone or no longer
    * `from`'s (so two claimants cannot both take it).
    */
