@@ -45,7 +45,10 @@ export async function stopLostJobs(o: LostJobsOptions): Promise<LostJobsOutcome>
   try {
     // The survivor stamps the failure with its own clock: allow a lease of difference.
     const since = lease.registeredMs - o.leaseMs;
-    const listing = o.store.failedJobsOfNode(lease.id, nodeLostMessage(lease.id), since);
+    const listing = o.store.failedJobsOfNode(lease.id, {
+      message: nodeLostMessage(lease.id),
+      sinceMs: since,
+    });
     jobs = await untilAborted(listing, signal);
   } catch (error) {
     log.error("Cannot list the jobs failed over from this node's lost lease", { ...named, error });

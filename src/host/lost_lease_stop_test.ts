@@ -72,7 +72,7 @@ Deno.test("stopLostJobs kills, through its running instance, each job failed ove
   assert.deepEqual(outcome, { stopped: ["1"], notStopped: ["2"] });
   assert.deepEqual(killed.sort(), ["1", "2"]);
   // The jobs failed with this node's message, since its registration less one lease.
-  assert.deepEqual(asked, [["node-a", nodeLostMessage("node-a"), 8_500]]);
+  assert.deepEqual(asked, [["node-a", { message: nodeLostMessage("node-a"), sinceMs: 8_500 }]]);
   const summary = lines.find((line) => String(line.msg).startsWith("Stopped the processes"));
   assert.equal(summary?.node, "node-a");
   assert.equal(summary?.incarnation, 3);
