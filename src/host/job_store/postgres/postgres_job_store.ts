@@ -11,7 +11,8 @@ import type { JobScope } from "../_query.ts";
 import { checkMeta, pickFields, recordOf, seqOf } from "../_rows.ts";
 import type { JobMeta, JobUpdateResult, StoredJob } from "../job_store.ts";
 import type { AsyncJobStore } from "../store_interface.ts";
-import { ChangeFeed, changePayload } from "./_change_feed.ts";
+import { ChangeFeed } from "./_change_feed.ts";
+import { changePayload } from "./_change_note.ts";
 import { channelOf, connect, dbError, ensureSchema } from "./_connect.ts";
 import { InsertBatcher } from "./_insert_batch.ts";
 import {
@@ -274,9 +275,9 @@ export class PostgresJobStore implements AsyncJobStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#feed.stop();
-    await this.sql.end({ timeout: 5 });
-    await this.leaseSql.end({ timeout: 5 });
+    // Side by side, each bounded: after 5 s the driver destroys the connections.
+    const ends = [this.sql.end({ timeout: 5 }), this.leaseSql.end({ timeout: 5 })];
+    await Promise.all([this.#feed.stop(), ...ends]);
     this.#stopCatching();
   }
 
