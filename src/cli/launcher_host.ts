@@ -4,6 +4,7 @@ import { FileCrashNotes } from "../host/crash_notes.ts";
 import { type HealthVerdict, healthVerdict } from "../host/health.ts";
 import { InstancePool } from "../host/instance_pool.ts";
 import { STORE_FAILURE_KINDS, type StoreHealth } from "../host/job_store/postgres/store_health.ts";
+import type { NodeLease, PostgresJobStore } from "../host/job_store/postgres/mod.ts";
 import type { AsyncJobStore } from "../host/job_store/store_interface.ts";
 import { jobsHandleFor } from "../host/jobs_handle.ts";
 import type { LatencyHistogram } from "../host/latency_histogram.ts";
@@ -73,6 +74,10 @@ export async function startLauncherHost(o: LauncherHostOptions): Promise<Launche
       }),
     );
     const { profiles } = o;
+    // A lost lease: the failed-over jobs' processes end before the instances close (the
+    // stack closes in reverse, so this runs just before the pool).
+    let stoppingLost: Promise<void> | undefined;
+    stack.defer(() => stoppingLost);
     // The cluster node is joined before the service exists; it reaches it here.
     const late: { service?: LauncherService } = {};
     // Only a PostgreSQL store joins a cluster; its client library (npm:postgres, 40–60 ms
@@ -86,7 +91,10 @@ export async function startLauncherHost(o: LauncherHostOptions): Promise<Launche
           log,
           leaseMs: options.nodeLeaseMs,
           onAdopted: (ids) => late.service?.adoptJobs(ids) ?? Promise.resolve(),
-          onLost: o.onLeaseLost,
+          onLost: (lease) => {
+            stoppingLost = stopLostLease(opened.store, pool, { lease, options, log });
+            o.onLeaseLost();
+          },
           onControl: ({ job, op, user }) => {
             if (!late.service) throw new Error("Cannot control a job before the host is serving");
             const signal = AbortSignal.timeout(plugin.requestTimeoutMs);
@@ -165,6 +173,21 @@ export async function startLauncherHost(o: LauncherHostOptions): Promise<Launche
   } catch (error) {
     await stack.disposeAsync();
     throw error;
+  }
+}
+
+/** Ends the processes of the jobs failed over from a lost lease (see `stopLostJobs`). */
+async function stopLostLease(
+  store: PostgresJobStore,
+  pool: InstancePool,
+  o: { lease: NodeLease; options: LauncherOptions; log: JsonLogger },
+): Promise<void> {
+  const { lease, log } = o;
+  try {
+    const { stopLostJobs } = await import("../host/lost_lease_stop.ts");
+    await stopLostJobs({ store, pool, lease, leaseMs: o.options.nodeLeaseMs, log });
+  } catch (error) {
+    log.error("Cannot stop the jobs failed over from this node's lost lease", { error });
   }
 }
 

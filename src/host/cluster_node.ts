@@ -31,10 +31,11 @@ export interface ClusterNodeOptions {
   /** Jobs this node took over from a dead node: hand them to their instances. */
   onAdopted: (ids: string[]) => Promise<void>;
   /**
-   * This node lost its lease (a survivor failed or adopted its jobs): stop serving and exit,
-   * so the Launcher starts a fresh host that joins as a new incarnation.
+   * This node lost `lease` (a survivor failed or adopted its jobs): stop serving, end the
+   * processes of the failed-over jobs and exit, so the Launcher starts a fresh host that
+   * joins as a new incarnation.
    */
-  onLost: () => void;
+  onLost: (lease: NodeLease) => void;
   /** Carries out a ControlJob a peer forwarded for one of this node's jobs. */
   onControl: (call: { job: string; op: JobOperation; user: string }) => Promise<ControlResult>;
   /** Serves a stream of one of this node's jobs that a peer forwards. */
@@ -139,7 +140,7 @@ export class ClusterNode implements AsyncDisposable {
           node: lease.id,
           incarnation: lease.incarnation,
         });
-        options.onLost();
+        options.onLost(lease);
       },
       onLate: (lateMs) =>
         log.warn("Renewed the cluster lease after it had run out; no peer had claimed it", {
@@ -220,10 +221,14 @@ export class ClusterNode implements AsyncDisposable {
   /** Stops renewing and leaves the cluster (the jobs stay this node's, for its restart). */
   async [Symbol.asyncDispose](): Promise<void> {
     clearInterval(this.#probe);
-    await this.#channel[Symbol.asyncDispose]();
-    await this.#membership[Symbol.asyncDispose]().catch((error) =>
-      this.#o.log.warn("Cannot leave the cluster cleanly", { error })
-    );
+    // Side by side: each waits at most SHUTDOWN_QUERY_MS per step for a database that may
+    // have stopped answering.
+    await Promise.all([
+      this.#channel[Symbol.asyncDispose](),
+      this.#membership[Symbol.asyncDispose]().catch((error) =>
+        this.#o.log.warn("Cannot leave the cluster cleanly", { error })
+      ),
+    ]);
   }
 }
 

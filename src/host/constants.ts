@@ -47,3 +47,12 @@ export const LOG_FILES_KEPT = 3;
  * that SQLite commits each batch as one group.
  */
 export const RECONCILE_FAIL_BATCH = 100;
+
+/**
+ * How long a node that lost its cluster lease spends killing the processes of the jobs a
+ * survivor failed over from it, before it exits (the local plugin's kill takes well under 1 s).
+ */
+export const LOST_LEASE_STOP_MS = 5_000;
+
+/** How many of those kills are in flight at once. */
+export const LOST_LEASE_STOP_PARALLEL = 8;

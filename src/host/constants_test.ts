@@ -35,3 +35,9 @@ Deno.test("log files rotate at 64 MiB and keep three old files: at most 256 MiB 
   assert.equal(C.LOG_FILES_KEPT, 3);
   assert.ok(C.LOG_FILE_MAX_BYTES * (C.LOG_FILES_KEPT + 1) <= 256 * 1024 * 1024);
 });
+
+Deno.test("a node that lost its lease kills its failed-over jobs within 5 s, 8 at a time", () => {
+  assert.equal(C.LOST_LEASE_STOP_MS, 5_000);
+  assert.ok(C.LOST_LEASE_STOP_MS < C.SHUTDOWN_GRACE_MS);
+  assert.equal(C.LOST_LEASE_STOP_PARALLEL, 8);
+});

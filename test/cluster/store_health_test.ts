@@ -40,7 +40,13 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, wha
  */
 async function withOwnRole(
   body: (
-    db: { url: URL; schema: string; cutOff(): Promise<void>; letIn(): Promise<void> },
+    db: {
+      url: URL;
+      schema: string;
+      cutOff(): Promise<void>;
+      letIn(): Promise<void>;
+      freeze(): Promise<void>;
+    },
   ) => Promise<void>,
 ): Promise<void> {
   const admin = postgres((pg as { url: string }).url, { max: 1, onnotice: () => {} });
@@ -51,6 +57,7 @@ async function withOwnRole(
   [url.username, url.password] = [role, role];
   const terminate = () =>
     admin`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ${role}`;
+  const frozen: number[] = [];
   try {
     await body({
       url,
@@ -67,8 +74,24 @@ async function withOwnRole(
         );
       },
       letIn: async () => void await admin.unsafe(`ALTER ROLE ${role} LOGIN`),
+      // The server stops answering the host but keeps its connections open (a hung server,
+      // or a network that drops packets): the role's backends are paused (SIGSTOP).
+      freeze: async () => {
+        const rows = await admin`SELECT pid FROM pg_stat_activity WHERE usename = ${role}`;
+        for (const { pid } of rows) {
+          Deno.kill(Number(pid), "SIGSTOP");
+          frozen.push(Number(pid));
+        }
+      },
     });
   } finally {
+    for (const pid of frozen) {
+      try {
+        Deno.kill(pid, "SIGCONT");
+      } catch {
+        // ended meanwhile
+      }
+    }
     await admin.unsafe(`ALTER ROLE ${role} LOGIN`);
     await dropSchema((pg as { url: string }).url, schema).catch(() => {});
     await terminate();
@@ -166,6 +189,42 @@ Deno.test({
           new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 20_000)),
         ]);
         assert.ok(ended, `the host did not exit within 20 s of SIGTERM\n${await stderrOf(host)}`);
+      } finally {
+        await host[Symbol.asyncDispose]();
+      }
+    }),
+});
+
+Deno.test({
+  name: name("A host whose PostgreSQL server stops answering (connections open) ends on SIGTERM"),
+  ignore: "skip" in pg || Deno.uid() !== 0,
+  ...opts,
+  fn: () =>
+    withOwnRole(async ({ url, schema, freeze }) => {
+      const host = await spawnHost({
+        config: FAST_INMEMORY,
+        args: [
+          `--job-store-url=${url.href}`,
+          `--job-store-schema=${schema}`,
+          "--node-id=node-a",
+          "--node-lease-seconds=1.5",
+        ],
+      });
+      try {
+        await host.client.bootstrap();
+        const submitted = await host.client.request(
+          userRequest(host.client, 2, "alice", { job: { command: "echo" } }),
+        );
+        assert.equal(submitted.messageType, 2);
+        await freeze();
+        // Renewals, the LISTEN probe and the sweep now wait on connections that never answer.
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        host.kill("SIGTERM");
+        const ended = await Promise.race([
+          host.status(),
+          new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 30_000)),
+        ]);
+        assert.ok(ended, `the host did not exit within 30 s of SIGTERM\n${await stderrOf(host)}`);
       } finally {
         await host[Symbol.asyncDispose]();
       }

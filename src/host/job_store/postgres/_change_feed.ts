@@ -6,47 +6,14 @@ import { DeliveryWaits } from "./_delivery_waits.ts";
 import { SeenSet } from "./_seen.ts";
 import { PREPARED } from "./_statements.ts";
 import type { PayloadSigner } from "./_signer.ts";
+import { type Note, noteOf, signedText } from "./_change_note.ts";
 import {
   CATCH_UP_ATTEMPTS,
   CATCH_UP_MARGIN_MS,
   CATCH_UP_RETRY_MS,
-  INLINE_PAYLOAD_BYTES,
+  SHUTDOWN_QUERY_MS,
 } from "./constants.ts";
-
-/** A status change notification: the job, its change number, and the body when small. */
-interface ChangeNote {
-  j: number;
-  c: number;
-  /** The job as JSON, with `m`, its signature (see {@linkcode PayloadSigner}). */
-  b?: string;
-  m?: string;
-}
-
-/** A removal notification: the job. */
-interface RemovalNote {
-  r: number;
-}
-
-type Note = ChangeNote | RemovalNote;
-
-/** The notification payload of a change (see {@linkcode ChangeFeed}). */
-export async function changePayload(
-  signer: PayloadSigner,
-  jobSeq: number,
-  changeSeq: number,
-  body: string,
-): Promise<string> {
-  const bare = JSON.stringify({ j: jobSeq, c: changeSeq });
-  // Measured after escaping: a body full of quotes grows in the payload.
-  if (body.length + bare.length > INLINE_PAYLOAD_BYTES) return bare;
-  const m = await signer.sign(signedText(jobSeq, changeSeq, body));
-  const payload = JSON.stringify({ j: jobSeq, c: changeSeq, b: body, m });
-  return new TextEncoder().encode(payload).length <= INLINE_PAYLOAD_BYTES ? payload : bare;
-}
-
-function signedText(jobSeq: number, changeSeq: number, body: string): string {
-  return `${jobSeq}:${changeSeq}:${body}`;
-}
+import { within } from "./_within.ts";
 
 // The changes a batch of notifications names: per job, the numbers after `lo` up to `hi`.
 const CHANGES_IN_RANGES = `SELECT c.job_seq, c.change_seq, c.body
@@ -118,7 +85,8 @@ export class ChangeFeed {
     const unlisten = this.#unlisten;
     this.#unlisten = undefined;
     this.#waits.end();
-    await unlisten?.().catch(() => {});
+    // A server that stopped answering never acknowledges the UNLISTEN: closing goes on.
+    await within(unlisten?.() ?? Promise.resolve(), SHUTDOWN_QUERY_MS, "UNLISTEN").catch(() => {});
   }
 
   /**
@@ -271,25 +239,4 @@ export class ChangeFeed {
     this.#removals.emit(deepFreeze({ job, instanceKey, plugin }));
     this.#waits.reached(jobSeq, "removed");
   }
-}
-
-/** A notification of this store, or a `TypeError` for a payload some other sender made. */
-function noteOf(payload: string): Note {
-  let note: unknown;
-  try {
-    note = JSON.parse(payload);
-  } catch {
-    // Reported below like any other payload that is not ours.
-  }
-  const fields = (note ?? {}) as Record<string, unknown>;
-  const ok = (value: unknown) => Number.isSafeInteger(value) && (value as number) > 0;
-  if (ok(fields.r)) return { r: fields.r as number };
-  if (ok(fields.j) && ok(fields.c)) {
-    const carried = typeof fields.b === "string" && typeof fields.m === "string";
-    const note: ChangeNote = { j: fields.j as number, c: fields.c as number };
-    return carried ? { ...note, b: fields.b as string, m: fields.m as string } : note;
-  }
-  throw new TypeError(
-    `Cannot read job notification: unexpected payload ${JSON.stringify(payload.slice(0, 80))}`,
-  );
 }

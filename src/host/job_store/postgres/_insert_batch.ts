@@ -1,6 +1,7 @@
 import type { Sql } from "postgres";
 import type { JobRecord } from "../_rows.ts";
 import type { JobMeta } from "../job_store.ts";
+import { bodyOf, type Inserted, insertOne, type PayloadOf } from "./_insert_one.ts";
 import { PREPARED } from "./_statements.ts";
 import { INSERT_BATCH_MAX } from "./constants.ts";
 
@@ -11,18 +12,6 @@ interface Pending {
   resolve(inserted: Inserted): void;
   reject(error: unknown): void;
 }
-
-/** What an insert wrote: the job's number and its body (the job as JSON, with `id`). */
-export interface Inserted {
-  seq: number;
-  body: string;
-}
-
-/** Inserts one job on its own (the path a batch falls back to), resolving as `insert`. */
-export type InsertOne = (record: JobRecord, meta: JobMeta) => Promise<Inserted>;
-
-/** The notification payload of change `changeSeq` of job `seq` with `body`. */
-export type PayloadOf = (seq: number, changeSeq: number, body: string) => Promise<string>;
 
 // Every array parameter is one column; unnest turns them back into rows. Tags travel as
 // JSON text per row, since a row's tag array may differ in length from the next's.
@@ -53,19 +42,17 @@ export class InsertBatcher {
   readonly #sql: Sql;
   readonly #channel: string;
   readonly #nodeId: string;
-  readonly #insertOne: InsertOne;
   readonly #payloadOf: PayloadOf;
   #queue: Pending[] = [];
   #writing = false;
 
   constructor(
     sql: Sql,
-    options: { channel: string; nodeId: string; insertOne: InsertOne; payloadOf: PayloadOf },
+    options: { channel: string; nodeId: string; payloadOf: PayloadOf },
   ) {
     this.#sql = sql;
     this.#channel = options.channel;
     this.#nodeId = options.nodeId;
-    this.#insertOne = options.insertOne;
     this.#payloadOf = options.payloadOf;
   }
 
@@ -89,7 +76,8 @@ export class InsertBatcher {
   }
 
   async #one(item: Pending): Promise<void> {
-    await this.#insertOne(item.record, item.meta).then(item.resolve, item.reject);
+    const at = { nodeId: this.#nodeId, channel: this.#channel, payloadOf: this.#payloadOf };
+    await insertOne(this.#sql, item, at).then(item.resolve, item.reject);
   }
 
   async #write(batch: Pending[]): Promise<void> {
@@ -129,9 +117,4 @@ export class InsertBatcher {
       payloads,
     ];
   }
-}
-
-/** The body of a new job: its ID first, then the record's fields. */
-export function bodyOf(seq: number, record: JobRecord): Inserted {
-  return { seq, body: JSON.stringify({ id: String(seq), ...record.job }) };
 }

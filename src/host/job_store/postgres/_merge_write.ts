@@ -3,7 +3,7 @@ import type { Job, JobUpdate } from "../../../sdk/mod.ts";
 import { formatTime } from "../_rows.ts";
 import { mergeUpdate } from "../_update.ts";
 import type { JobUpdateResult } from "../job_store.ts";
-import type { PayloadOf } from "./_insert_batch.ts";
+import type { PayloadOf } from "./_insert_one.ts";
 import { PREPARED, UPDATE_NOTIFY, UPDATE_QUIET } from "./_statements.ts";
 
 /** What an update wrote: the result, and the change number when subscribers are told. */

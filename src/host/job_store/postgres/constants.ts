@@ -115,3 +115,10 @@ export const STREAM_RETRANSMIT_MS = 1_000;
  * a loopback or LAN round trip (milliseconds), well below a lease.
  */
 export const LISTEN_PROBE_TIMEOUT_MS = 2_000;
+
+/**
+ * How long a shutdown step waits for the database (an UNLISTEN, leaving the cluster, a lease
+ * renewal in flight) before it goes on without it: a server that stopped answering, with the
+ * connections still open, kept a host from ever exiting on SIGTERM.
+ */
+export const SHUTDOWN_QUERY_MS = 3_000;

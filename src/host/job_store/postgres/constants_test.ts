@@ -37,3 +37,8 @@ Deno.test("PostgreSQL store: the LISTEN probe gives up within a lease", () => {
     "one probe ends before the next renewal",
   );
 });
+
+Deno.test("PostgreSQL store: a shutdown step waits at most 3 s for the database", () => {
+  assert.equal(C.SHUTDOWN_QUERY_MS, 3_000);
+  assert.ok(C.SHUTDOWN_QUERY_MS < C.PG_CONNECT_TIMEOUT_S * 1000, "shorter than one connect");
+});

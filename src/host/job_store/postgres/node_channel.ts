@@ -9,6 +9,8 @@ import type {
 import { PayloadSigner } from "./_signer.ts";
 import { StreamReceiver } from "./_stream_receiver.ts";
 import { StreamSender } from "./_stream_sender.ts";
+import { SHUTDOWN_QUERY_MS } from "./constants.ts";
+import { within } from "./_within.ts";
 
 export type { NodeCall, NodeReply, NodeStreamEnd, NodeStreamOpen } from "./_node_envelope.ts";
 
@@ -231,7 +233,8 @@ export class NodeChannel implements AsyncDisposable {
     for (const receiver of this.#receiving.values()) {
       receiver.fail(new Error(`Node "${this.#o.nodeId}" is leaving the cluster`));
     }
-    await this.#unlisten?.().catch(() => {});
+    const unlisten = this.#unlisten?.() ?? Promise.resolve();
+    await within(unlisten, SHUTDOWN_QUERY_MS, "UNLISTEN").catch(() => {});
   }
 }
 

@@ -3,7 +3,9 @@ import {
   NODE_RENEW_FRACTION,
   NODE_RENEW_JITTER,
   NODE_RENEW_RETRY_FRACTION,
+  SHUTDOWN_QUERY_MS,
 } from "./constants.ts";
+import { within } from "./_within.ts";
 import { failOver, type FailoverPolicy, type FailoverResult } from "./failover.ts";
 import type { NodeLease, NodeRegistry } from "./node_registry.ts";
 import type { PostgresJobStore } from "./postgres_job_store.ts";
@@ -98,6 +100,8 @@ export class NodeMembership implements AsyncDisposable {
     });
     store.health.committed();
     if (!held) {
+      // Answered after this node left (a shutdown that did not wait for it): not a loss.
+      if (this.#stop.signal.aborted) return false;
       if (!this.#lost) this.#o.onLost?.(this.#lease);
       this.#lost = true;
       return false;
@@ -146,8 +150,11 @@ export class NodeMembership implements AsyncDisposable {
   /** Stops both loops and leaves the cluster (unless the lease was already lost). */
   async [Symbol.asyncDispose](): Promise<void> {
     this.#stop.abort();
-    await this.#running;
-    if (!this.#lost) await this.#o.registry.leave(this.#lease);
+    // A renewal or sweep in flight on a server that stopped answering never settles.
+    await within(Promise.resolve(this.#running), SHUTDOWN_QUERY_MS, "The last renewal")
+      .catch(() => {});
+    if (this.#lost) return;
+    await within(this.#o.registry.leave(this.#lease), SHUTDOWN_QUERY_MS, "Leaving the cluster");
   }
 }
 

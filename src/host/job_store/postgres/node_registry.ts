@@ -12,6 +12,8 @@ export interface NodeLease {
   state: "alive" | "expired" | "left";
   /** Milliseconds since the epoch until which the lease holds. */
   leaseUntilMs: number;
+  /** When this incarnation registered, milliseconds since the epoch (the lease clock). */
+  registeredMs: number;
 }
 
 /** Options for {@linkcode NodeRegistry}. */
@@ -122,6 +124,7 @@ function leaseOf(row: Record<string, unknown>): NodeLease {
     incarnation: Number(row.incarnation),
     state: row.state as NodeLease["state"],
     leaseUntilMs: Number(row.lease_until_ms),
+    registeredMs: Number(row.registered_ms),
   };
 }
 
