@@ -1,5 +1,5 @@
 import { type Figure, median, requireBuilt } from "./figure.ts";
-import { hostCommand, ROOT } from "./host.ts";
+import { denoRun, hostCommand, ROOT } from "./host.ts";
 
 const BUNDLES = `${ROOT}bench/fixtures/bundles`;
 
@@ -20,7 +20,9 @@ export async function airflowRuntime(): Promise<Figure[]> {
   const { command, args } = hostCommand([`--plugins-dir=${BUNDLES}`, `--scratch-path=${scratch}`]);
   try {
     const latencies: number[] = [];
+    const floor: number[] = [];
     for (let i = 0; i < 10; i++) {
+      floor.push(await workerFloor());
       const result = await supervise({
         command: [command, ...args],
         startup: startupDetails({ dagId: "bench", taskId: "empty" }),
@@ -47,6 +49,12 @@ export async function airflowRuntime(): Promise<Figure[]> {
         budget: { op: "<=", value: 90 },
       },
       {
+        name: "bare `deno run` that starts one Worker and exits, same flags, same run",
+        value: median(floor),
+        unit: "ms",
+        note: "spawn → exit: the floor of a task runtime that runs tasks in a Worker",
+      },
+      {
         name: "Airflow GetVariable round trips from a task",
         value: timing ? Math.round(timing.count / (timing.ms / 1000)) : undefined,
         unit: "/s",
@@ -56,4 +64,13 @@ export async function airflowRuntime(): Promise<Figure[]> {
   } finally {
     await Deno.remove(scratch, { recursive: true });
   }
+}
+
+async function workerFloor(): Promise<number> {
+  const { command, args } = denoRun(`${ROOT}bench/fixtures/worker_floor.ts`, []);
+  const started = performance.now();
+  const status = await new Deno.Command(command, { args, stdout: "null", stderr: "null" })
+    .output();
+  if (!status.success) throw new Error(`deno run of the Worker floor exited ${status.code}`);
+  return performance.now() - started;
 }

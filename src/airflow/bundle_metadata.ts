@@ -1,4 +1,5 @@
 import { AirflowTaskWorker } from "../sandbox/airflow_worker.ts";
+import { importYaml } from "../sandbox/yaml_loader.ts";
 import { findBundles, listingPermissions } from "./bundles.ts";
 
 /** The wire-schema version this runtime speaks: the oldest with every field it reads. */
@@ -41,6 +42,6 @@ export async function bundleMetadata(
     dags: Object.fromEntries(Object.entries(dags).map(([dag, tasks]) => [dag, { tasks }])),
   };
   if (format === "json") return JSON.stringify(metadata, null, 2) + "\n";
-  const { stringify } = await import("yaml");
+  const { stringify } = await importYaml();
   return stringify(metadata, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" });
 }

@@ -35,13 +35,15 @@ export class CommChannel implements AsyncDisposable {
   constructor(conn: Deno.Conn, onAnomaly: (message: string) => void) {
     this.#conn = conn;
     this.#onAnomaly = onAnomaly;
-    this.#writer = new FrameWriter(conn.writable, { maxFrameBytes: 0xffff_ffff });
+    // The connection itself, not its Web streams: their first use loads Deno's streams
+    // implementation (about 200 page faults) on every task's start.
+    this.#writer = new FrameWriter(conn, { maxFrameBytes: 0xffff_ffff });
     this.#greeting = new Promise((resolve, reject) => {
       this.#greet = resolve;
       this.#failGreeting = reject;
     });
     this.#greeting.catch(() => {}); // observed by greeting(); never an unhandled rejection
-    void this.#read(new FrameReader(conn.readable, { maxFrameBytes: MAX_REPLY_BYTES }));
+    void this.#read(new FrameReader(conn, { maxFrameBytes: MAX_REPLY_BYTES }));
   }
 
   /** The supervisor's first frame; rejects when it cannot be read. */

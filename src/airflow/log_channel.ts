@@ -26,7 +26,7 @@ export class LogChannel implements AsyncDisposable {
   readonly #namespaces: [string, number][];
   readonly #buffer: string[] = [];
   readonly #encoder = new TextEncoder();
-  #writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
+  #conn: Deno.Conn | undefined;
   #chain: Promise<void> = Promise.resolve();
   #failed = false;
 
@@ -35,9 +35,12 @@ export class LogChannel implements AsyncDisposable {
     this.#namespaces = parseNamespaces(env.namespaceLevels ?? "");
   }
 
-  /** Attaches the socket and sends what was buffered. */
+  /**
+   * Attaches the socket and sends what was buffered. Written directly, not through
+   * `conn.writable`, whose first use loads Deno's Web streams on every task's start.
+   */
   attach(conn: Deno.Conn): void {
-    this.#writer = conn.writable.getWriter();
+    this.#conn = conn;
     const buffered = this.#buffer.splice(0).join("");
     if (buffered) this.#write(buffered);
   }
@@ -51,7 +54,7 @@ export class LogChannel implements AsyncDisposable {
       return;
     }
     const line = toLine(record);
-    if (this.#writer && !this.#failed) this.#write(line);
+    if (this.#conn && !this.#failed) this.#write(line);
     else if (this.#failed) writeStderr(line);
     else this.#buffer.push(line);
   }
@@ -68,17 +71,21 @@ export class LogChannel implements AsyncDisposable {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    if (!this.#writer) {
+    if (!this.#conn) {
       for (const line of this.#buffer.splice(0)) writeStderr(line);
       return;
     }
     await this.#chain;
-    await this.#writer.close().catch(() => {});
+    try {
+      this.#conn.close();
+    } catch {
+      // already closed
+    }
   }
 
   #write(text: string): void {
     const bytes = this.#encoder.encode(text);
-    this.#chain = this.#chain.then(() => this.#writer!.write(bytes)).catch(() => {
+    this.#chain = this.#chain.then(() => writeAll(this.#conn!, bytes)).catch(() => {
       this.#failed = true;
       writeStderr(text);
     });
@@ -94,6 +101,11 @@ export class LogChannel implements AsyncDisposable {
     }
     return best?.[1] ?? this.#threshold;
   }
+}
+
+/** Writes all of `bytes` (a socket write may take only part of them). */
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  for (let offset = 0; offset < bytes.length;) offset += await conn.write(bytes.subarray(offset));
 }
 
 /** Maps a Python level name (`INFO`, `warning`, `WARN`, `fatal`) to its severity. */

@@ -1,6 +1,10 @@
+import type * as BundleMetadataModule from "../airflow/bundle_metadata.ts";
+import type * as CoordinatorModule from "../airflow/coordinator.ts";
 import { dialBoth } from "../airflow/dial.ts";
+import type * as DiscoveryModule from "../sandbox/discovery.ts";
 import { writeStdout } from "./exit.ts";
 import { VERSION } from "./help.ts";
+import { importLazy } from "./lazy_modules.ts";
 import { UsageError } from "./usage_error.ts";
 
 /**
@@ -34,7 +38,7 @@ export async function runAirflowMode(args: string[]): Promise<number> {
   }
   const sockets = dialBoth(logs, comm, stop.signal);
   sockets.catch(() => {}); // awaited by runCoordinator
-  const { runCoordinator } = await import("../airflow/coordinator.ts");
+  const { runCoordinator } = await importLazy<typeof CoordinatorModule>("coordinator");
   const tmp = Deno.env.get("TMPDIR") ?? "/tmp";
   return await runCoordinator({
     sockets,
@@ -49,7 +53,7 @@ export async function runAirflowMode(args: string[]): Promise<number> {
 async function pluginsDir(args: string[]): Promise<string> {
   const given = option(args, "plugins-dir") ?? Deno.env.get("LAUNCHBOX_PLUGINS_DIR");
   if (given) return given;
-  const { defaultPluginsDir } = await import("../sandbox/discovery.ts");
+  const { defaultPluginsDir } = await importLazy<typeof DiscoveryModule>("discovery");
   return defaultPluginsDir();
 }
 
@@ -59,7 +63,7 @@ export async function runAirflowMetadata(args: string[]): Promise<number> {
   if (format !== "yaml" && format !== "json") {
     throw new UsageError(`--format must be yaml or json, got "${format}"`);
   }
-  const { bundleMetadata } = await import("../airflow/bundle_metadata.ts");
+  const { bundleMetadata } = await importLazy<typeof BundleMetadataModule>("bundleMetadata");
   writeStdout(await bundleMetadata(await pluginsDir(args), VERSION, format));
   return 0;
 }

@@ -2,13 +2,15 @@ import { JobStore } from "../host/job_store/mod.ts";
 import { type AsyncJobStore, asyncJobStore } from "../host/job_store/store_interface.ts";
 import type { JsonLogger } from "../log/mod.ts";
 import type { LauncherOptions } from "./launcher_options.ts";
+import { importLazy } from "./lazy_modules.ts";
+import type * as PostgresModule from "../host/job_store/postgres/mod.ts";
 
 /** The store a host opened: SQLite alone, or PostgreSQL shared with other nodes. */
 export type OpenedStore =
   | { kind: "sqlite"; store: AsyncJobStore }
   | {
     kind: "postgres";
-    store: import("../host/job_store/postgres/mod.ts").PostgresJobStore;
+    store: PostgresModule.PostgresJobStore;
   };
 
 /**
@@ -23,7 +25,7 @@ export async function openJobStore(
 ): Promise<OpenedStore> {
   const onListenerError = (error: unknown) => log.error("A job listener failed", { error });
   if (options.jobStoreUrl !== undefined) {
-    const { PostgresJobStore } = await import("../host/job_store/postgres/mod.ts");
+    const { PostgresJobStore } = await importLazy<typeof PostgresModule>("postgresStore");
     const store = await PostgresJobStore.open({
       url: options.jobStoreUrl,
       nodeId: options.nodeId,

@@ -1,4 +1,5 @@
 import { EXPIRY_SWEEP_MS } from "../host/constants.ts";
+import type * as ClusterNodeModule from "../host/cluster_node.ts";
 import type { ClusterNode } from "../host/cluster_node.ts";
 import { FileCrashNotes } from "../host/crash_notes.ts";
 import { type HealthVerdict, healthVerdict } from "../host/health.ts";
@@ -16,6 +17,7 @@ import type { JsonLogger } from "../log/mod.ts";
 import type { OutputRequest } from "../sdk/mod.ts";
 import { instanceFactoryFor } from "./instance_factory.ts";
 import { openJobStore } from "./job_store_choice.ts";
+import { importLazy } from "./lazy_modules.ts";
 import type { LauncherOptions } from "./launcher_options.ts";
 import type { ChosenPlugin } from "./plugin_choice.ts";
 import type { loadProfiles } from "./profiles_file.ts";
@@ -84,7 +86,7 @@ export async function startLauncherHost(o: LauncherHostOptions): Promise<Launche
     // of loading) comes with it.
     const cluster: ClusterNode | undefined = opened.kind === "postgres"
       ? stack.use(
-        await (await import("../host/cluster_node.ts")).ClusterNode.join({
+        await (await importLazy<typeof ClusterNodeModule>("clusterNode")).ClusterNode.join({
           store: opened.store,
           address: options.nodeAddress,
           mode: plugin.manifest.cluster,

@@ -9,7 +9,9 @@ import { LauncherSession } from "../launcher/session.ts";
 import { createLogger, fileSink, type JsonLogger, type LogSink, stderrSink } from "../log/mod.ts";
 import { routeConsoleToLog } from "./console_guard.ts";
 import { ensureDirectory } from "./directories.ts";
+import type * as LauncherHostModule from "./launcher_host.ts";
 import type { LauncherHost } from "./launcher_host.ts";
+import { importLazy } from "./lazy_modules.ts";
 import { type LauncherOptions, readLauncherOptions } from "./launcher_options.ts";
 import { choosePlugin } from "./plugin_choice.ts";
 import { loadProfiles, profilesPath } from "./profiles_file.ts";
@@ -40,7 +42,7 @@ export async function runLauncherMode(args: string[]): Promise<number> {
   // modules beside the Bootstrap request would hold the answer back.
   const startHost = () => {
     if (starting) return starting;
-    starting = import("./launcher_host.ts").then(({ startLauncherHost }) =>
+    starting = importLazy<typeof LauncherHostModule>("launcherHost").then(({ startLauncherHost }) =>
       startLauncherHost({
         options,
         plugin,

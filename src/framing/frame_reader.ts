@@ -12,6 +12,15 @@ export interface ByteSource {
   close?(): void;
 }
 
+/**
+ * A {@linkcode ByteSource} has `read(buffer)`, a Web stream has not. Told apart without the
+ * `ReadableStream` global: its first use loads Deno's streams implementation (about 200 page
+ * faults), which would otherwise come before a Launcher host's Bootstrap answer.
+ */
+function isByteSource(input: ReadableStream<Uint8Array> | ByteSource): input is ByteSource {
+  return typeof (input as Partial<ByteSource>).read === "function";
+}
+
 /** Options for {@linkcode FrameReader}. */
 export interface FrameReaderOptions {
   /** Largest payload accepted; a longer declared length ends the channel. */
@@ -51,7 +60,7 @@ export class FrameReader implements AsyncIterable<Uint8Array> {
   constructor(input: ReadableStream<Uint8Array> | ByteSource, options: FrameReaderOptions = {}) {
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.#lend = options.lendPayloads ?? false;
-    if (!(input instanceof ReadableStream)) this.#source = input;
+    if (isByteSource(input)) this.#source = input;
     else {
       try {
         this.#byob = input.getReader({ mode: "byob" });

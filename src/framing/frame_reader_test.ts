@@ -217,3 +217,23 @@ Deno.test("FrameReader with lendPayloads hands out views of its buffer, valid un
   assert.equal(large.byteLength, large.buffer.byteLength, "a large frame is its own array");
   assert.equal(await reader.read(), null);
 });
+
+Deno.test("FrameReader on a ByteSource does not touch the ReadableStream global (it loads Deno's streams)", async () => {
+  const original = Object.getOwnPropertyDescriptor(globalThis, "ReadableStream")!;
+  let touched = 0;
+  Object.defineProperty(globalThis, "ReadableStream", {
+    configurable: true,
+    get() {
+      touched++;
+      return original.value;
+    },
+  });
+  let reader: FrameReader;
+  try {
+    reader = new FrameReader(sourceOf(frame(text.encode("hi")), 64));
+  } finally {
+    Object.defineProperty(globalThis, "ReadableStream", original);
+  }
+  assert.equal(touched, 0);
+  assert.equal(decoder.decode((await reader.read())!), "hi");
+});

@@ -17,6 +17,15 @@ export interface ByteSink {
   close?(): void;
 }
 
+/**
+ * A {@linkcode ByteSink} has `write(bytes)`, a Web stream has not. Told apart without the
+ * `WritableStream` global: its first use loads Deno's streams implementation (about 200 page
+ * faults), which would otherwise come before a Launcher host's Bootstrap answer.
+ */
+function isByteSink(output: WritableStream<Uint8Array> | ByteSink): output is ByteSink {
+  return typeof (output as Partial<ByteSink>).write === "function";
+}
+
 /** Options for {@linkcode FrameWriter}. */
 export interface FrameWriterOptions {
   /** Largest payload accepted; `write` throws a `FrameError` for a longer one. */
@@ -64,8 +73,8 @@ export class FrameWriter implements AsyncDisposable {
   constructor(output: WritableStream<Uint8Array> | ByteSink, options: FrameWriterOptions = {}) {
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.#syncWriteBytes = options.syncWriteBytes ?? 0;
-    if (output instanceof WritableStream) this.#writer = output.getWriter();
-    else this.#sink = output;
+    if (isByteSink(output)) this.#sink = output;
+    else this.#writer = output.getWriter();
   }
 
   /** The error that stopped the writer, if any (for example a broken pipe). */

@@ -187,3 +187,26 @@ Deno.test("FrameWriter writes batches up to syncWriteBytes with writeSync, large
   await unsynced.flush();
   assert.equal(plain.writes.length, 1);
 });
+
+Deno.test("FrameWriter on a ByteSink does not touch the WritableStream global (it loads Deno's streams)", async () => {
+  const original = Object.getOwnPropertyDescriptor(globalThis, "WritableStream")!;
+  let touched = 0;
+  Object.defineProperty(globalThis, "WritableStream", {
+    configurable: true,
+    get() {
+      touched++;
+      return original.value;
+    },
+  });
+  const sink = copyingSink();
+  let writer: FrameWriter;
+  try {
+    writer = new FrameWriter(sink);
+  } finally {
+    Object.defineProperty(globalThis, "WritableStream", original);
+  }
+  assert.equal(touched, 0);
+  writer.write(text.encode("hi"));
+  await writer.flush();
+  assert.deepEqual(sink.writes.map((w) => w.length), [6]);
+});

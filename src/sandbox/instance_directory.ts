@@ -11,7 +11,9 @@ import type { SystemUser } from "./users.ts";
  * own uid, nobody else needs to reach it, so the parents up to `root` are 0700: a plugin
  * may loosen its own directory's mode (it may write there), but nothing it makes there
  * (a setuid copy of a shell, say) can be reached by another user through a closed parent.
- * Throws `RangeError` when `dir` is not inside `root`.
+ * Throws `RangeError` when `dir` is not inside `root`. The file-system calls are
+ * synchronous (a handful of syscalls), not one trip through Deno's blocking thread pool each,
+ * which a loaded machine turns into a scheduling delay apiece on a task's start.
  */
 export async function prepareInstanceDir(
   root: string,
@@ -21,17 +23,17 @@ export async function prepareInstanceDir(
   if (!dir.startsWith(`${root}/`)) {
     throw new RangeError(`Cannot prepare instance directory "${dir}": it is not inside "${root}"`);
   }
-  await refuseLinksBelow(root, dir);
-  await Deno.mkdir(dir, { recursive: true, mode: 0o711 });
+  refuseLinksBelow(root, dir);
+  Deno.mkdirSync(dir, { recursive: true, mode: 0o711 });
   const parentMode = owner ? 0o711 : 0o700;
   for (let parent = dir; parent.startsWith(root); parent = dirname(parent)) {
-    await Deno.chmod(parent, parent === dir ? 0o700 : parentMode);
+    Deno.chmodSync(parent, parent === dir ? 0o700 : parentMode);
   }
   if (!owner) return;
-  await Deno.chown(dir, owner.uid, owner.gid);
+  Deno.chownSync(dir, owner.uid, owner.gid);
   const scratch = dirname(root);
-  const mode = (await Deno.stat(scratch)).mode ?? 0o700;
-  if ((mode & 0o001) === 0) await Deno.chmod(scratch, (mode & 0o777) | 0o011);
+  const mode = Deno.statSync(scratch).mode ?? 0o700;
+  if ((mode & 0o001) === 0) Deno.chmodSync(scratch, (mode & 0o777) | 0o011);
 }
 
 function dirname(path: string): string {

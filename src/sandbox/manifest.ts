@@ -5,6 +5,7 @@ import { checkPermissionEntry, PERMISSION_KINDS, type PermissionKind } from "./p
 import { normalizeEntry } from "./entry_path.ts";
 import { PluginLoadError } from "./plugin_load_error.ts";
 import { checkProgram } from "./run_programs.ts";
+import { importYaml } from "./yaml_loader.ts";
 
 /** Isolation levels (docs/architecture.md). */
 export type IsolationLevel = "none" | "namespace" | "session";
@@ -127,7 +128,7 @@ export async function parseManifest(text: string, file: string): Promise<Manifes
 
 /** The full YAML parser, loaded only for manifests outside the fast parser's subset. */
 async function parseWithFullYaml(text: string, fail: Fail): Promise<ManifestDocument> {
-  const { isMap, isScalar, isSeq, LineCounter, parseDocument } = await import("yaml");
+  const { isMap, isScalar, isSeq, LineCounter, parseDocument } = await importYaml();
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false });
   const lineAt = (node: unknown) => {

@@ -29,3 +29,29 @@ Deno.test("bin/build passes every lazily loaded host module to deno compile --in
     });
   }
 });
+
+Deno.test("bin/build passes every module src/ loads by a URL of its own to deno compile --include", async () => {
+  const build = await Deno.readTextFile(`${ROOT}bin/build`);
+  const included = new Set(
+    [...build.matchAll(/printf '%s\\n' ([^\n]+)/g)].flatMap((m) => m[1]!.split(" ")),
+  );
+  const byUrl: string[] = [];
+  for await (const file of walkTs(`${ROOT}src`)) {
+    const text = await Deno.readTextFile(file);
+    for (const m of text.matchAll(/new URL\("(\.{1,2}\/[^"]+\.ts)", import\.meta\.url\)/g)) {
+      byUrl.push(new URL(m[1]!, `file://${file}`).pathname.slice(ROOT.length));
+    }
+  }
+  assert.ok(byUrl.includes("src/sandbox/yaml_library.ts"), "the YAML library is not found by URL");
+  for (const module of byUrl) {
+    assert.ok(included.has(module), `${module} is loaded by URL but bin/build does not include it`);
+  }
+});
+
+async function* walkTs(dir: string): AsyncGenerator<string> {
+  for await (const entry of Deno.readDir(dir)) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) yield* walkTs(path);
+    else if (entry.name.endsWith(".ts") && !entry.name.endsWith("_test.ts")) yield path;
+  }
+}
