@@ -9,6 +9,7 @@ import type { NodeLease, PostgresJobStore } from "../host/job_store/postgres/mod
 import type { AsyncJobStore } from "../host/job_store/store_interface.ts";
 import { jobsHandleFor } from "../host/jobs_handle.ts";
 import type { LatencyHistogram } from "../host/latency_histogram.ts";
+import type * as LostLeaseStopModule from "../host/lost_lease_stop.ts";
 import { LauncherService } from "../host/launcher_service.ts";
 import type { Metrics } from "../host/metrics.ts";
 import { serveMetrics } from "../host/metrics_server.ts";
@@ -186,7 +187,7 @@ async function stopLostLease(
 ): Promise<void> {
   const { lease, log } = o;
   try {
-    const { stopLostJobs } = await import("../host/lost_lease_stop.ts");
+    const { stopLostJobs } = await importLazy<typeof LostLeaseStopModule>("lostLeaseStop");
     await stopLostJobs({ store, pool, lease, leaseMs: o.options.nodeLeaseMs, log });
   } catch (error) {
     log.error("Cannot stop the jobs failed over from this node's lost lease", { error });

@@ -14,6 +14,8 @@ export const LAZY_MODULES = {
   postgresStore: "./src/host/job_store/postgres/mod.ts",
   /** A cluster node on a shared PostgreSQL store (leases, forwarding). */
   clusterNode: "./src/host/cluster_node.ts",
+  /** Ending the processes of jobs failed over from this node's lost lease. */
+  lostLeaseStop: "./src/host/lost_lease_stop.ts",
   /** The Airflow task runtime, loaded once both sockets are being dialed. */
   coordinator: "./src/airflow/coordinator.ts",
   /** Bundle metadata (`--airflow-metadata`). */
