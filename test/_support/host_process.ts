@@ -153,11 +153,23 @@ export async function withHost(
 export async function runLaunchbox(
   args: string[],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const output = await new Deno.Command(LAUNCHBOX, { args, stdin: "null" }).output();
-  const text = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: text.decode(output.stdout),
-    stderr: text.decode(output.stderr),
-  };
+  // Its own TMPDIR, removed afterwards: `client demo` keeps its scratch directory for the
+  // reader to look at, which a test run would otherwise leave behind in /tmp.
+  const tmp = await Deno.makeTempDir({ prefix: "launchbox-run-" });
+  await Deno.chmod(tmp, 0o755);
+  try {
+    const output = await new Deno.Command(LAUNCHBOX, {
+      args,
+      stdin: "null",
+      env: { TMPDIR: tmp },
+    }).output();
+    const text = new TextDecoder();
+    return {
+      code: output.code,
+      stdout: text.decode(output.stdout),
+      stderr: text.decode(output.stderr),
+    };
+  } finally {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+  }
 }
