@@ -1,6 +1,6 @@
 import { FrameReader, FrameWriter } from "../../src/framing/mod.ts";
 import { type Figure, percentile } from "./figure.ts";
-import { hostCommand, stopChild } from "./host.ts";
+import { denoRun, hostCommand, ROOT, stopChild } from "./host.ts";
 
 const WARM_UP = 5_000;
 const ROUNDS = 3;
@@ -15,18 +15,48 @@ const decoder = new TextDecoder();
  * byte template with the ID spliced in, and replies are matched by their `requestId`
  * without parsing the whole message. After a warm-up (JIT), three rounds on the same host;
  * other processes on the machine can only slow a round, so the best round is held
- * against the budget and the median is shown beside it.
+ * against the budget and the median is shown beside it. Then the same rounds against a
+ * bare Deno process that answers GetJob from a `Map`: the floor of this runtime.
  */
 export async function pipelinedGetJob(): Promise<Figure[]> {
   const scratch = await Deno.makeTempDir({ prefix: "launchbox-bench-" });
-  const { command, args } = hostCommand([
-    "--heartbeat-interval-seconds=0",
-    "--plugin-name=inmemory",
-    `--scratch-path=${scratch}`,
-    `--logging-dir=${scratch}/log`,
-  ]);
-  const child = new Deno.Command(command, { args, stdin: "piped", stdout: "piped", stderr: "null" })
-    .spawn();
+  try {
+    const host = await measure(hostCommand([
+      "--heartbeat-interval-seconds=0",
+      "--plugin-name=inmemory",
+      `--scratch-path=${scratch}`,
+      `--logging-dir=${scratch}/log`,
+    ]));
+    const floor = await measure(denoRun(`${ROOT}bench/fixtures/bare_get_job.ts`, []));
+    return [
+      ...figures(host.rounds),
+      {
+        name: "host CPU time per GetJob round trip (user + system, all threads)",
+        value: host.cpuPerRequest,
+        unit: "µs",
+        note: "CPU used, so other processes move it less than wall time",
+      },
+      ...floorFigures(floor),
+    ];
+  } finally {
+    await Deno.remove(scratch, { recursive: true }).catch(() => {});
+  }
+}
+
+interface Measured {
+  rounds: Round[];
+  /** CPU of the process (user + system) per request over the rounds, in µs. */
+  cpuPerRequest: number;
+}
+
+/** Warm-up, then the rounds, against one process speaking the Launcher protocol. */
+async function measure(spawn: { command: string; args: string[] }): Promise<Measured> {
+  const child = new Deno.Command(spawn.command, {
+    args: spawn.args,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
   const writer = new FrameWriter(child.stdin);
   const reader = new FrameReader(child.stdout);
   try {
@@ -42,22 +72,28 @@ export async function pipelinedGetJob(): Promise<Figure[]> {
     const rounds: Round[] = [];
     for (let i = 0; i < ROUNDS; i++) rounds.push(await round(send, reader, jobId, PER_ROUND));
     const cpu = (await cpuSeconds(child.pid)) - cpuBefore;
-    return [
-      ...figures(rounds),
-      {
-        name: "host CPU time per GetJob round trip (user + system, all threads)",
-        value: (cpu / (ROUNDS * PER_ROUND)) * 1e6,
-        unit: "µs",
-        note: "CPU used, so other processes move it less than wall time",
-      },
-    ];
+    return { rounds, cpuPerRequest: (cpu / (ROUNDS * PER_ROUND)) * 1e6 };
   } finally {
     await stopChild(child, async () => {
       await writer.close();
       await reader.cancel();
     });
-    await Deno.remove(scratch, { recursive: true }).catch(() => {});
   }
+}
+
+/** What a bare Deno process answering GetJob costs on the same run: the runtime's floor. */
+function floorFigures(floor: Measured): Figure[] {
+  const best = [...floor.rounds].sort((a, b) => b.rate - a.rate)[0]!;
+  const label = "pipelined GetJob, bare Deno floor (`bench/fixtures/bare_get_job.ts`)";
+  return [
+    { name: `${label}, best of 3 rounds`, value: best.rate, unit: "/s" },
+    {
+      name: `${label}, latency p99 (best round)`,
+      value: percentile(best.latencies, 99),
+      unit: "ms",
+    },
+    { name: `${label}, CPU per request (user + system)`, value: floor.cpuPerRequest, unit: "µs" },
+  ];
 }
 
 interface Round {
