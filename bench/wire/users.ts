@@ -107,7 +107,29 @@ async function floor(size: number): Promise<Figure[]> {
       .output();
     return performance.now() - at;
   }));
-  const idle = denoRun(`${ROOT}bench/fixtures/idle.ts`, []);
+  const idle = await idlePss(size, `${ROOT}bench/fixtures/idle.ts`);
+  const withWorker = await idlePss(size, `${ROOT}bench/fixtures/idle_worker.ts`);
+  const label = `floor: ${size} bare \`deno run\` at once`;
+  return [
+    { name: `${label}, spawn → exit p50`, value: percentile(exits, 50), unit: "ms" },
+    { name: `${label}, spawn → exit p99`, value: percentile(exits, 99), unit: "ms" },
+    {
+      name: `floor: PSS per idle bare \`deno run\`, ${size} of them`,
+      value: idle,
+      unit: "MiB PSS",
+    },
+    {
+      name: `floor: PSS per idle bare \`deno run\` holding one idle Worker, ${size} of them`,
+      value: withWorker,
+      unit: "MiB PSS",
+      note: "a runner holds its plugin in one Worker",
+    },
+  ];
+}
+
+/** PSS per process, in MiB, of `size` idle processes of `script` after they settle. */
+async function idlePss(size: number, script: string): Promise<number> {
+  const idle = denoRun(script, []);
   const children = Array.from(
     { length: size },
     () =>
@@ -116,16 +138,7 @@ async function floor(size: number): Promise<Figure[]> {
   try {
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const shares = await smapsTotals(children.map((child) => child.pid));
-    const label = `floor: ${size} bare \`deno run\` at once`;
-    return [
-      { name: `${label}, spawn → exit p50`, value: percentile(exits, 50), unit: "ms" },
-      { name: `${label}, spawn → exit p99`, value: percentile(exits, 99), unit: "ms" },
-      {
-        name: `floor: PSS per idle bare \`deno run\`, ${size} of them`,
-        value: shares.pss / size / 1024,
-        unit: "MiB PSS",
-      },
-    ];
+    return shares.pss / size / 1024;
   } finally {
     for (const child of children) await child.stdin.close().catch(() => {});
     await Promise.all(children.map((child) => child.status));
