@@ -100,13 +100,22 @@ export class LauncherClient implements AsyncDisposable {
     this.#writer.write(payload);
   }
 
-  /** Sends a request and resolves with the first message answering its `requestId`. */
+  /**
+   * Sends a request and resolves with the first message answering its `requestId`. Rejects,
+   * without waiting, when the plugin has closed its output or the request cannot be sent
+   * (too long for a frame, writer closed): no waiter is left for a reply that cannot come.
+   */
   request(message: Record<string, unknown> & { requestId: number }): Promise<Message> {
+    if (this.#closedError) return Promise.reject(this.#closedError);
     const reply = new Promise<Message>((resolve, reject) => {
-      if (this.#closedError) return reject(this.#closedError);
       this.#waiters.set(message.requestId, { resolve, reject });
     });
-    this.send(message);
+    try {
+      this.send(message);
+    } catch (error) {
+      this.#waiters.delete(message.requestId);
+      return Promise.reject(error);
+    }
     return reply;
   }
 

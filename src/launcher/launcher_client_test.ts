@@ -132,3 +132,23 @@ Deno.test("LauncherClient fails pending requests when the plugin closes its outp
   assert.equal(client.readError, undefined, "a clean end is not a read error");
   await assert.rejects(client.bootstrap(), /Plugin closed its output/);
 });
+
+Deno.test("LauncherClient rejects a request it cannot send and leaves no waiter behind", async () => {
+  const toClient = new TransformStream<Uint8Array, Uint8Array>();
+  const toPlugin = new TransformStream<Uint8Array, Uint8Array>();
+  const client = new LauncherClient(toClient.readable, toPlugin.writable, { maxFrameBytes: 64 });
+  const drained = toPlugin.readable.pipeTo(new WritableStream());
+  const plugin = new FrameWriter(toClient.writable);
+  const tooLong = client.request({ messageType: 9, requestId: 1, username: "x".repeat(100) });
+  await assert.rejects(tooLong, /exceeds limit 64/);
+  // Were a waiter left, ending the plugin's output would reject it with nobody listening:
+  // an unhandled rejection, which fails this test.
+  await plugin.close();
+  await client.closed;
+  await assert.rejects(
+    client.request({ messageType: 9, requestId: 2, username: "a" }),
+    /Plugin closed its output/,
+  );
+  await client.close();
+  await drained;
+});
