@@ -132,8 +132,15 @@ export class RemotePlugin implements AsyncDisposable {
     const id = this.#nextId++;
     const reply = new Promise((resolve, reject) => this.#pending.set(id, { resolve, reject }));
     this.#send({ t: "call", id, method, args, ...(user === undefined ? {} : { user }) });
-    this.#cancelOnAbort(id, signal, () => this.#pending.get(id)?.reject(signal.reason));
-    return reply.finally(() => this.#pending.delete(id));
+    const forget = this.#cancelOnAbort(
+      id,
+      signal,
+      () => this.#pending.get(id)?.reject(signal.reason),
+    );
+    return reply.finally(() => {
+      forget();
+      this.#pending.delete(id);
+    });
   }
 
   /** Calls a streaming plugin method; stopping the iteration cancels it in the runner. */
@@ -147,7 +154,7 @@ export class RemotePlugin implements AsyncDisposable {
     const queue = new AsyncQueue<unknown>();
     this.#streams.set(id, queue);
     this.#send({ t: "call", id, method, args });
-    this.#cancelOnAbort(id, signal, () => queue.close());
+    const forget = this.#cancelOnAbort(id, signal, () => queue.close());
     try {
       // Each item taken lets the Worker send one more (RUNNER_STREAM_WINDOW_ITEMS ahead).
       for await (const item of queue) {
@@ -155,6 +162,7 @@ export class RemotePlugin implements AsyncDisposable {
         if (!this.#ended && this.#streams.has(id)) this.#send({ t: "more", id, n: 1 });
       }
     } finally {
+      forget();
       if (this.#streams.delete(id) && !this.#ended) this.#send({ t: "cancel", id });
     }
   }
@@ -166,12 +174,15 @@ export class RemotePlugin implements AsyncDisposable {
     const pong = new Promise((resolve, reject) => this.#pending.set(id, { resolve, reject }));
     this.#send({ t: "ping", id });
     const timeout = AbortSignal.timeout(timeoutMs);
-    this.#cancelOnAbort(
+    const forget = this.#cancelOnAbort(
       id,
       timeout,
       () => this.#pending.get(id)?.reject(new Error(`no pong within ${timeoutMs} ms`)),
     );
-    return pong.then(() => {}).finally(() => this.#pending.delete(id));
+    return pong.then(() => {}).finally(() => {
+      forget();
+      this.#pending.delete(id);
+    });
   }
 
   /** Stops the runner with the grace period from the options (see {@linkcode stop}). */
@@ -221,13 +232,22 @@ export class RemotePlugin implements AsyncDisposable {
     }
   }
 
-  #cancelOnAbort(id: number, signal: AbortSignal, settle: () => void): void {
+  /**
+   * Cancels call `id` in the runner when `signal` aborts. Returns what to call once the call
+   * has settled: it removes the listener, so a long-lived signal neither keeps one listener
+   * per finished call nor sends cancels for them when it aborts at last.
+   */
+  #cancelOnAbort(id: number, signal: AbortSignal, settle: () => void): () => void {
     const onAbort = () => {
       this.#send({ t: "cancel", id });
       settle();
     };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
+    if (signal.aborted) {
+      onAbort();
+      return () => {};
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+    return () => signal.removeEventListener("abort", onAbort);
   }
 
   async #readFrames(reader: FrameReader): Promise<void> {

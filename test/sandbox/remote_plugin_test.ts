@@ -143,3 +143,35 @@ Deno.test("RemotePlugin answers a burst of calls sent in one turn, each with its
   const printed = runner.logs.filter((line) => line.msg.startsWith("submitting b"));
   assert.equal(printed.length, many.length, "every log line of the burst arrived");
 });
+
+/** A long-lived signal that counts the abort listeners still attached to it. */
+function countingSignal(): { signal: AbortSignal; attached: () => number; abort: () => void } {
+  const controller = new AbortController();
+  const signal = controller.signal;
+  const live = new Set<unknown>();
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  Object.assign(signal, {
+    addEventListener(type: string, listener: EventListener, options?: AddEventListenerOptions) {
+      live.add(listener);
+      add(type, listener, options);
+    },
+    removeEventListener(type: string, listener: EventListener) {
+      live.delete(listener);
+      remove(type, listener);
+    },
+  });
+  return { signal, attached: () => live.size, abort: () => controller.abort() };
+}
+
+Deno.test("RemotePlugin leaves no abort listener on a long-lived signal once calls and streams end", async () => {
+  await using runner = await startFixture("answers_every_call");
+  const { signal, attached } = countingSignal();
+  for (let i = 0; i < 5; i++) {
+    await runner.remote.call("clusterInfo", [], signal, "bob");
+  }
+  for await (const _ of runner.remote.stream("jobOutput", [job("j9", "x"), "both"], signal)) {
+    break;
+  }
+  assert.equal(attached(), 0, "each finished call had kept a listener (and a cancel to send)");
+});
