@@ -10,7 +10,8 @@ const PLUGINS_DIR = `${ROOT}bench/fixtures/plugins`;
 /**
  * N new users arriving at once at a `session`-isolated plugin (one runner each, run as the
  * host's user): every user's first SubmitJob sent together (cold: each starts a runner),
- * then every user's second (warm), latency p50/p99 of each burst, the host tree's CPU per
+ * then every user's second (warm, right after), and a third once the runners have been idle
+ * for 2 s, latency p50/p99 of each burst, the host tree's CPU per
  * cold user, and PSS per idle runner once they settle. Beside them, the floor on the same
  * run: N bare `deno run` processes started at once (spawn → exit) and PSS per idle one.
  */
@@ -39,6 +40,8 @@ async function burst(size: number): Promise<Figure[]> {
     const cpu = (await treeCpuSeconds(host.child.pid)) - cpuBefore;
     const warm = await submitAll(host, users);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const settled = await submitAll(host, users);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     const runners = await runnerRss(host.child.pid);
     pids = runners.pids;
     if (runners.count !== size) throw new Error(`${runners.count} runners for ${size} users`);
@@ -63,6 +66,12 @@ async function burst(size: number): Promise<Figure[]> {
         unit: "ms",
         budget: { op: "<=", value: 10 },
       },
+      {
+        name: `${label}: third submit p50 (runners idle for 2 s first)`,
+        value: percentile(settled, 50),
+        unit: "ms",
+      },
+      { name: `${label}: third submit p99`, value: percentile(settled, 99), unit: "ms" },
       {
         name: `${label}: host CPU per new user (user + system, host and runners)`,
         value: (cpu / size) * 1e3,
@@ -107,12 +116,25 @@ async function floor(size: number): Promise<Figure[]> {
       .output();
     return performance.now() - at;
   }));
+  const echo = await echoAtOnce(size);
   const idle = await idlePss(size, `${ROOT}bench/fixtures/idle.ts`);
   const withWorker = await idlePss(size, `${ROOT}bench/fixtures/idle_worker.ts`);
   const label = `floor: ${size} bare \`deno run\` at once`;
   return [
     { name: `${label}, spawn → exit p50`, value: percentile(exits, 50), unit: "ms" },
     { name: `${label}, spawn → exit p99`, value: percentile(exits, 99), unit: "ms" },
+    {
+      name: `floor: ${size} idle bare \`deno run\` with a Worker, one message each at once, p50`,
+      value: percentile(echo, 50),
+      unit: "ms",
+      note:
+        "stdin → Worker → stdout, the second message; what a warm submit to new runners costs at least",
+    },
+    {
+      name: `floor: ${size} idle bare \`deno run\` with a Worker, one message each at once, p99`,
+      value: percentile(echo, 99),
+      unit: "ms",
+    },
     {
       name: `floor: PSS per idle bare \`deno run\`, ${size} of them`,
       value: idle,
@@ -125,6 +147,42 @@ async function floor(size: number): Promise<Figure[]> {
       note: "a runner holds its plugin in one Worker",
     },
   ];
+}
+
+/**
+ * `size` processes of `bench/fixtures/echo_worker.ts`: one message each to warm them, 2 s
+ * idle, then one more to every one at once; each second message's round trip (ms).
+ */
+async function echoAtOnce(size: number): Promise<number[]> {
+  const echo = denoRun(`${ROOT}bench/fixtures/echo_worker.ts`, []);
+  const children = Array.from(
+    { length: size },
+    () =>
+      new Deno.Command(echo.command, {
+        args: echo.args,
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "null",
+      }).spawn(),
+  );
+  const writers = children.map((child) => child.stdin.getWriter());
+  const readers = children.map((child) => child.stdout.getReader());
+  const message = new TextEncoder().encode('{"messageType":2,"job":{"command":"true"}}');
+  const roundTrip = async (i: number) => {
+    const at = performance.now();
+    await writers[i]!.write(message);
+    if ((await readers[i]!.read()).done) throw new Error("An echo process ended early");
+    return performance.now() - at;
+  };
+  try {
+    await Promise.all(children.map((_, i) => roundTrip(i)));
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    return await Promise.all(children.map((_, i) => roundTrip(i)));
+  } finally {
+    await Promise.all(writers.map((writer) => writer.close().catch(() => {})));
+    await Promise.all(readers.map((reader) => reader.cancel().catch(() => {})));
+    await Promise.all(children.map((child) => child.status));
+  }
 }
 
 /** PSS per process, in MiB, of `size` idle processes of `script` after they settle. */

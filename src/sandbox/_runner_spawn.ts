@@ -3,7 +3,8 @@ import type { RunnerCommand } from "./runner_command.ts";
 /**
  * Starts a runner process with piped stdio, a cleared environment, `cwd` (its instance
  * directory) as working directory, and a process group of its own, so that one signal to
- * the group stops whatever it started.
+ * the group stops whatever it started: from `setsid` in its command when there, else by
+ * spawning it detached.
  */
 export function spawnRunner(runner: RunnerCommand, cwd: string): Deno.ChildProcess {
   const { command, args, env } = runner;
@@ -12,9 +13,23 @@ export function spawnRunner(runner: RunnerCommand, cwd: string): Deno.ChildProce
     env,
     clearEnv: true,
     cwd,
-    detached: true,
+    detached: !runner.ownSession,
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+}
+
+/**
+ * SIGKILL to a runner's process group, and to the runner itself: in its first moments,
+ * before `setsid` has run, it is still in the host's group and no group has its id.
+ */
+export function killRunnerGroup(pid: number): void {
+  for (const target of [-pid, pid]) {
+    try {
+      Deno.kill(target, "SIGKILL");
+    } catch {
+      // already gone, or not yet a group leader
+    }
+  }
 }

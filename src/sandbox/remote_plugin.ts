@@ -4,7 +4,7 @@ import { AsyncQueue } from "./_async_queue.ts";
 import { describeRunnerEnd, runnerLostError } from "./_runner_end.ts";
 import { RunnerJobsServer } from "./_runner_jobs_server.ts";
 import { readRunnerMessages } from "./_runner_messages.ts";
-import { spawnRunner } from "./_runner_spawn.ts";
+import { killRunnerGroup, spawnRunner } from "./_runner_spawn.ts";
 import { encodeRpcBatch } from "./codec.ts";
 import { describeCrash } from "./crash_report.ts";
 import {
@@ -325,12 +325,8 @@ export class RemotePlugin implements AsyncDisposable {
     return this.#ended;
   }
 
-  /** SIGKILL to the runner's whole process group (it leads one: spawned detached). */
+  /** SIGKILL to the runner's whole process group (it leads one). */
   #kill(): void {
-    try {
-      Deno.kill(-this.#child.pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
+    killRunnerGroup(this.#child.pid);
   }
 }

@@ -1,4 +1,4 @@
-import { PRLIMIT, RUNNER_MIN_MEMORY_MB, SETPRIV } from "./constants.ts";
+import { PRLIMIT, RUNNER_MIN_MEMORY_MB, SETPRIV, SETSID } from "./constants.ts";
 import type { NeededPath } from "./reachability.ts";
 import type { SystemUser } from "./users.ts";
 
@@ -29,12 +29,18 @@ export interface RunnerCommand {
   command: string;
   args: string[];
   env: Record<string, string>;
+  /**
+   * Whether the command gives the runner a session (and process group) of its own, through
+   * `setsid`; otherwise the spawner must (`detached: true`).
+   */
+  ownSession?: boolean;
 }
 
 /**
  * Builds the runner's command line: this binary in `runner` mode (under `deno run`, the
- * runner module with the same permission ceiling), wrapped by `setpriv` for the parent-
- * death signal and the job user's ids, and by `prlimit` for the memory cap, when present.
+ * runner module with the same permission ceiling), wrapped by `setsid` for a process group
+ * of its own, by `setpriv` for the parent-death signal and the job user's ids, and by
+ * `prlimit` for the memory cap, each when present.
  */
 export function runnerCommand(
   spawn: RunnerSpawn,
@@ -55,6 +61,8 @@ export function runnerCommand(
     `${ROOT}src/sandbox/runner_main.ts`,
   ];
   const wrap: string[] = [];
+  const ownSession = has(SETSID);
+  if (ownSession) wrap.push(SETSID);
   if (spawn.user && Deno.uid() !== 0) {
     throw new RangeError(
       `Cannot start a runner as "${spawn.user.name}": run_as: session-user needs Launchbox to run as root`,
@@ -87,7 +95,7 @@ export function runnerCommand(
     wrap.push(PRLIMIT, `--data=${mb * 1024 * 1024}`, "--");
   }
   const [command, ...args] = [...wrap, ...self];
-  return { command: command!, args, env: runnerEnv(spawn) };
+  return { command: command!, args, env: runnerEnv(spawn), ownSession };
 }
 
 function runnerEnv(spawn: RunnerSpawn): Record<string, string> {
@@ -122,7 +130,7 @@ function runnerEnv(spawn: RunnerSpawn): Record<string, string> {
  * file and the Deno cache. None may be writable by the user a runner runs as.
  */
 export function runnerPaths(denoDir?: string): string[] {
-  const paths = [Deno.execPath(), SETPRIV, PRLIMIT];
+  const paths = [Deno.execPath(), SETSID, SETPRIV, PRLIMIT];
   if (Deno.build.standalone) return paths;
   return [
     ...paths,
@@ -136,7 +144,7 @@ export function runnerPaths(denoDir?: string): string[] {
 /**
  * What a runner started as another user must be able to reach once it has that user's
  * ids: `prlimit` (run after the switch) and the runtime, and under `deno run` the config,
- * the source tree (the SDK included) and the Deno cache. `setpriv` runs as root.
+ * the source tree (the SDK included) and the Deno cache. `setsid` and `setpriv` run as root.
  */
 export function runnerNeeds(denoDir?: string): NeededPath[] {
   const needs: NeededPath[] = [

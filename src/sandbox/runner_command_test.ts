@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { PRLIMIT, RUNNER_MIN_MEMORY_MB, SETPRIV } from "./constants.ts";
+import { PRLIMIT, RUNNER_MIN_MEMORY_MB, SETPRIV, SETSID } from "./constants.ts";
 import { runnerCommand, runnerPaths } from "./runner_command.ts";
 import type { SystemUser } from "./users.ts";
 
@@ -13,9 +13,20 @@ const ALICE: SystemUser = {
 };
 const everything = () => true;
 const nothing = () => false;
+/** util-linux without `setsid`: the runner's process group then comes from the spawner. */
+const noSetsid = (path: string) => path !== SETSID;
+
+Deno.test("runnerCommand starts the runner through setsid, which gives it a session of its own", () => {
+  const { command, args, ownSession } = runnerCommand({ instanceDir: "/s/shared" }, everything);
+  assert.equal(command, SETSID);
+  assert.equal(args[0], SETPRIV, "setsid runs first, as root, then execs setpriv");
+  assert.equal(ownSession, true);
+  const without = runnerCommand({ instanceDir: "/s/shared" }, noSetsid);
+  assert.equal(without.ownSession, false, "then the spawner starts it detached");
+});
 
 Deno.test("runnerCommand wraps the runner in setpriv --pdeathsig KILL, in its own runner mode", () => {
-  const { command, args } = runnerCommand({ instanceDir: "/s/shared" }, everything);
+  const { command, args } = runnerCommand({ instanceDir: "/s/shared" }, noSetsid);
   assert.equal(command, SETPRIV);
   assert.deepEqual(args.slice(0, 3), ["--pdeathsig", "KILL", "--"]);
   assert.equal(args[3], Deno.execPath());
@@ -25,7 +36,7 @@ Deno.test("runnerCommand wraps the runner in setpriv --pdeathsig KILL, in its ow
 
 Deno.test("runnerCommand caps memory with prlimit, never below the floor Deno needs", () => {
   const mib = 1024 * 1024;
-  const small = runnerCommand({ instanceDir: "/s/shared", memoryMb: 256 }, everything);
+  const small = runnerCommand({ instanceDir: "/s/shared", memoryMb: 256 }, noSetsid);
   assert.deepEqual(small.args.slice(3, 6), [PRLIMIT, `--data=${RUNNER_MIN_MEMORY_MB * mib}`, "--"]);
   const big = runnerCommand({ instanceDir: "/s/shared", memoryMb: 4096 }, everything);
   assert.ok(big.args.includes(`--data=${4096 * mib}`));
@@ -36,7 +47,7 @@ Deno.test("runnerCommand starts a session user's runner with its uid, gid and gr
 }, () => {
   const { args, env } = runnerCommand(
     { instanceDir: "/s/ns/users/alice", user: ALICE, denoDir: "/s/runner-cache" },
-    everything,
+    noSetsid,
   );
   assert.deepEqual(args.slice(0, 7), [
     "--pdeathsig",
@@ -110,7 +121,7 @@ Deno.test("runnerCommand refuses a session user's runner without a prepared cach
 Deno.test("runnerPaths lists the runtime, the root-run wrappers, the source tree and the cache", () => {
   const paths = runnerPaths("/s/runner-cache");
   assert.equal(paths[0], Deno.execPath());
-  assert.ok(paths.includes(SETPRIV) && paths.includes(PRLIMIT));
+  assert.ok(paths.includes(SETSID) && paths.includes(SETPRIV) && paths.includes(PRLIMIT));
   assert.ok(paths.some((path) => path.endsWith("/src")));
   assert.ok(paths.includes("/s/runner-cache"));
 });

@@ -1,3 +1,4 @@
+import { killRunnerGroup, spawnRunner } from "./_runner_spawn.ts";
 import type { RunnerCommand } from "./runner_command.ts";
 
 /** Options for {@linkcode RunnerPool}. */
@@ -79,7 +80,7 @@ export class RunnerPool implements AsyncDisposable {
     this.#closed = true;
     const idle = this.#idle.splice(0);
     await Promise.all(idle.map(async ({ child }) => {
-      killGroup(child.pid);
+      killRunnerGroup(child.pid);
       await child.status;
       await release(child);
     }));
@@ -87,17 +88,7 @@ export class RunnerPool implements AsyncDisposable {
 
   #spawn(): void {
     if (this.#closed) return;
-    const { command, args, env } = this.#o.command;
-    const child = new Deno.Command(command, {
-      args,
-      env,
-      clearEnv: true,
-      cwd: this.#o.cwd,
-      detached: true,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    const child = spawnRunner(this.#o.command, this.#o.cwd);
     const runner: Idle = { child, alive: true };
     void child.status.then(() => {
       runner.alive = false;
@@ -123,12 +114,4 @@ async function release(child: Deno.ChildProcess): Promise<void> {
     child.stdout.cancel().catch(() => {}),
     child.stderr.cancel().catch(() => {}),
   ]);
-}
-
-function killGroup(pid: number): void {
-  try {
-    Deno.kill(-pid, "SIGKILL");
-  } catch {
-    // already gone
-  }
 }
