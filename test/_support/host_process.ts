@@ -163,13 +163,20 @@ export async function runLaunchbox(
       stdin: "null",
       env: { TMPDIR: tmp },
     }).output();
-    const text = new TextDecoder();
-    return {
-      code: output.code,
-      stdout: text.decode(output.stdout),
-      stderr: text.decode(output.stderr),
-    };
+    return decodedOutput(output);
   } finally {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
   }
+}
+
+/** A finished command's exit code and its output as text. */
+export function decodedOutput(
+  output: Deno.CommandOutput,
+): { code: number; stdout: string; stderr: string } {
+  const text = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: text.decode(output.stdout),
+    stderr: text.decode(output.stderr),
+  };
 }

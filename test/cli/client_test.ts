@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { LAUNCHBOX, runLaunchbox } from "../_support/host_process.ts";
+import { decodedOutput, LAUNCHBOX, runLaunchbox } from "../_support/host_process.ts";
 
 import { ensureTestUsers, TEST_USERS } from "../_support/system_users.ts";
 
@@ -136,12 +136,7 @@ async function runAs(command: string[]): Promise<{ code: number; stdout: string;
     stdin: "null",
     cwd: "/",
   }).output();
-  const text = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: text.decode(output.stdout),
-    stderr: text.decode(output.stderr),
-  };
+  return decodedOutput(output);
 }
 
 Deno.test("client refuses unknown commands and options with exit 2", opts, async () => {
