@@ -1,4 +1,5 @@
 import { runnerPaths } from "../../src/sandbox/runner_command.ts";
+import { findSystemProgram } from "./system_programs.ts";
 
 /** Accounts the tests create for plugins that run as the job's user (never real people's names). */
 export const TEST_USERS = ["lbtest_alice", "lbtest_bob"] as const;
@@ -14,6 +15,10 @@ export const CREATED_ACCOUNTS = `${ROOT}.tools/accounts`;
  */
 export async function ensureTestUsers(): Promise<string | undefined> {
   if (Deno.uid() !== 0) return "creating test users needs root";
+  const missing = ["useradd", "runuser"].find((name) => !findSystemProgram(name));
+  if (missing) {
+    return `creating test users needs ${missing}, found in neither PATH nor the sbin directories`;
+  }
   for (const name of TEST_USERS) {
     const problem = await addUser(name) ?? await unreachableBy(name);
     if (problem) return problem;
@@ -26,7 +31,7 @@ async function addUser(name: string): Promise<string | undefined> {
   let stderr = "";
   for (let attempt = 0; attempt < 10; attempt++) {
     if (await run("id", ["-u", name])) return undefined;
-    const made = await new Deno.Command("useradd", {
+    const made = await new Deno.Command(findSystemProgram("useradd")!, {
       args: ["--create-home", "--shell", "/bin/sh", name],
       stdout: "null",
       stderr: "piped",
@@ -57,7 +62,7 @@ async function unreachableBy(user: string): Promise<string | undefined> {
     ["-r", `${ROOT}plugins`],
   ];
   for (const [test, path] of wanted) {
-    if (!await run("runuser", ["-u", user, "--", "test", test!, path!])) {
+    if (!await run(findSystemProgram("runuser")!, ["-u", user, "--", "test", test!, path!])) {
       return `session-user tests need ${path} reachable by ${user}` +
         " (the checkout is in a directory that account cannot enter)";
     }

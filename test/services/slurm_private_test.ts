@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { ensureTestUsers, TEST_USERS } from "../_support/system_users.ts";
+import { systemProgram } from "../_support/system_programs.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const SYSTEM_CONF = "/etc/slurm/slurm.conf";
@@ -106,7 +107,7 @@ Deno.test({
     );
     await assertUntouched(before);
 
-    const job = await new Deno.Command("runuser", {
+    const job = await new Deno.Command(systemProgram("runuser"), {
       args: ["-u", TEST_USERS[0], "--", "/usr/bin/sbatch", "--wait", "--chdir=/tmp"]
         .concat([`--output=${output}`, "--wrap", "id -un; echo ran"]),
       env: { SLURM_CONF: conf },
