@@ -41,18 +41,21 @@ interface Expect {
 
 /** Every README command, by its text without comments, and what it must do. */
 const EXPECTED: Record<string, Expect | { skip: string }> = {
-  "make demo": { stdout: /Finished/ },
+  "make demo": { stdout: /^The host exited cleanly\. Its log and job store are in \//m },
   "make test": { skip: "it runs the whole suite, this test included" },
   "bin/launchbox client submit --plugin-name local --command 'echo hello; sleep 5' --wait": {
     stdout: /job 1 Finished \(Completed\)\n$/,
   },
   "bin/launchbox client submit --plugin-name local --command 'sleep 300' --name nap --cpus 1": {
-    stdout: /\b2\b/,
+    stdout: /^job 2 \w+\n$/,
   },
-  "bin/launchbox client jobs --plugin-name local": { stdout: /Running.*nap/ },
+  "bin/launchbox client jobs --plugin-name local": {
+    stdout:
+      /^ID +STATUS +EXIT +SCHEDULER_ID +USER +NAME\n1 +Finished +0 [^\n]*\n2 +Running +- [^\n]* nap\n/,
+  },
   "bin/launchbox client output 1 --plugin-name local": { stdout: /^hello\n/ },
-  "bin/launchbox client control 2 stop --plugin-name local": { stdout: /./ },
-  "bin/launchbox client cluster --plugin-name local": { stdout: /queue/i },
+  "bin/launchbox client control 2 stop --plugin-name local": { stdout: /^Job Stop successful\n/ },
+  "bin/launchbox client cluster --plugin-name local": { stdout: /^QUEUE +DEFAULT\nlocal +yes\n/ },
   "bin/launchbox client host stop --plugin-name local": {
     stdout: /^Stopped the background host \(pid \d+\) on \//,
   },
