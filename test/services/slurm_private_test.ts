@@ -7,7 +7,7 @@
  * checkout's own running cluster, as `make test` does.
  */
 import assert from "node:assert/strict";
-import { ensureTestUsers, TEST_USERS } from "../_support/system_users.ts";
+import { ensureTestAccounts, TEST_USERS } from "../_support/system_users.ts";
 import { systemProgram } from "../_support/system_programs.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -22,7 +22,7 @@ const skipFresh = Deno.uid() !== 0
   ? "slurm-up needs root"
   : !installed
   ? "Slurm is not installed (make services installs it)"
-  : await ensureTestUsers();
+  : await ensureTestAccounts();
 const skipRerun = skipFresh ??
   (exists(`${ROOT}.tools/slurm/slurm.conf`)
     ? undefined
