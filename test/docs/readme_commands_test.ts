@@ -102,13 +102,15 @@ Deno.test(
     assert.deepEqual(lines.map(commandOf), ["make demo"]);
     const home = await Deno.makeTempDir({ prefix: "launchbox-readme-home-" });
     try {
-      assertAsExpected(
-        await runSession(lines, {
-          cwd: ROOT,
-          env: sessionEnv(home),
-          signal: AbortSignal.timeout(240_000),
-        }),
-      );
+      const results = await runSession(lines, {
+        cwd: ROOT,
+        env: sessionEnv(home),
+        signal: AbortSignal.timeout(240_000),
+      });
+      // The demo keeps its log and job store for the reader: not this test's.
+      const kept = results[0]?.stdout.match(/job store are in (\/tmp\/launchbox-demo-\w+)/)?.[1];
+      if (kept) await Deno.remove(kept, { recursive: true });
+      assertAsExpected(results);
     } finally {
       await Deno.remove(home, { recursive: true });
     }
