@@ -12,6 +12,7 @@ JUNIT := .tools/junit.xml
 .PHONY: demo test check fmt lint typecheck bench build clean deps
 
 deps:
+	@[ -n "$(DENO)" ] || { echo "make: no Deno to run (bin/ensure-deno said why above)" >&2; exit 1; }
 	@$(DENO) install --frozen >/dev/null
 
 demo: deps
@@ -26,12 +27,12 @@ demo-cluster: deps
 # (.tools/slurm/ and a directory under /var/tmp) for the slurm plugin's tests, and a
 # PostgreSQL on loopback (.tools/postgres/ and a directory under /var/tmp) for the job
 # store's tests, the three-host tests and `make demo-cluster`. Their tests skip when they
-# are absent. First says what this changes outside the checkout; `make services-down`
-# undoes it all.
+# are absent (slurm-up exits 77, skipped, for a user other than root). First says what
+# this changes outside the checkout; `make services-down` undoes it all.
 .PHONY: services services-down
 services:
 	@scripts/announce-test-changes
-	@scripts/slurm-up >/dev/null || echo "slurm: not started; its tests will skip"
+	@scripts/slurm-up >/dev/null; case $$? in 0|77) ;; *) echo "slurm: not started; its tests will skip";; esac
 	@scripts/postgres-up >/dev/null || echo "postgres: not started; its tests will skip"
 
 services-down:

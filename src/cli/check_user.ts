@@ -1,8 +1,9 @@
 import { pluginNeeds } from "../host/runner_factory.ts";
 import type { Manifest } from "../sandbox/manifest.ts";
 import { findUnreachable, unreachableMessage } from "../sandbox/reachability.ts";
+import { isHostUser } from "../sandbox/host_user.ts";
 import { runnerPaths } from "../sandbox/runner_command.ts";
-import { findWritable } from "../sandbox/runner_integrity.ts";
+import { runnerCodeProblem } from "../sandbox/runner_integrity.ts";
 import type { UserDirectory } from "../sandbox/users.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -16,8 +17,10 @@ export interface UserCheck {
 
 /**
  * The checks the host makes before it starts a `run_as: session-user` runner as `name`:
- * that user can reach everything the runner loads and runs, and can write none of it.
- * Throws a `UsageError` for an unknown user.
+ * that user can reach everything the runner loads and runs, and can write none of it. For
+ * the user running the check (taken as the host's), there is nothing to check: the host
+ * starts that user's runners with its own uid, no switch. Throws a `UsageError` for an
+ * unknown user.
  */
 export function checkAsUser(
   manifests: readonly Manifest[],
@@ -31,18 +34,17 @@ export function checkAsUser(
     if (manifest.runAs !== "session-user" || manifest.isolation !== "session") {
       return { plugin, outcome: "skipped", message: "its runners run as the host's user" };
     }
+    if (isHostUser(user)) {
+      const message = `${name} is this check's own user (uid ${user.uid}): a host run as ` +
+        `${name} starts ${name}'s runners without a switch, so there is nothing to check`;
+      return { plugin, outcome: "ok", message };
+    }
     const unreachable = findUnreachable(pluginNeeds(manifest), user, users);
     if (unreachable) {
       return { plugin, outcome: "problem", message: unreachableMessage(plugin, user, unreachable) };
     }
-    const writable = findWritable([...runnerPaths(), manifest.dir], user);
-    if (writable) {
-      return {
-        plugin,
-        outcome: "problem",
-        message: `Plugin "${plugin}" cannot run as ${name}: the runner loads ${writable}`,
-      };
-    }
+    const writable = runnerCodeProblem([...runnerPaths(), manifest.dir], user, plugin);
+    if (writable) return { plugin, outcome: "problem", message: writable };
     return { plugin, outcome: "ok", message: `${name} can reach everything its runner loads` };
   });
 }

@@ -11,6 +11,7 @@ import { ReachabilityCache } from "../sandbox/reachability_cache.ts";
 import { runnerCommand, runnerNeeds, runnerPaths } from "../sandbox/runner_command.ts";
 import { RunnerPool } from "../sandbox/runner_pool.ts";
 import { assertNotWritable } from "../sandbox/runner_integrity.ts";
+import { isHostUser } from "../sandbox/host_user.ts";
 import { checkedUserHome, usesUserHome } from "../sandbox/user_home.ts";
 import type { SystemUser, UserDirectory } from "../sandbox/users.ts";
 import type { InstanceFactory } from "./instance_pool.ts";
@@ -245,15 +246,6 @@ function userFor(options: RunnerFactoryOptions, name: string): SystemUser | unde
     );
   }
   return user;
-}
-
-/**
- * A job user with the host's own uid needs no switch: the runner has that uid already, and
- * the guard against a user who could rewrite the runner's code means nothing for the user
- * who runs it (root, or an ordinary user trying `launchbox client` as themselves).
- */
-function isHostUser(user: SystemUser | undefined): boolean {
-  return user !== undefined && user.uid === Deno.uid();
 }
 
 function parentOf(path: string): string {

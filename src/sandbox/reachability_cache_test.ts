@@ -63,7 +63,7 @@ Deno.test("ReachabilityCache checks again once an entry is added to a checked di
     );
   }));
 
-Deno.test("ReachabilityCache checks again once an ancestor changes owner or a needed path appears", () =>
+Deno.test("ReachabilityCache checks again once a needed path appears", () =>
   withPlugin(async (root, needed) => {
     const cache = new ReachabilityCache();
     const withEntry = [...needed, { path: `${root}/late.ts`, access: "read" } as const];
@@ -71,14 +71,27 @@ Deno.test("ReachabilityCache checks again once an ancestor changes owner or a ne
     await Deno.writeTextFile(`${root}/late.ts`, "");
     await Deno.chmod(`${root}/late.ts`, 0o600);
     assert.throws(() => cache.assertReachable(withEntry, stranger(), options), /late\.ts/);
-    await Deno.remove(`${root}/late.ts`);
-    // Group-only access for the stranger's own group, then the same mode for another group.
-    await Deno.chown(root, null, 64_001);
-    await Deno.chmod(root, 0o750);
-    cache.assertReachable(needed, stranger(), options);
-    await Deno.chown(root, null, 64_002);
-    assert.throws(() => cache.assertReachable(needed, stranger(), options), /is mode 0750/);
   }));
+
+/** Giving a directory to a group one is not in takes root. */
+const chownSkip = Deno.uid() === 0 ? undefined : "changing a directory's group needs root";
+
+Deno.test({
+  name: `ReachabilityCache checks again once an ancestor changes group${
+    chownSkip ? ` (skipped: ${chownSkip})` : ""
+  }`,
+  ignore: chownSkip !== undefined,
+  fn: () =>
+    withPlugin(async (root, needed) => {
+      const cache = new ReachabilityCache();
+      // Group-only access for the stranger's own group, then the same mode for another group.
+      await Deno.chown(root, null, 64_001);
+      await Deno.chmod(root, 0o750);
+      cache.assertReachable(needed, stranger(), options);
+      await Deno.chown(root, null, 64_002);
+      assert.throws(() => cache.assertReachable(needed, stranger(), options), /is mode 0750/);
+    }),
+});
 
 Deno.test("ReachabilityCache keeps no refusal: a fixed directory passes at once", () =>
   withPlugin(async (root, needed) => {

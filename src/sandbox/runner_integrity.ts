@@ -1,3 +1,4 @@
+import { isHostUser } from "./host_user.ts";
 import { ancestors } from "./path_ancestors.ts";
 import type { SystemUser } from "./users.ts";
 
@@ -24,23 +25,31 @@ export function findWritable(roots: readonly string[], user: SystemUser): string
 }
 
 /**
- * Throws when `user` could change anything under `roots` (see {@linkcode findWritable}):
- * a runner started as that user would load code its own user, jobs included, can rewrite.
- * A user with the server's own uid (root's jobs under a root host) passes: that user may
- * change the server itself, so the runner's code is no further reach.
+ * Why a runner started as `user` would load code that user, jobs included, could rewrite
+ * (see {@linkcode findWritable}), as the message that refuses it, or `undefined`. A user
+ * with the host's own uid (root's jobs under a root host) passes: that user may change
+ * the host itself, so the runner's code is no further reach.
  */
+export function runnerCodeProblem(
+  roots: readonly string[],
+  user: SystemUser,
+  plugin: string,
+): string | undefined {
+  if (isHostUser(user)) return undefined;
+  const found = findWritable(roots, user);
+  if (found === undefined) return undefined;
+  return `Cannot start plugin "${plugin}" as "${user.name}": the runner loads ${found}; make it ` +
+    `owned by the server's user and not writable by others`;
+}
+
+/** Throws the {@linkcode runnerCodeProblem} when there is one. */
 export function assertNotWritable(
   roots: readonly string[],
   user: SystemUser,
   plugin: string,
 ): void {
-  if (user.uid === Deno.uid()) return;
-  const found = findWritable(roots, user);
-  if (found === undefined) return;
-  throw new Error(
-    `Cannot start plugin "${plugin}" as "${user.name}": the runner loads ${found}; make it ` +
-      `owned by the server's user and not writable by others`,
-  );
+  const problem = runnerCodeProblem(roots, user, plugin);
+  if (problem !== undefined) throw new Error(problem);
 }
 
 function walk(path: string, user: SystemUser): string | undefined {

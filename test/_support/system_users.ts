@@ -1,4 +1,5 @@
 import { runnerPaths } from "../../src/sandbox/runner_command.ts";
+import { findSystemProgram } from "./system_programs.ts";
 
 /** Accounts the tests create for plugins that run as the job's user (never real people's names). */
 export const TEST_USERS = ["lbtest_alice", "lbtest_bob"] as const;
@@ -13,9 +14,27 @@ export const CREATED_ACCOUNTS = `${ROOT}.tools/accounts`;
  * and returns `undefined`, or the reason they cannot, for the test to be skipped with.
  */
 export async function ensureTestUsers(): Promise<string | undefined> {
-  if (Deno.uid() !== 0) return "creating test users needs root";
+  const problem = await ensureTestAccounts();
+  if (problem) return problem;
   for (const name of TEST_USERS) {
-    const problem = await addUser(name) ?? await unreachableBy(name);
+    const unreachable = await unreachableBy(name);
+    if (unreachable) return unreachable;
+  }
+  return undefined;
+}
+
+/**
+ * Makes sure the test accounts exist, as {@linkcode ensureTestUsers} does, for tests that
+ * run programs as them but no runner from this checkout (so pass from a 0700 home).
+ */
+export async function ensureTestAccounts(): Promise<string | undefined> {
+  if (Deno.uid() !== 0) return "creating test users needs root";
+  const missing = ["useradd", "runuser"].find((name) => !findSystemProgram(name));
+  if (missing) {
+    return `creating test users needs ${missing}, found in neither PATH nor the sbin directories`;
+  }
+  for (const name of TEST_USERS) {
+    const problem = await addUser(name);
     if (problem) return problem;
   }
   return undefined;
@@ -26,7 +45,7 @@ async function addUser(name: string): Promise<string | undefined> {
   let stderr = "";
   for (let attempt = 0; attempt < 10; attempt++) {
     if (await run("id", ["-u", name])) return undefined;
-    const made = await new Deno.Command("useradd", {
+    const made = await new Deno.Command(findSystemProgram("useradd")!, {
       args: ["--create-home", "--shell", "/bin/sh", name],
       stdout: "null",
       stderr: "piped",
@@ -57,7 +76,7 @@ async function unreachableBy(user: string): Promise<string | undefined> {
     ["-r", `${ROOT}plugins`],
   ];
   for (const [test, path] of wanted) {
-    if (!await run("runuser", ["-u", user, "--", "test", test!, path!])) {
+    if (!await run(findSystemProgram("runuser")!, ["-u", user, "--", "test", test!, path!])) {
       return `session-user tests need ${path} reachable by ${user}` +
         " (the checkout is in a directory that account cannot enter)";
     }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { runLaunchbox } from "../_support/host_process.ts";
 import { ensureTestUsers, TEST_USERS } from "../_support/system_users.ts";
+import { UserDirectory } from "../../src/sandbox/users.ts";
 
 const skip = await ensureTestUsers();
 const FIXTURE = new URL("../fixtures/plugins/writes_as_session_user", import.meta.url).pathname;
@@ -10,6 +11,15 @@ Deno.test("check --user refuses an unknown user with a usage error", async () =>
   const { code, stderr } = await runLaunchbox(["check", "--user", "lbtest_nobody_here"]);
   assert.equal(code, 2);
   assert.match(stderr, /Cannot check as "lbtest_nobody_here" \(--user\): no such system user/);
+});
+
+Deno.test("check --user passes the caller's own account for the bundled session-user plugins", async () => {
+  const me = new UserDirectory().byUid(Deno.uid()!)!.name;
+  const { code, stdout, stderr } = await runLaunchbox(["check", `--user=${me}`]);
+  assert.equal(code, 0, stdout + stderr);
+  for (const plugin of ["local", "slurm"]) {
+    assert.match(stdout, new RegExp(`^  ${plugin}: ok: ${me} is this check's own user`, "m"));
+  }
 });
 
 Deno.test({

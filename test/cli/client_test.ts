@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { decodedOutput, LAUNCHBOX, runLaunchbox } from "../_support/host_process.ts";
 
 import { ensureTestUsers, TEST_USERS } from "../_support/system_users.ts";
+import { systemProgram } from "../_support/system_programs.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -131,7 +132,7 @@ function certFile(): string | undefined {
 /** Runs a command as the first test user, with a minimal environment. */
 async function runAs(command: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const path = "PATH=/usr/local/bin:/usr/bin:/bin";
-  const output = await new Deno.Command("runuser", {
+  const output = await new Deno.Command(systemProgram("runuser"), {
     args: ["-u", TEST_USERS[0], "--", "env", "-i", path, ...TLS_ENV, ...command],
     stdin: "null",
     cwd: "/",

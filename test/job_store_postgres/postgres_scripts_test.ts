@@ -25,10 +25,14 @@ interface Run {
   stderr: string;
 }
 
-/** Runs a copied script with a PATH that has nothing on it, as from a bare environment. */
-async function run(script: string, ...args: string[]): Promise<Run> {
+/**
+ * Runs a copied script with a PATH that has nothing on it, as from a bare environment, from
+ * `cwd` (a directory the server's account may not be able to enter).
+ */
+async function run(script: string, args: string[] = [], cwd = "/"): Promise<Run> {
   const output = await new Deno.Command("/bin/bash", {
     args: [script, ...args],
+    cwd,
     env: { PATH: "/nonexistent" },
     clearEnv: true,
     stdout: "piped",
@@ -57,8 +61,8 @@ async function serverSettings(url: string) {
 }
 
 Deno.test({
-  name: `scripts/postgres-up starts a private cluster from a 0700 checkout, idempotently, and ` +
-    `postgres-down stops only it${skip ? ` (skipped: ${skip})` : ""}`,
+  name: `scripts/postgres-up starts a private cluster from a 0700 checkout, run from any ` +
+    `directory, idempotently, and postgres-down stops only it${skip ? ` (skipped: ${skip})` : ""}`,
   ignore: skip !== undefined,
   async fn() {
     const parent = await Deno.makeTempDir({ prefix: "launchbox-pg-scripts-" });
@@ -71,7 +75,7 @@ Deno.test({
     const down = `${parent}/checkout/scripts/postgres-down`;
     const clustersBefore = await systemClusters();
     try {
-      const first = await run(up);
+      const first = await run(up, [], `${parent}/checkout`);
       assert.equal(first.code, 0, first.stderr);
       const url = first.stdout.trim();
       assert.match(url, /^postgres:\/\/launchbox:[0-9a-f]{48}@127\.0\.0\.1:\d+\/launchbox$/);
@@ -87,24 +91,24 @@ Deno.test({
       const again = await run(up);
       assert.deepEqual([again.code, again.stdout.trim()], [0, url], "a running cluster is reused");
 
-      const stopped = await run(down);
+      const stopped = await run(down, [], parent);
       assert.equal(stopped.code, 0, stopped.stderr);
       assert.match(stopped.stderr, /stopped the private cluster/);
       await assert.rejects(serverSettings(url));
       assert.equal(await systemClusters(), clustersBefore, "system clusters are untouched");
 
-      const purged = await run(down, "--purge");
+      const purged = await run(down, ["--purge"], `${parent}/checkout/.tools`);
       assert.equal(purged.code, 0, purged.stderr);
       await assert.rejects(Deno.stat(recorded), Deno.errors.NotFound);
     } finally {
-      await run(down, "--purge");
+      await run(down, ["--purge"]);
       await Deno.remove(parent, { recursive: true });
     }
   },
 });
 
 Deno.test("scripts/postgres-down refuses an argument it does not know", async () => {
-  const result = await run(`${ROOT}scripts/postgres-down`, "--all");
+  const result = await run(`${ROOT}scripts/postgres-down`, ["--all"]);
   assert.equal(result.code, 1);
   assert.match(result.stderr, /unknown argument "--all" \(expected nothing or --purge\)/);
 });

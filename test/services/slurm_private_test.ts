@@ -7,7 +7,8 @@
  * checkout's own running cluster, as `make test` does.
  */
 import assert from "node:assert/strict";
-import { ensureTestUsers, TEST_USERS } from "../_support/system_users.ts";
+import { ensureTestAccounts, TEST_USERS } from "../_support/system_users.ts";
+import { systemProgram } from "../_support/system_programs.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const SYSTEM_CONF = "/etc/slurm/slurm.conf";
@@ -21,7 +22,7 @@ const skipFresh = Deno.uid() !== 0
   ? "slurm-up needs root"
   : !installed
   ? "Slurm is not installed (make services installs it)"
-  : await ensureTestUsers();
+  : await ensureTestAccounts();
 const skipRerun = skipFresh ??
   (exists(`${ROOT}.tools/slurm/slurm.conf`)
     ? undefined
@@ -106,7 +107,7 @@ Deno.test({
     );
     await assertUntouched(before);
 
-    const job = await new Deno.Command("runuser", {
+    const job = await new Deno.Command(systemProgram("runuser"), {
       args: ["-u", TEST_USERS[0], "--", "/usr/bin/sbatch", "--wait", "--chdir=/tmp"]
         .concat([`--output=${output}`, "--wrap", "id -un; echo ran"]),
       env: { SLURM_CONF: conf },
