@@ -1,4 +1,5 @@
 import { PRLIMIT, RUNNER_MIN_MEMORY_MB, SETPRIV } from "./constants.ts";
+import { hostSecretEnv } from "./host_secret_env.ts";
 import type { NeededPath } from "./reachability.ts";
 import type { SystemUser } from "./users.ts";
 
@@ -111,7 +112,7 @@ function runnerEnv(spawn: RunnerSpawn): Record<string, string> {
   }
   for (const name of spawn.passEnv ?? []) {
     const value = Deno.env.get(name);
-    if (value !== undefined && !(name in env)) env[name] = value;
+    if (value !== undefined && !(name in env) && !hostSecretEnv(name)) env[name] = value;
   }
   return env;
 }

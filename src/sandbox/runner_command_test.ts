@@ -79,21 +79,21 @@ Deno.test({
     }`,
   ignore: Deno.uid() !== 0,
   fn: () => {
-    Deno.env.set("LAUNCHBOX_TEST_PASSED", "/etc/slurm-test/slurm.conf");
+    Deno.env.set("LB_TEST_PASSED", "/etc/slurm-test/slurm.conf");
     try {
       const { env } = runnerCommand({
         user: ALICE,
         instanceDir: "/s/alice",
         denoDir: "/s/runner-cache",
-        passEnv: ["LAUNCHBOX_TEST_PASSED", "HOME", "LAUNCHBOX_TEST_UNSET"],
+        passEnv: ["LB_TEST_PASSED", "HOME", "LB_TEST_UNSET"],
       }, everything);
-      assert.equal(env.LAUNCHBOX_TEST_PASSED, "/etc/slurm-test/slurm.conf");
+      assert.equal(env.LB_TEST_PASSED, "/etc/slurm-test/slurm.conf");
       assert.equal(env.HOME, ALICE.home, "the job user's HOME, not the host's");
-      assert.ok(!("LAUNCHBOX_TEST_UNSET" in env));
+      assert.ok(!("LB_TEST_UNSET" in env));
       const unlisted = runnerCommand({ instanceDir: "/s/shared" }, everything).env;
-      assert.ok(!("LAUNCHBOX_TEST_PASSED" in unlisted), "only listed variables pass");
+      assert.ok(!("LB_TEST_PASSED" in unlisted), "only listed variables pass");
     } finally {
-      Deno.env.delete("LAUNCHBOX_TEST_PASSED");
+      Deno.env.delete("LB_TEST_PASSED");
     }
   },
 });
