@@ -1,4 +1,5 @@
 import type { Manifest } from "../sandbox/manifest.ts";
+import { accountNameProblem } from "../sandbox/account_name.ts";
 import { prepareInstanceDir } from "../sandbox/instance_directory.ts";
 import { canonicalPath } from "../sandbox/canonical_path.ts";
 import { checkAbsolute } from "../sandbox/permission_rules.ts";
@@ -238,6 +239,12 @@ function logCountersFor(metrics: Metrics, plugin: string): PluginLogCounters {
 
 function userFor(options: RunnerFactoryOptions, name: string): SystemUser | undefined {
   if (name === "*" || options.manifest.isolation !== "session") return undefined;
+  const problem = accountNameProblem(name);
+  if (problem && options.manifest.runAs === "session-user") {
+    throw new RangeError(
+      `Cannot start plugin "${options.manifest.name}" for user "${name}": the name ${problem}`,
+    );
+  }
   const user = options.users.lookup(name);
   if (!user && options.manifest.runAs === "session-user") {
     throw new RangeError(
