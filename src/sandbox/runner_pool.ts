@@ -1,3 +1,4 @@
+import { spawnRunner } from "./_runner_spawn.ts";
 import type { RunnerCommand } from "./runner_command.ts";
 
 /** Options for {@linkcode RunnerPool}. */
@@ -87,17 +88,7 @@ export class RunnerPool implements AsyncDisposable {
 
   #spawn(): void {
     if (this.#closed) return;
-    const { command, args, env } = this.#o.command;
-    const child = new Deno.Command(command, {
-      args,
-      env,
-      clearEnv: true,
-      cwd: this.#o.cwd,
-      detached: true,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    const child = spawnRunner(this.#o.command, this.#o.cwd);
     const runner: Idle = { child, alive: true };
     void child.status.then(() => {
       runner.alive = false;
