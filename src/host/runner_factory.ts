@@ -194,7 +194,9 @@ function runnerCodeGuard(
   options: RunnerFactoryOptions,
 ): (user: SystemUser) => Promise<string> {
   const { manifest } = options;
-  const denoDir = options.runnerCacheDir ?? `${parentOf(options.instancesRoot)}/runner-cache`;
+  // One cache per plugin: hosts of two plugins on one scratch path never share one.
+  const denoDir = options.runnerCacheDir ??
+    `${parentOf(options.instancesRoot)}/runner-cache/${manifest.name}`;
   let prepared: Promise<void> | undefined;
   return async (user) => {
     prepared ??= prepareRunnerCache(denoDir, [manifest.entryPath]).catch((error) => {
