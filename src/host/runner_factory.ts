@@ -1,6 +1,6 @@
 import type { Manifest } from "../sandbox/manifest.ts";
 import { accountNameProblem } from "../sandbox/account_name.ts";
-import { prepareInstanceDir } from "../sandbox/instance_directory.ts";
+import { closeHostScratch, prepareInstanceDir } from "../sandbox/instance_directory.ts";
 import { canonicalPath } from "../sandbox/canonical_path.ts";
 import { checkAbsolute } from "../sandbox/permission_rules.ts";
 import { expandPermissions } from "../sandbox/permissions.ts";
@@ -72,6 +72,7 @@ export function runnerFactory(options: RunnerFactoryOptions): RunnerInstanceFact
     const asUser = manifest.runAs === "session-user" && !isHostUser(user) ? user : undefined;
     const denoDir = asUser ? await runnerCode(asUser) : undefined;
     await prepareInstanceDir(options.instancesRoot, options.instanceDir(spec.instanceKey), asUser);
+    if (manifest.runAs !== "session-user") closeHostScratch(options.instancesRoot);
     // After the instance directory is made: that opens the scratch path to the user (o+x).
     if (asUser) {
       reachability.assertReachable(pluginNeeds(manifest, denoDir), asUser, {
