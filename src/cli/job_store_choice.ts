@@ -1,6 +1,8 @@
 import { JobStore } from "../host/job_store/mod.ts";
 import { type AsyncJobStore, asyncJobStore } from "../host/job_store/store_interface.ts";
 import type { JsonLogger } from "../log/mod.ts";
+import { redactUrl } from "../host/job_store/postgres/redact_url.ts";
+import { exposedPasswordWarning } from "./exposed_password.ts";
 import type { LauncherOptions } from "./launcher_options.ts";
 import { importLazy } from "./lazy_modules.ts";
 import type * as PostgresModule from "../host/job_store/postgres/mod.ts";
@@ -25,6 +27,9 @@ export async function openJobStore(
 ): Promise<OpenedStore> {
   const onListenerError = (error: unknown) => log.error("A job listener failed", { error });
   if (options.jobStoreUrl !== undefined) {
+    const origin = options.origin["job-store-url"];
+    const exposed = exposedPasswordWarning(options.jobStoreUrl, origin, options.configFile);
+    if (exposed) log.warn(exposed, { key: origin, url: redactUrl(options.jobStoreUrl) });
     const { PostgresJobStore } = await importLazy<typeof PostgresModule>("postgresStore");
     const store = await PostgresJobStore.open({
       url: options.jobStoreUrl,

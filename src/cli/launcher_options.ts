@@ -61,7 +61,7 @@ export interface LauncherOptions {
   /** Config-file keys that are not host options: handed to the plugin as `ctx.config`. */
   pluginConfig: Record<string, string>;
   /** Which option set each directory (for error messages), `default` when none did. */
-  origin: Record<"scratch-path" | "logging-dir", string>;
+  origin: Record<"scratch-path" | "logging-dir" | "job-store-url", string>;
 }
 
 /** Reads plugin-mode options; config file values win over the command line (C++ SDK rule). */
@@ -119,7 +119,11 @@ function build(
     configuredPlugin: file?.get("plugin") || undefined,
     configFile: file ? configPath : undefined,
     pluginConfig,
-    origin: { "scratch-path": origin("scratch-path"), "logging-dir": origin("logging-dir") },
+    origin: {
+      "scratch-path": origin("scratch-path"),
+      "logging-dir": origin("logging-dir"),
+      "job-store-url": optionOrigin("job-store-url"),
+    },
   };
 }
 

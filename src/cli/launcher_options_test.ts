@@ -59,7 +59,11 @@ Deno.test("readLauncherOptions gives the documented defaults", async () => {
       configuredPlugin: undefined,
       configFile: undefined,
       pluginConfig: {},
-      origin: { "scratch-path": "default", "logging-dir": "default" },
+      origin: {
+        "scratch-path": "default",
+        "logging-dir": "default",
+        "job-store-url": "--job-store-url",
+      },
     });
   });
 });
@@ -83,7 +87,11 @@ Deno.test("readLauncherOptions reads the command line in both forms", async () =
     assert.equal(options.loggingDir, "/logs");
     assert.equal(options.metricsAddress, "127.0.0.1:9100");
     assert.equal(options.scratchPath, "/var/lib/rstudio-launcher/local", "named after the plugin");
-    assert.deepEqual(options.origin, { "scratch-path": "default", "logging-dir": "--logging-dir" });
+    assert.deepEqual(options.origin, {
+      "scratch-path": "default",
+      "logging-dir": "--logging-dir",
+      "job-store-url": "--job-store-url",
+    });
   });
 });
 

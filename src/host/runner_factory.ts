@@ -1,5 +1,6 @@
 import type { Manifest } from "../sandbox/manifest.ts";
-import { prepareInstanceDir } from "../sandbox/instance_directory.ts";
+import { accountNameProblem } from "../sandbox/account_name.ts";
+import { closeHostScratch, prepareInstanceDir } from "../sandbox/instance_directory.ts";
 import { canonicalPath } from "../sandbox/canonical_path.ts";
 import { checkAbsolute } from "../sandbox/permission_rules.ts";
 import { expandPermissions } from "../sandbox/permissions.ts";
@@ -72,6 +73,7 @@ export function runnerFactory(options: RunnerFactoryOptions): RunnerInstanceFact
     const asUser = manifest.runAs === "session-user" && !isHostUser(user) ? user : undefined;
     const denoDir = asUser ? await runnerCode(asUser) : undefined;
     await prepareInstanceDir(options.instancesRoot, options.instanceDir(spec.instanceKey), asUser);
+    if (manifest.runAs !== "session-user") closeHostScratch(options.instancesRoot);
     // After the instance directory is made: that opens the scratch path to the user (o+x).
     if (asUser) {
       reachability.assertReachable(pluginNeeds(manifest, denoDir), asUser, {
@@ -194,7 +196,9 @@ function runnerCodeGuard(
   options: RunnerFactoryOptions,
 ): (user: SystemUser) => Promise<string> {
   const { manifest } = options;
-  const denoDir = options.runnerCacheDir ?? `${parentOf(options.instancesRoot)}/runner-cache`;
+  // One cache per plugin: hosts of two plugins on one scratch path never share one.
+  const denoDir = options.runnerCacheDir ??
+    `${parentOf(options.instancesRoot)}/runner-cache/${manifest.name}`;
   let prepared: Promise<void> | undefined;
   return async (user) => {
     prepared ??= prepareRunnerCache(denoDir, [manifest.entryPath]).catch((error) => {
@@ -239,6 +243,12 @@ function logCountersFor(metrics: Metrics, plugin: string): PluginLogCounters {
 
 function userFor(options: RunnerFactoryOptions, name: string): SystemUser | undefined {
   if (name === "*" || options.manifest.isolation !== "session") return undefined;
+  const problem = accountNameProblem(name);
+  if (problem && options.manifest.runAs === "session-user") {
+    throw new RangeError(
+      `Cannot start plugin "${options.manifest.name}" for user "${name}": the name ${problem}`,
+    );
+  }
   const user = options.users.lookup(name);
   if (!user && options.manifest.runAs === "session-user") {
     throw new RangeError(

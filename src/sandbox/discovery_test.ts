@@ -187,6 +187,41 @@ Deno.test("discoverPlugins refuses a plugin folder others could add links to aft
   }
 });
 
+Deno.test("discoverPlugins refuses a plugin file another uid could change: group or other write, foreign owner", async () => {
+  const dir = await Deno.realPath(await Deno.makeTempDir());
+  try {
+    for (const name of ["open", "foreign", "manifest"]) {
+      await Deno.mkdir(`${dir}/${name}/lib`, { recursive: true });
+      await Deno.writeTextFile(`${dir}/${name}/plugin.yaml`, manifest(name));
+      await Deno.writeTextFile(`${dir}/${name}/mod.ts`, "export default {};\n");
+      await Deno.writeTextFile(`${dir}/${name}/lib/util.ts`, "export const x = 1;\n");
+    }
+    await Deno.chmod(`${dir}/open/lib/util.ts`, 0o646);
+    await Deno.chmod(`${dir}/manifest/plugin.yaml`, 0o664);
+    const owned = Deno.uid() === 0;
+    if (owned) await Deno.chown(`${dir}/foreign/mod.ts`, 4242, 4242);
+    const found = await discoverPlugins(dir);
+    const messages = found.errors.map((e) => e.message);
+    assert.match(
+      messages.find((m) => m.includes("/open/"))!,
+      /file ".*\/open\/lib\/util\.ts" is writable by group or others \(mode 646\): another user could change the plugin's code; run chmod go-w on it/,
+    );
+    assert.match(
+      messages.find((m) => m.includes("/manifest/"))!,
+      /file ".*\/manifest\/plugin\.yaml" is writable by group or others \(mode 664\)/,
+    );
+    if (owned) {
+      assert.match(
+        messages.find((m) => m.includes("/foreign/"))!,
+        /file ".*\/foreign\/mod\.ts" is owned by uid 4242, not by root or the host's user: that user could change the plugin's code/,
+      );
+    }
+    assert.deepEqual(found.plugins.map((p) => p.name), owned ? [] : ["foreign"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("selectPlugin names the manifest, line and reason when the --plugin-name plugin was skipped", async () => {
   const dir = await Deno.makeTempDir();
   try {

@@ -36,6 +36,19 @@ export async function prepareInstanceDir(
   if ((mode & 0o001) === 0) Deno.chmodSync(scratch, (mode & 0o777) | 0o011);
 }
 
+/**
+ * Narrows the scratch path above `root` to the host's alone (no group or other bits) for a
+ * plugin whose runners all have the host's uid (`run_as: host`): nobody else needs to
+ * reach anything there, whatever mode the path was made with. A symlink is left alone
+ * (lstat): it was the administrator's choice, and chmod would follow it.
+ */
+export function closeHostScratch(root: string): void {
+  const scratch = dirname(root);
+  const info = Deno.lstatSync(scratch);
+  const mode = (info.mode ?? 0) & 0o7777;
+  if (info.isDirectory && (mode & 0o077) !== 0) Deno.chmodSync(scratch, mode & 0o7700);
+}
+
 function dirname(path: string): string {
   return path.slice(0, path.lastIndexOf("/")) || "/";
 }

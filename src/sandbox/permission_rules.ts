@@ -1,4 +1,5 @@
 import { isWithin, normalizeEntry } from "./entry_path.ts";
+import { hostSecretEnv } from "./host_secret_env.ts";
 import { isHostProgramName } from "./run_programs.ts";
 
 export { PLACEHOLDERS } from "./entry_path.ts";
@@ -60,6 +61,7 @@ const NET_ENTRY = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
  *   `/root`, `/proc`, …); other absolute paths may be read when listed;
  * - programs are absolute paths (or inside `${plugin_dir}`), never under `/proc` and never
  *   `deno` or `launchbox` itself, which would run with the whole permission ceiling;
+ * - env entries are variable names, never the host's own (`PG*`, `LAUNCHBOX_*`, `DENO_*`);
  * - no wildcards anywhere; network entries name a host (and port), never `0.0.0.0`;
  * - sys entries are names from {@linkcode SYS_NAMES} (system information that only reads).
  * The same rules run again on the canonical (realpath) form of every expanded grant.
@@ -74,7 +76,7 @@ export function checkPermissionEntry(kind: PermissionKind, entry: string): strin
     case "run":
       return checkPath(kind, entry);
     case "env":
-      return ENV_NAME.test(entry) ? undefined : "is not an environment variable name";
+      return ENV_NAME.test(entry) ? hostSecretEnv(entry) : "is not an environment variable name";
     case "sys":
       return sysProblem(entry);
     case "net":

@@ -10,8 +10,9 @@ import { PluginLoadError } from "./plugin_load_error.ts";
  * whole tree without following links; a tree deeper or larger than the bounds is refused,
  * never checked in part. So that no link can be added between this check and the
  * plugin's use of its files, every directory of the tree (and the folder holding it, unless
- * sticky) must be owned by root or the host's user and not writable by group or others.
- * Throws `PluginLoadError` naming the link and its target, or the directory.
+ * sticky) must be owned by root or the host's user and not writable by group or others,
+ * and so must every file: a runner never loads code another uid can change. Throws
+ * `PluginLoadError` naming the link and its target, or the directory or file.
  */
 export function checkPluginTree(dir: string): void {
   checkDirectory(dirname(dir), true);
@@ -34,6 +35,7 @@ export function checkPluginTree(dir: string): void {
       const path = `${folder}/${entry.name}`;
       if (entry.isSymlink) checkLink(dir, path);
       else if (entry.isDirectory) walk(path, depth + 1);
+      else checkFile(path);
     }
   };
   walk(dir, 0);
@@ -53,6 +55,28 @@ function checkLink(dir: string, path: string): void {
         (written === target ? "" : ` (written "${written}")`) +
         "; replace it with the file itself",
       { file: path },
+    );
+  }
+}
+
+/** Refuses a file (lstat: the entry itself) another uid could change. */
+function checkFile(path: string): void {
+  const info = Deno.lstatSync(path);
+  const mode = (info.mode ?? 0) & 0o7777;
+  const refuse = (why: string): never => {
+    throw new PluginLoadError(`file "${path}" ${why}`, { file: path });
+  };
+  const owner = info.uid ?? 0;
+  if (owner !== 0 && owner !== Deno.uid()) {
+    refuse(
+      `is owned by uid ${owner}, not by root or the host's user: that user could change the plugin's code; run chown root on it`,
+    );
+  }
+  if ((mode & 0o022) !== 0) {
+    refuse(
+      `is writable by group or others (mode ${
+        (mode & 0o777).toString(8)
+      }): another user could change the plugin's code; run chmod go-w on it`,
     );
   }
 }

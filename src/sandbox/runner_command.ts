@@ -1,4 +1,6 @@
 import { PRLIMIT, RUNNER_MIN_MEMORY_MB, SETPRIV, SETSID } from "./constants.ts";
+import { hostSecretEnv } from "./host_secret_env.ts";
+import { FD_CLOSER } from "./inherited_fds.ts";
 import type { NeededPath } from "./reachability.ts";
 import type { SystemUser } from "./users.ts";
 
@@ -119,7 +121,7 @@ function runnerEnv(spawn: RunnerSpawn): Record<string, string> {
   }
   for (const name of spawn.passEnv ?? []) {
     const value = Deno.env.get(name);
-    if (value !== undefined && !(name in env)) env[name] = value;
+    if (value !== undefined && !(name in env) && !hostSecretEnv(name)) env[name] = value;
   }
   return env;
 }
@@ -130,7 +132,7 @@ function runnerEnv(spawn: RunnerSpawn): Record<string, string> {
  * file and the Deno cache. None may be writable by the user a runner runs as.
  */
 export function runnerPaths(denoDir?: string): string[] {
-  const paths = [Deno.execPath(), SETSID, SETPRIV, PRLIMIT];
+  const paths = [Deno.execPath(), FD_CLOSER, SETSID, SETPRIV, PRLIMIT];
   if (Deno.build.standalone) return paths;
   return [
     ...paths,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { PRLIMIT, RUNNER_MIN_MEMORY_MB, SETPRIV, SETSID } from "./constants.ts";
+import { FD_CLOSER } from "./inherited_fds.ts";
 import { runnerCommand, runnerPaths } from "./runner_command.ts";
 import type { SystemUser } from "./users.ts";
 
@@ -90,21 +91,21 @@ Deno.test({
     }`,
   ignore: Deno.uid() !== 0,
   fn: () => {
-    Deno.env.set("LAUNCHBOX_TEST_PASSED", "/etc/slurm-test/slurm.conf");
+    Deno.env.set("LB_TEST_PASSED", "/etc/slurm-test/slurm.conf");
     try {
       const { env } = runnerCommand({
         user: ALICE,
         instanceDir: "/s/alice",
         denoDir: "/s/runner-cache",
-        passEnv: ["LAUNCHBOX_TEST_PASSED", "HOME", "LAUNCHBOX_TEST_UNSET"],
+        passEnv: ["LB_TEST_PASSED", "HOME", "LB_TEST_UNSET"],
       }, everything);
-      assert.equal(env.LAUNCHBOX_TEST_PASSED, "/etc/slurm-test/slurm.conf");
+      assert.equal(env.LB_TEST_PASSED, "/etc/slurm-test/slurm.conf");
       assert.equal(env.HOME, ALICE.home, "the job user's HOME, not the host's");
-      assert.ok(!("LAUNCHBOX_TEST_UNSET" in env));
+      assert.ok(!("LB_TEST_UNSET" in env));
       const unlisted = runnerCommand({ instanceDir: "/s/shared" }, everything).env;
-      assert.ok(!("LAUNCHBOX_TEST_PASSED" in unlisted), "only listed variables pass");
+      assert.ok(!("LB_TEST_PASSED" in unlisted), "only listed variables pass");
     } finally {
-      Deno.env.delete("LAUNCHBOX_TEST_PASSED");
+      Deno.env.delete("LB_TEST_PASSED");
     }
   },
 });
@@ -121,7 +122,7 @@ Deno.test("runnerCommand refuses a session user's runner without a prepared cach
 Deno.test("runnerPaths lists the runtime, the root-run wrappers, the source tree and the cache", () => {
   const paths = runnerPaths("/s/runner-cache");
   assert.equal(paths[0], Deno.execPath());
-  assert.ok(paths.includes(SETSID) && paths.includes(SETPRIV) && paths.includes(PRLIMIT));
+  assert.ok([FD_CLOSER, SETSID, SETPRIV, PRLIMIT].every((wrapper) => paths.includes(wrapper)));
   assert.ok(paths.some((path) => path.endsWith("/src")));
   assert.ok(paths.includes("/s/runner-cache"));
 });

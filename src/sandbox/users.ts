@@ -1,3 +1,5 @@
+import { accountNameProblem } from "./account_name.ts";
+
 /** A system account, as the runner needs it to start as that user. */
 export interface SystemUser {
   name: string;
@@ -26,9 +28,11 @@ export class UserDirectory {
   /**
    * The account named `name`, or `undefined` when there is none. A miss re-reads the files
    * when either changed since they were read (a user added meanwhile), not otherwise: a
-   * host asked about a user with no account (every submit of one) reads them once.
+   * host asked about a user with no account (every submit of one) reads them once. A name
+   * that is not an account name (all digits, say: never a uid) has no account.
    */
   lookup(name: string): SystemUser | undefined {
+    if (accountNameProblem(name)) return undefined;
     const found = this.#load().users.get(name);
     if (found) return found;
     if (this.#stampNow() === this.#stamp) return undefined;
@@ -68,6 +72,7 @@ export class UserDirectory {
     for (const line of readOrEmpty(this.#passwd).split("\n")) {
       const [name, , uid, gid, , home] = line.split(":");
       if (!name || uid === undefined || gid === undefined || name.startsWith("#")) continue;
+      if (accountNameProblem(name)) continue;
       const primary = Number(gid);
       const extra = groups.members.get(name) ?? [];
       users.set(name, {

@@ -59,3 +59,22 @@ Deno.test("UserDirectory finds the first account with a uid, and none for an unk
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("UserDirectory never takes an all-digit user name as a uid, nor as an account", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "launchbox-users-" });
+  try {
+    // A crafted (or NSS-made) entry whose name is a number: "1000" must not mean root.
+    await Deno.writeTextFile(
+      `${dir}/passwd`,
+      "root:x:0:0::/root:/bin/sh\n1000:x:0:0::/root:/bin/sh\nalice:x:1000:100::/home/alice:/bin/sh\n",
+    );
+    await Deno.writeTextFile(`${dir}/group`, "root:x:0:\nusers:x:100:\n");
+    const users = new UserDirectory({ passwd: `${dir}/passwd`, group: `${dir}/group` });
+    assert.equal(users.lookup("0"), undefined);
+    assert.equal(users.lookup("1000"), undefined);
+    assert.equal(users.lookup("alice")?.uid, 1000);
+    assert.equal(users.byUid(0)?.name, "root");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -12,6 +12,8 @@ const READ_BYTES = 256 * 1024;
 interface Source {
   readonly jobId: string;
   readonly path: string;
+  /** The uid every output file must have: the runner's, which owns its instance directory. */
+  readonly owner: number | null;
   readonly type: OutputChunk["outputType"];
   offset: number;
   readonly decoder: TextDecoder;
@@ -22,8 +24,10 @@ interface Source {
  * `tail -f`, for plugins whose scheduler writes output to files. stdout and stderr that
  * share one file are reported as `mixed`. Throws JobOutputNotFound when an ended job left
  * no file at all, and when an output file is not a regular file: a link, FIFO or device
- * put in its place (by the job's user, say) is refused, as is a file swapped between the
- * check and the open, so a runner never reads another file on a job's behalf.
+ * put in its place (by the job's user, say) is refused, as is a hard link (more than one
+ * name), a file owned by another uid than the runner's (the owner of `ctx.instanceDir`)
+ * and a file swapped between the check and the open, so a runner never reads another file
+ * on a job's behalf.
  *
  * @example
  * ```ts
@@ -43,13 +47,14 @@ interface Source {
  * ```
  */
 export async function* followOutputFiles(
-  ctx: Pick<PluginContext, "jobs" | "clock">,
+  ctx: Pick<PluginContext, "jobs" | "clock" | "instanceDir">,
   job: Job,
   wanted: OutputRequest,
   signal: AbortSignal,
   options: { pollMs?: number } = {},
 ): AsyncIterable<OutputChunk> {
-  const sources = sourcesFor(job, wanted);
+  const owner = (await Deno.stat(ctx.instanceDir)).uid;
+  const sources = sourcesFor(job, wanted, owner);
   const pollMs = options.pollMs ?? OUTPUT_POLL_MS;
   while (!signal.aborted) {
     const ended = isTerminalStatus((await ctx.jobs.get(job.id))?.status ?? "Finished");
@@ -67,10 +72,11 @@ export async function* followOutputFiles(
   }
 }
 
-function sourcesFor(job: Job, wanted: OutputRequest): Source[] {
+function sourcesFor(job: Job, wanted: OutputRequest, owner: number | null): Source[] {
   const make = (path: string, type: Source["type"]): Source => ({
     jobId: job.id,
     path,
+    owner,
     type,
     offset: 0,
     decoder: new TextDecoder(),
@@ -103,8 +109,9 @@ async function* readNew(source: Source): AsyncIterable<OutputChunk> {
 }
 
 /**
- * Opens an output file only if it is a regular file, not a link, and is still the same
- * file (device and inode) once open; `undefined` while it does not exist.
+ * Opens an output file only if it is a regular file with one name (not a symbolic or hard
+ * link), owned by the runner's uid, and is still that same file (device and inode) once
+ * open; `undefined` while it does not exist.
  */
 async function openChecked(source: Source): Promise<Deno.FsFile | undefined> {
   let before: Deno.FileInfo;
@@ -127,11 +134,23 @@ async function openChecked(source: Source): Promise<Deno.FsFile | undefined> {
     return undefined;
   }
   const after = await file.stat();
-  if (after.dev !== before.dev || after.ino !== before.ino || !after.isFile) {
+  const problem = after.dev !== before.dev || after.ino !== before.ino || !after.isFile
+    ? "was replaced while it was being opened"
+    : linkOrOwnerProblem(after, source.owner);
+  if (problem) {
     file.close();
-    refuse("was replaced while it was being opened");
+    refuse(problem);
   }
   return file;
+}
+
+/** Why an open output file is not the job's own: another name for it, or another owner. */
+function linkOrOwnerProblem(info: Deno.FileInfo, owner: number | null): string | undefined {
+  if ((info.nlink ?? 1) !== 1) return `has ${info.nlink} hard links`;
+  if (owner !== null && info.uid !== owner) {
+    return `is owned by uid ${info.uid}, not by the runner's user (uid ${owner}, the owner of its instance directory)`;
+  }
+  return undefined;
 }
 
 async function anyExists(sources: Source[]): Promise<boolean> {

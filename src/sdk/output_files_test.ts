@@ -7,11 +7,18 @@ import { followOutputFiles } from "./output_files.ts";
 import type { OutputChunk } from "./streams.ts";
 
 /** A job whose status the test sets, and a clock whose sleep runs `onSleep` first. */
-function fakes(job: Job, onSleep: () => Promise<void>) {
+function fakes(job: Job, onSleep: () => Promise<void>, instanceDir = "/tmp") {
   let status: JobStatus = "Running";
   const jobs = { get: () => Promise.resolve({ ...job, status }) } as unknown as JobsHandle;
   const clock: Clock = { now: () => new Date(), sleep: () => onSleep() };
-  return { ctx: { jobs, clock }, end: () => status = "Finished" };
+  return { ctx: { jobs, clock, instanceDir }, end: () => status = "Finished" };
+}
+
+/** The context of a job that has ended, whose instance directory is `dir`. */
+function ended(job: Job, dir: string) {
+  const { ctx, end } = fakes(job, () => Promise.resolve(), dir);
+  end();
+  return ctx;
 }
 
 async function collect(chunks: AsyncIterable<OutputChunk>): Promise<OutputChunk[]> {
@@ -93,6 +100,35 @@ Deno.test("followOutputFiles refuses an output file that is a link or a FIFO, na
         ),
       ),
       /Cannot read output of job 9: ".*\/fifo" is not a regular file/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("followOutputFiles refuses a hard link to another file, and a file of another owner", async () => {
+  const dir = await Deno.makeTempDir();
+  const signal = new AbortController().signal;
+  try {
+    await Deno.writeTextFile(`${dir}/elsewhere`, "another user's secret\n");
+    await Deno.link(`${dir}/elsewhere`, `${dir}/out`);
+    const linked = { id: "8", stdoutFile: `${dir}/out`, stderrFile: `${dir}/out` } as Job;
+    await assert.rejects(
+      collect(followOutputFiles(ended(linked, dir), linked, "both", signal)),
+      (error: unknown) =>
+        error instanceof LauncherError &&
+        error.message === `Cannot read output of job 8: "${dir}/out" has 2 hard links`,
+    );
+    if (Deno.uid() !== 0) return; // Giving a file to another owner needs root.
+    await Deno.writeTextFile(`${dir}/theirs`, "written by someone else\n");
+    await Deno.chown(`${dir}/theirs`, 65534, 65534);
+    const foreign = { id: "9", stdoutFile: `${dir}/theirs`, stderrFile: `${dir}/theirs` } as Job;
+    await assert.rejects(
+      collect(followOutputFiles(ended(foreign, dir), foreign, "both", signal)),
+      (error: unknown) =>
+        error instanceof LauncherError &&
+        error.message ===
+          `Cannot read output of job 9: "${dir}/theirs" is owned by uid 65534, not by the runner's user (uid 0, the owner of its instance directory)`,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });

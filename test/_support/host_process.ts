@@ -15,6 +15,8 @@ export interface HostOptions {
   pluginsDir?: string;
   pluginName?: string;
   env?: Record<string, string>;
+  /** A program and arguments that start `bin/launchbox` (with its arguments appended). */
+  wrap?: string[];
   /** Keep stdin for raw bytes (`HostProcess.rawStdin`); the client then sends nowhere. */
   rawStdin?: boolean;
 }
@@ -113,8 +115,9 @@ export async function spawnHost(options: HostOptions = {}): Promise<HostProcess>
     ...(options.pluginsDir ? [`--plugins-dir=${options.pluginsDir}`] : []),
     ...(options.args ?? []),
   ];
-  const child = new Deno.Command(LAUNCHBOX, {
-    args,
+  const [command, ...wrapArgs] = [...(options.wrap ?? []), LAUNCHBOX];
+  const child = new Deno.Command(command!, {
+    args: [...wrapArgs, ...args],
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",

@@ -76,7 +76,7 @@ Deno.test({
       assert.match(first.source!, refused);
       assert.equal(first.oldCache, "written", "its own directory is writable, and unused");
 
-      const cache = `${host.scratch}/runner-cache`;
+      const cache = `${host.scratch}/runner-cache/${PLUGIN}`;
       const { pid, env } = await runnerOf(host, "lbtest_alice");
       assert.equal(env.DENO_DIR, cache, "the runner's cache lies outside its instance");
 
@@ -112,7 +112,7 @@ Deno.test({
       await host.client.bootstrap();
       await attempts(host, "lbtest_bob");
       const alice = new UserDirectory().lookup("lbtest_alice")!;
-      const emit = walk(`${host.scratch}/runner-cache/gen`).find((p) =>
+      const emit = walk(`${host.scratch}/runner-cache/${PLUGIN}/gen`).find((p) =>
         p.endsWith("runner_main.ts.js")
       )!;
       await Deno.chown(emit, alice.uid, alice.gid);
