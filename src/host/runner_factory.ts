@@ -72,7 +72,9 @@ export function runnerFactory(options: RunnerFactoryOptions): RunnerInstanceFact
     const userHome = grantableHome(homeFor(manifest, user), user, spec.log);
     const asUser = manifest.runAs === "session-user" && !isHostUser(user) ? user : undefined;
     const denoDir = asUser ? await runnerCode(asUser) : undefined;
-    await prepareInstanceDir(options.instancesRoot, options.instanceDir(spec.instanceKey), asUser);
+    await prepareInstanceDir(options.instancesRoot, options.instanceDir(spec.instanceKey), asUser, {
+      othersCross: manifest.runAs === "session-user",
+    });
     if (manifest.runAs !== "session-user") closeHostScratch(options.instancesRoot);
     // After the instance directory is made: that opens the scratch path to the user (o+x).
     if (asUser) {

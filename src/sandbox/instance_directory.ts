@@ -11,6 +11,8 @@ import type { SystemUser } from "./users.ts";
  * own uid, nobody else needs to reach it, so the parents up to `root` are 0700: a plugin
  * may loosen its own directory's mode (it may write there), but nothing it makes there
  * (a setuid copy of a shell, say) can be reached by another user through a closed parent.
+ * With `othersCross` (a `run_as: session-user` plugin, whose other instances run as other
+ * users under the same parents) the parents stay 0711 for them even then.
  * Throws `RangeError` when `dir` is not inside `root`. The file-system calls are
  * synchronous (a handful of syscalls), not one trip through Deno's blocking thread pool each,
  * which a loaded machine turns into a scheduling delay apiece on a task's start.
@@ -19,13 +21,14 @@ export async function prepareInstanceDir(
   root: string,
   dir: string,
   owner?: SystemUser,
+  { othersCross = false }: { othersCross?: boolean } = {},
 ): Promise<void> {
   if (!dir.startsWith(`${root}/`)) {
     throw new RangeError(`Cannot prepare instance directory "${dir}": it is not inside "${root}"`);
   }
   refuseLinksBelow(root, dir);
   Deno.mkdirSync(dir, { recursive: true, mode: 0o711 });
-  const parentMode = owner ? 0o711 : 0o700;
+  const parentMode = owner || othersCross ? 0o711 : 0o700;
   for (let parent = dir; parent.startsWith(root); parent = dirname(parent)) {
     Deno.chmodSync(parent, parent === dir ? 0o700 : parentMode);
   }

@@ -46,6 +46,24 @@ Deno.test({
   },
 });
 
+Deno.test("prepareInstanceDir keeps a shared root crossable for a host-uid instance among other users", async () => {
+  const scratch = await Deno.makeTempDir();
+  try {
+    const root = `${scratch}/instances`;
+    await Deno.mkdir(`${root}/ns/users`, { recursive: true, mode: 0o711 });
+    await Deno.chmod(root, 0o711);
+    // At run_as: session-user, root's own jobs run with the host's uid; other users' runners
+    // must still cross the instances root and `ns/users` to reach their own directories.
+    await prepareInstanceDir(root, `${root}/ns/users/root`, undefined, { othersCross: true });
+    assert.equal(await mode(`${root}/ns/users/root`), 0o700);
+    assert.equal(await mode(`${root}/ns/users`), 0o711);
+    assert.equal(await mode(`${root}/ns`), 0o711);
+    assert.equal(await mode(root), 0o711);
+  } finally {
+    await Deno.remove(scratch, { recursive: true });
+  }
+});
+
 Deno.test("prepareInstanceDir refuses a directory outside the instances root", async () => {
   await assert.rejects(
     prepareInstanceDir("/s/instances", "/s/instances-other/x"),
